@@ -1,0 +1,25 @@
+package io.nimbusverse.ledger;
+
+/**
+ * Where an item stands. The pipeline stages move an item forward along CLAIMED, CONVERTED, UPLOADED, DONE;
+ * the other statuses are final. REMOVED is the tombstone written when a claim is released.
+ */
+public enum ItemStatus {
+    CLAIMED(1), CONVERTED(2), UPLOADED(3), DONE(4),
+    DUPLICATE(-1), QUARANTINED(-1), FAILED(-1), REMOVED(-1);
+
+    private final int stage;
+
+    ItemStatus(int stage) {
+        this.stage = stage;
+    }
+
+    /** True when an item in this status has gone through {@code other}, or ended. */
+    public boolean reached(ItemStatus other) {
+        return stage < 0 || stage >= other.stage;
+    }
+
+    public boolean isFinal() {
+        return stage < 0 || this == DONE;
+    }
+}

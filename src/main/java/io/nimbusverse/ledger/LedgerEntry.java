@@ -1,0 +1,55 @@
+package io.nimbusverse.ledger;
+
+import java.time.Instant;
+
+/**
+ * One row of the ledger: the state of one item after one state change.
+ *
+ * @param key       SHA-256 of the content for files, {@code table:primary-key[:version]} for rows
+ * @param claimedAt when the key was first claimed
+ * @param updatedAt when this row was written
+ * @param s3Key     where the raw item landed in S3, once uploaded
+ */
+public record LedgerEntry(
+        String key,
+        String source,
+        String name,
+        long size,
+        String mediaType,
+        String itemClass,
+        ItemStatus status,
+        String batchId,
+        Instant claimedAt,
+        Instant updatedAt,
+        String s3Key,
+        String detail) {
+
+    public static LedgerEntry claimed(String key, String source, String name, long size) {
+        Instant now = Instant.now();
+        return new LedgerEntry(key, source, name, size, "", "", ItemStatus.CLAIMED, "", now, now, "", "");
+    }
+
+    public LedgerEntry withStatus(ItemStatus newStatus, String newDetail) {
+        return new LedgerEntry(key, source, name, size, mediaType, itemClass, newStatus, batchId, claimedAt,
+                Instant.now(), s3Key, newDetail == null ? "" : newDetail);
+    }
+
+    public LedgerEntry withBatch(String newBatchId) {
+        return new LedgerEntry(key, source, name, size, mediaType, itemClass, status, newBatchId, claimedAt,
+                Instant.now(), s3Key, detail);
+    }
+
+    public LedgerEntry withClassification(String newMediaType, String newItemClass) {
+        return new LedgerEntry(key, source, name, size, newMediaType, newItemClass, status, batchId, claimedAt,
+                Instant.now(), s3Key, detail);
+    }
+
+    public LedgerEntry withS3Key(String newS3Key) {
+        return new LedgerEntry(key, source, name, size, mediaType, itemClass, status, batchId, claimedAt,
+                Instant.now(), newS3Key, detail);
+    }
+
+    public boolean hasBatch() {
+        return batchId != null && !batchId.isEmpty();
+    }
+}

@@ -1,0 +1,166 @@
+package io.nimbusverse.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LedgerTest {
+
+    @TempDir
+    Path dir;
+    Path file;
+    Ledger ledger;
+
+    @BeforeEach
+    void open() throws Exception {
+        file = dir.resolve("ledger/report.csv");
+        ledger = new Ledger(file, 1_000);
+        ledger.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        ledger.close();
+    }
+
+    private Ledger reopen() throws Exception {
+        ledger.close();
+        ledger = new Ledger(file, 1_000);
+        ledger.open();
+        return ledger;
+    }
+
+    @Test
+    void aKeyIsClaimedOnceAndTheClaimIsOnDisk() throws Exception {
+        assertThat(ledger.add("k1")).isTrue();
+        assertThat(ledger.add("k1")).isFalse();
+        assertThat(ledger.contains("k1")).isTrue();
+
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).isEqualTo(Ledger.HEADER);
+        assertThat(lines.get(1)).startsWith("k1,").contains(",CLAIMED,");
+    }
+
+    @Test
+    void theLatestRowWinsAfterARestart() throws Exception {
+        LedgerEntry claimed = LedgerEntry.claimed("k1", "file", "orders, \"2026\".csv", 42);
+        ledger.claim(claimed);
+        ledger.record(claimed.withBatch("b1").withStatus(ItemStatus.CONVERTED, "rows=3\nsecond line"));
+        ledger.record(ledger.find("k1").orElseThrow().withS3Key("raw/x").withStatus(ItemStatus.UPLOADED, ""));
+
+        LedgerEntry reloaded = reopen().find("k1").orElseThrow();
+        assertThat(reloaded.status()).isEqualTo(ItemStatus.UPLOADED);
+        assertThat(reloaded.name()).isEqualTo("orders, \"2026\".csv");
+        assertThat(reloaded.batchId()).isEqualTo("b1");
+        assertThat(reloaded.s3Key()).isEqualTo("raw/x");
+        assertThat(reloaded.size()).isEqualTo(42);
+        assertThat(reloaded.claimedAt()).isEqualTo(claimed.claimedAt());
+        assertThat(ledger.batch("b1")).extracting(LedgerEntry::key).containsExactly("k1");
+        assertThat(ledger.batchesWith(Set.of(ItemStatus.UPLOADED))).containsExactly("b1");
+    }
+
+    @Test
+    void aTornLastLineIsDroppedAndAppendsGoOnCleanly() throws Exception {
+        ledger.add("k1");
+        ledger.add("k2");
+        ledger.close();
+        Files.writeString(file, "k3,file,half-writ", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+
+        reopen();
+        assertThat(ledger.contains("k1")).isTrue();
+        assertThat(ledger.contains("k2")).isTrue();
+        assertThat(ledger.contains("k3")).isFalse();
+        assertThat(ledger.add("k3")).isTrue();
+
+        assertThat(reopen().size()).isEqualTo(3);
+        assertThat(Files.readAllLines(file)).hasSize(4).noneMatch(l -> l.contains("half-writ"));
+    }
+
+    @Test
+    void aReleasedClaimStaysReleasedAfterARestart() throws Exception {
+        ledger.add("k1");
+        assertThat(ledger.remove("k1")).isTrue();
+        assertThat(ledger.contains("k1")).isFalse();
+        assertThat(reopen().contains("k1")).isFalse();
+        assertThat(ledger.add("k1")).isTrue();
+    }
+
+    @Test
+    void concurrentClaimsOfTheSameKeysSucceedOncePerKey() throws Exception {
+        int threads = 8;
+        int keys = 500;
+        AtomicInteger won = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Callable<Void>> tasks = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                tasks.add(() -> {
+                    for (int k = 0; k < keys; k++) {
+                        if (ledger.add("key-" + k)) {
+                            won.incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            }
+            for (Future<Void> f : pool.invokeAll(tasks)) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(won.get()).isEqualTo(keys);
+        assertThat(Files.readAllLines(file)).hasSize(keys + 1);
+        assertThat(reopen().size()).isEqualTo(keys);
+    }
+
+    @Test
+    void itCompactsItselfAndKeepsTheLatestState() throws Exception {
+        ledger.close();
+        ledger = new Ledger(file, 20);
+        ledger.open();
+        for (int k = 0; k < 5; k++) {
+            ledger.add("k" + k);
+        }
+        for (int round = 0; round < 40; round++) {
+            for (int k = 0; k < 5; k++) {
+                LedgerEntry e = ledger.find("k" + k).orElseThrow();
+                ledger.record(e.withStatus(round % 2 == 0 ? ItemStatus.CONVERTED : ItemStatus.UPLOADED, "r" + round));
+            }
+        }
+        // 205 rows were written; compaction keeps the file near the number of live keys
+        assertThat(Files.readAllLines(file).size()).isLessThanOrEqualTo(21);
+        Ledger reloaded = reopen();
+        for (int k = 0; k < 5; k++) {
+            assertThat(reloaded.find("k" + k).orElseThrow().detail()).isEqualTo("r39");
+            assertThat(reloaded.find("k" + k).orElseThrow().status()).isEqualTo(ItemStatus.UPLOADED);
+        }
+    }
+
+    @Test
+    void statusesAreCountedForMetricsAndSummaries() {
+        ledger.add("a");
+        ledger.add("b");
+        ledger.record(ledger.find("b").orElseThrow().withStatus(ItemStatus.QUARANTINED, "bad"));
+        assertThat(ledger.countByStatus())
+                .containsEntry(ItemStatus.CLAIMED, 1L)
+                .containsEntry(ItemStatus.QUARANTINED, 1L);
+    }
+}
