@@ -1,0 +1,459 @@
+package io.nimbusverse.convert;
+
+/**
+ * Reads typed values straight from the parser's character buffer, without making a String of each field.
+ * The {@code parse*} methods throw {@link #MISMATCH} when the text is not of the expected type; {@link #shape}
+ * says what type it is then.
+ */
+final class CsvValues {
+
+    /** Thrown by the parse methods; preallocated because a mismatch is an expected outcome, not a bug. */
+    static final IllegalArgumentException MISMATCH = new IllegalArgumentException("value does not match the type") {
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    };
+
+    private static final long DAYS_0000_TO_1970 = 719_528L;
+    private static final long MICROS_PER_DAY = 86_400_000_000L;
+    private static final double[] POWERS_OF_TEN = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+    };
+    static final int MAX_LONG_DECIMAL_PRECISION = 18;
+
+    private CsvValues() {
+    }
+
+    /** What a value looks like, with the digits before and after the point for numbers. */
+    record Shape(ColumnType type, int integerDigits, int scale) {
+        static final Shape STRING = new Shape(ColumnType.STRING, 0, 0);
+    }
+
+    static Shape shape(char[] b, int off, int len) {
+        if (len == 0) {
+            return new Shape(ColumnType.NONE, 0, 0);
+        }
+        if (isBoolean(b, off, len)) {
+            return new Shape(ColumnType.BOOLEAN, 0, 0);
+        }
+        Shape number = numberShape(b, off, len);
+        if (number != null) {
+            return number;
+        }
+        if (len == 10) {
+            try {
+                parseDate(b, off, len);
+                return new Shape(ColumnType.DATE, 0, 0);
+            } catch (IllegalArgumentException e) {
+                return Shape.STRING;
+            }
+        }
+        if (len >= 16) {
+            try {
+                boolean zoned = hasZone(b, off, len);
+                parseTimestampMicros(b, off, len, zoned);
+                return new Shape(zoned ? ColumnType.TIMESTAMP_TZ : ColumnType.TIMESTAMP, 0, 0);
+            } catch (IllegalArgumentException e) {
+                return Shape.STRING;
+            }
+        }
+        return Shape.STRING;
+    }
+
+    private static boolean isBoolean(char[] b, int off, int len) {
+        return (len == 4 && equalsIgnoreCase(b, off, "true")) || (len == 5 && equalsIgnoreCase(b, off, "false"));
+    }
+
+    private static Shape numberShape(char[] b, int off, int len) {
+        int i = off;
+        int end = off + len;
+        if (b[i] == '-' || b[i] == '+') {
+            i++;
+        }
+        if (i == end) {
+            return null;
+        }
+        if (isSpecialDouble(b, i, end - i)) {
+            return new Shape(ColumnType.DOUBLE, 0, 0);
+        }
+        int intStart = i;
+        while (i < end && isDigit(b[i])) {
+            i++;
+        }
+        int intDigits = i - intStart;
+        if (intDigits > 1 && b[intStart] == '0') {
+            return null; // a leading zero is an identifier such as a postal code, not a number
+        }
+        if (i == end) {
+            if (intDigits == 0) {
+                return null;
+            }
+            if (intDigits <= MAX_LONG_DECIMAL_PRECISION + 1 && fitsLong(b, off, len)) {
+                return new Shape(ColumnType.LONG, intDigits, 0);
+            }
+            return null; // too long for a long: an identifier, kept as text
+        }
+        int scale = 0;
+        if (b[i] == '.') {
+            i++;
+            int fracStart = i;
+            while (i < end && isDigit(b[i])) {
+                i++;
+            }
+            scale = i - fracStart;
+            if (intDigits == 0 && scale == 0) {
+                return null;
+            }
+        }
+        if (i == end) {
+            int precision = Math.max(1, intDigits + scale);
+            if (precision <= MAX_LONG_DECIMAL_PRECISION) {
+                return new Shape(ColumnType.DECIMAL, intDigits, scale);
+            }
+            return new Shape(ColumnType.DOUBLE, 0, 0);
+        }
+        if ((b[i] == 'e' || b[i] == 'E') && (intDigits > 0 || scale > 0)) {
+            i++;
+            if (i < end && (b[i] == '-' || b[i] == '+')) {
+                i++;
+            }
+            int expStart = i;
+            while (i < end && isDigit(b[i])) {
+                i++;
+            }
+            if (i == end && i > expStart) {
+                return new Shape(ColumnType.DOUBLE, 0, 0);
+            }
+        }
+        return null;
+    }
+
+    private static boolean fitsLong(char[] b, int off, int len) {
+        try {
+            parseLong(b, off, len);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    static boolean parseBoolean(char[] b, int off, int len) {
+        if (len == 4 && equalsIgnoreCase(b, off, "true")) {
+            return true;
+        }
+        if (len == 5 && equalsIgnoreCase(b, off, "false")) {
+            return false;
+        }
+        throw MISMATCH;
+    }
+
+    static long parseLong(char[] b, int off, int len) {
+        int i = off;
+        int end = off + len;
+        boolean negative = false;
+        if (len > 0 && (b[i] == '-' || b[i] == '+')) {
+            negative = b[i] == '-';
+            i++;
+        }
+        if (i == end || end - i > 19 || (end - i > 1 && b[i] == '0')) {
+            throw MISMATCH;
+        }
+        long value = 0;
+        for (; i < end; i++) {
+            char c = b[i];
+            if (!isDigit(c)) {
+                throw MISMATCH;
+            }
+            // accumulate negatively so that Long.MIN_VALUE fits
+            long next = value * 10 - (c - '0');
+            if (value < Long.MIN_VALUE / 10 || next > value) {
+                throw MISMATCH;
+            }
+            value = next;
+        }
+        if (!negative) {
+            if (value == Long.MIN_VALUE) {
+                throw MISMATCH;
+            }
+            return -value;
+        }
+        return value;
+    }
+
+    /** The unscaled value of a decimal of the given scale: "12.5" at scale 2 is 1250. */
+    static long parseUnscaled(char[] b, int off, int len, int precision, int scale) {
+        int i = off;
+        int end = off + len;
+        boolean negative = false;
+        if (len > 0 && (b[i] == '-' || b[i] == '+')) {
+            negative = b[i] == '-';
+            i++;
+        }
+        int intStart = i;
+        long value = 0;
+        while (i < end && isDigit(b[i])) {
+            value = value * 10 + (b[i] - '0');
+            i++;
+        }
+        int intDigits = i - intStart;
+        if (intDigits > 1 && b[intStart] == '0') {
+            throw MISMATCH;
+        }
+        int fracDigits = 0;
+        if (i < end && b[i] == '.') {
+            i++;
+            while (i < end && isDigit(b[i])) {
+                if (++fracDigits > scale) {
+                    throw MISMATCH;
+                }
+                value = value * 10 + (b[i] - '0');
+                i++;
+            }
+        }
+        if (i != end || (intDigits == 0 && fracDigits == 0) || intDigits > precision - scale) {
+            throw MISMATCH;
+        }
+        for (int pad = fracDigits; pad < scale; pad++) {
+            value *= 10;
+        }
+        return negative ? -value : value;
+    }
+
+    static double parseDouble(char[] b, int off, int len) {
+        int i = off;
+        int end = off + len;
+        boolean negative = false;
+        if (len > 0 && (b[i] == '-' || b[i] == '+')) {
+            negative = b[i] == '-';
+            i++;
+        }
+        long mantissa = 0;
+        int digits = 0;
+        int exponent = 0;
+        boolean any = false;
+        while (i < end && isDigit(b[i])) {
+            any = true;
+            if (digits < 18) {
+                mantissa = mantissa * 10 + (b[i] - '0');
+                if (mantissa > 0) {
+                    digits++;
+                }
+            } else {
+                exponent++;
+            }
+            i++;
+        }
+        if (i < end && b[i] == '.') {
+            i++;
+            while (i < end && isDigit(b[i])) {
+                any = true;
+                if (digits < 18) {
+                    mantissa = mantissa * 10 + (b[i] - '0');
+                    if (mantissa > 0) {
+                        digits++;
+                    }
+                    exponent--;
+                }
+                i++;
+            }
+        }
+        if (i < end && (b[i] == 'e' || b[i] == 'E') && any) {
+            i++;
+            boolean negExp = false;
+            if (i < end && (b[i] == '-' || b[i] == '+')) {
+                negExp = b[i] == '-';
+                i++;
+            }
+            int exp = 0;
+            int expStart = i;
+            while (i < end && isDigit(b[i])) {
+                exp = Math.min(exp * 10 + (b[i] - '0'), 100_000);
+                i++;
+            }
+            if (i == expStart) {
+                throw MISMATCH;
+            }
+            exponent += negExp ? -exp : exp;
+        }
+        if (i != end || !any) {
+            if (isSpecialDouble(b, negative ? off + 1 : off, negative ? len - 1 : len)) {
+                return Double.parseDouble(new String(b, off, len));
+            }
+            throw MISMATCH;
+        }
+        // Clinger's fast path: both operands are exact doubles, so one multiplication or division rounds correctly
+        if (mantissa < (1L << 53) && exponent >= -22 && exponent <= 22 && digits <= 15) {
+            double value = exponent >= 0 ? mantissa * POWERS_OF_TEN[exponent] : mantissa / POWERS_OF_TEN[-exponent];
+            return negative ? -value : value;
+        }
+        return Double.parseDouble(new String(b, off, len));
+    }
+
+    /** Days since 1970-01-01 of a yyyy-MM-dd date. */
+    static int parseDate(char[] b, int off, int len) {
+        if (len != 10 || b[off + 4] != '-' || b[off + 7] != '-') {
+            throw MISMATCH;
+        }
+        int year = digits(b, off, 4);
+        int month = digits(b, off + 5, 2);
+        int day = digits(b, off + 8, 2);
+        return (int) epochDay(year, month, day);
+    }
+
+    /**
+     * Microseconds since the epoch of {@code yyyy-MM-dd[T ]HH:mm[:ss[.fraction]]} with, when {@code zoned},
+     * a trailing {@code Z} or {@code +HH:mm}/{@code +HHmm}/{@code +HH} offset (the result is then UTC). A local
+     * timestamp column also takes a bare date, as its midnight.
+     */
+    static long parseTimestampMicros(char[] b, int off, int len, boolean zoned) {
+        if (len == 10 && !zoned) {
+            return parseDate(b, off, len) * MICROS_PER_DAY;
+        }
+        if (len < 16 || b[off + 4] != '-' || b[off + 7] != '-' || (b[off + 10] != 'T' && b[off + 10] != ' ')
+                || b[off + 13] != ':') {
+            throw MISMATCH;
+        }
+        long day = epochDay(digits(b, off, 4), digits(b, off + 5, 2), digits(b, off + 8, 2));
+        int hour = digits(b, off + 11, 2);
+        int minute = digits(b, off + 14, 2);
+        int second = 0;
+        long micros = 0;
+        int i = off + 16;
+        int end = off + len;
+        if (i < end && b[i] == ':') {
+            second = digits(b, i + 1, 2);
+            i += 3;
+            if (i < end && b[i] == '.') {
+                i++;
+                int fracStart = i;
+                while (i < end && isDigit(b[i])) {
+                    if (i - fracStart < 6) {
+                        micros = micros * 10 + (b[i] - '0');
+                    }
+                    i++;
+                }
+                int fracDigits = i - fracStart;
+                if (fracDigits == 0 || fracDigits > 9) {
+                    throw MISMATCH;
+                }
+                for (int pad = fracDigits; pad < 6; pad++) {
+                    micros *= 10;
+                }
+            }
+        }
+        if (hour > 23 || minute > 59 || second > 59) {
+            throw MISMATCH;
+        }
+        long offsetSeconds = 0;
+        if (zoned) {
+            if (i == end) {
+                throw MISMATCH;
+            }
+            if (b[i] == 'Z' && i + 1 == end) {
+                i++;
+            } else if (b[i] == '+' || b[i] == '-') {
+                int sign = b[i] == '-' ? -1 : 1;
+                int rest = end - i - 1;
+                int oh;
+                int om = 0;
+                if (rest == 2) {
+                    oh = digits(b, i + 1, 2);
+                } else if (rest == 4) {
+                    oh = digits(b, i + 1, 2);
+                    om = digits(b, i + 3, 2);
+                } else if (rest == 5 && b[i + 3] == ':') {
+                    oh = digits(b, i + 1, 2);
+                    om = digits(b, i + 4, 2);
+                } else {
+                    throw MISMATCH;
+                }
+                if (oh > 18 || om > 59) {
+                    throw MISMATCH;
+                }
+                offsetSeconds = sign * (oh * 3600L + om * 60L);
+                i = end;
+            } else {
+                throw MISMATCH;
+            }
+        }
+        if (i != end) {
+            throw MISMATCH;
+        }
+        return day * MICROS_PER_DAY + (hour * 3600L + minute * 60L + second - offsetSeconds) * 1_000_000L + micros;
+    }
+
+    static boolean hasZone(char[] b, int off, int len) {
+        char last = b[off + len - 1];
+        if (last == 'Z') {
+            return true;
+        }
+        // an offset starts at the first + or - after the time part
+        for (int i = off + 16; i < off + len; i++) {
+            if (b[i] == '+' || b[i] == '-') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static long epochDay(int year, int month, int day) {
+        if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+            throw MISMATCH;
+        }
+        long y = year;
+        long total = 365 * y + (y + 3) / 4 - (y + 99) / 100 + (y + 399) / 400;
+        total += (367L * month - 362) / 12;
+        total += day - 1;
+        if (month > 2) {
+            total--;
+            if (!isLeap(year)) {
+                total--;
+            }
+        }
+        return total - DAYS_0000_TO_1970;
+    }
+
+    private static int daysInMonth(int year, int month) {
+        return switch (month) {
+            case 2 -> isLeap(year) ? 29 : 28;
+            case 4, 6, 9, 11 -> 30;
+            default -> 31;
+        };
+    }
+
+    private static boolean isLeap(int year) {
+        return (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
+    }
+
+    private static int digits(char[] b, int off, int count) {
+        int value = 0;
+        for (int i = off; i < off + count; i++) {
+            char c = b[i];
+            if (!isDigit(c)) {
+                throw MISMATCH;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    private static boolean isSpecialDouble(char[] b, int off, int len) {
+        return (len == 3 && b[off] == 'N' && b[off + 1] == 'a' && b[off + 2] == 'N')
+                || (len == 8 && new String(b, off, len).equals("Infinity"));
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean equalsIgnoreCase(char[] b, int off, String lower) {
+        for (int i = 0; i < lower.length(); i++) {
+            if (Character.toLowerCase(b[off + i]) != lower.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
