@@ -33,13 +33,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Converts a CSV file to a Parquet file by streaming: memory stays bounded by one row group whatever the size of the
- * file. Column types are inferred from the first records; a later value that needs a wider type (a decimal in a long
- * column, a text in a date column) restarts the conversion with the wider type, so no value is ever lost.
+ * file. Column types, and whether a column holds nulls, are inferred from the first records; a later value that needs
+ * a wider type (a decimal in a long column, a text in a date column, a null in a column without any) restarts the
+ * conversion with the wider type, so no value is ever lost.
  */
 public class CsvToParquet {
 
     private static final Logger LOG = LoggerFactory.getLogger(CsvToParquet.class);
     private static final char[] DELIMITERS = {',', ';', '\t', '|'};
+    private static final int BATCH_ROWS = 8_192;
 
     private final int sampleRecords;
     private final Set<String> nullValues;
@@ -67,10 +69,12 @@ public class CsvToParquet {
 
     public Result convert(Path csv, Path parquet) throws IOException, MalformedFileException {
         char delimiter = sniffDelimiter(csv);
-        List<CsvColumn> columns = profile(csv, delimiter);
+        ProfilingHandler profile = profile(csv, delimiter);
+        List<CsvColumn> columns = profile.columns();
+        Set<String> dictionaryColumns = profile.repetitiveColumns();
         while (true) {
             try {
-                return write(csv, parquet, delimiter, columns);
+                return write(csv, parquet, delimiter, columns, dictionaryColumns);
             } catch (TypedRowHandler.ColumnWidening widening) {
                 CsvColumn before = columns.get(widening.column);
                 columns = new ArrayList<>(columns);
@@ -88,6 +92,9 @@ public class CsvToParquet {
     }
 
     static CsvColumn widen(CsvColumn column, CsvValues.Shape shape) {
+        if (shape.type() == ColumnType.NONE) {
+            return column.withNullable(true);
+        }
         ColumnType type = column.type().join(shape.type());
         if (type == ColumnType.DECIMAL) {
             int scale = Math.max(column.scale(), shape.scale());
@@ -104,7 +111,7 @@ public class CsvToParquet {
         return column.withType(type, 0, 0);
     }
 
-    private List<CsvColumn> profile(Path csv, char delimiter) throws IOException, MalformedFileException {
+    private ProfilingHandler profile(Path csv, char delimiter) throws IOException, MalformedFileException {
         ProfilingHandler profiler = new ProfilingHandler(nullValues);
         try (Reader reader = utf8(csv); CsvReader<ProfilingHandler> records = reader(delimiter, profiler, reader)) {
             var it = records.iterator();
@@ -117,46 +124,45 @@ public class CsvToParquet {
         if (profiler.headers.isEmpty()) {
             throw new MalformedFileException("no header line: the file is empty");
         }
-        return profiler.columns();
+        return profiler;
     }
 
-    private Result write(Path csv, Path parquet, char delimiter, List<CsvColumn> columns)
-            throws IOException, MalformedFileException {
-        TypedRow row = new TypedRow(columns);
-        TypedRowHandler handler = new TypedRowHandler(row, nullValues);
-        WriteSupport<TypedRow> support = new TypedRowWriteSupport(columns,
+    private Result write(Path csv, Path parquet, char delimiter, List<CsvColumn> columns,
+            Set<String> dictionaryColumns) throws IOException, MalformedFileException {
+        WriteSupport<BatchRow> support = new TypedRowWriteSupport(columns,
                 Map.of("nimbus.source", csv.getFileName().toString()));
-        long rows = 0;
         boolean done = false;
-        try (Reader reader = utf8(csv);
-                CsvReader<TypedRow> records = reader(delimiter, handler, reader);
-                ParquetWriter<TypedRow> writer = new Builder(new LocalOutputFile(parquet), support)
+        long rows;
+        Builder builder = new Builder(new LocalOutputFile(parquet), support);
+        columns.forEach(c -> builder.withDictionaryEncoding(c.name(), dictionaryColumns.contains(c.name())));
+        try (ParquetWriter<BatchRow> writer = builder
                         .withConf(new PlainParquetConfiguration())
                         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                         .withCompressionCodec(compression)
                         .withRowGroupSize(rowGroupBytes)
                         .withPageSize(pageBytes)
-                        .withDictionaryEncoding(true)
                         .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
                         .withValidation(false)
-                        .build()) {
-            for (TypedRow typed : records) {
-                writer.write(typed);
-                rows++;
+                        .build();
+                BatchWriter batches = new BatchWriter(writer, columns, BATCH_ROWS, 3);
+                Reader reader = utf8(csv)) {
+            TypedRowHandler handler = new TypedRowHandler(batches.firstBatch(), columns, nullValues, batches);
+            try (CsvReader<Boolean> records = reader(delimiter, handler, reader)) {
+                records.forEach(record -> { });
             }
+            rows = batches.finish(handler.pending());
             done = true;
         } catch (RuntimeException e) {
             throw malformedOrRethrow(csv, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while converting " + csv);
         } finally {
             if (!done) {
                 Files.deleteIfExists(parquet);
             }
         }
-        List<CsvColumn> result = new ArrayList<>(columns.size());
-        for (int i = 0; i < columns.size(); i++) {
-            result.add(columns.get(i).withNullable(row.nullCounts[i] > 0));
-        }
-        return new Result(rows, result, delimiter);
+        return new Result(rows, columns, delimiter);
     }
 
     /** Turns what the parser reports about the file's content into a MalformedFileException. */
@@ -227,10 +233,10 @@ public class CsvToParquet {
         return DELIMITERS[best];
     }
 
-    private static final class Builder extends ParquetWriter.Builder<TypedRow, Builder> {
-        private final WriteSupport<TypedRow> support;
+    private static final class Builder extends ParquetWriter.Builder<BatchRow, Builder> {
+        private final WriteSupport<BatchRow> support;
 
-        Builder(OutputFile file, WriteSupport<TypedRow> support) {
+        Builder(OutputFile file, WriteSupport<BatchRow> support) {
             super(file);
             this.support = support;
         }
@@ -241,12 +247,12 @@ public class CsvToParquet {
         }
 
         @Override
-        protected WriteSupport<TypedRow> getWriteSupport(Configuration conf) {
+        protected WriteSupport<BatchRow> getWriteSupport(Configuration conf) {
             return support;
         }
 
         @Override
-        protected WriteSupport<TypedRow> getWriteSupport(ParquetConfiguration conf) {
+        protected WriteSupport<BatchRow> getWriteSupport(ParquetConfiguration conf) {
             return support;
         }
     }

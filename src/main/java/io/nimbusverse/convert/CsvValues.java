@@ -1,5 +1,7 @@
 package io.nimbusverse.convert;
 
+import com.fasterxml.jackson.core.io.NumberInput;
+
 /**
  * Reads typed values straight from the parser's character buffer, without making a String of each field.
  * The {@code parse*} methods throw {@link #MISMATCH} when the text is not of the expected type; {@link #shape}
@@ -29,11 +31,12 @@ final class CsvValues {
     /** What a value looks like, with the digits before and after the point for numbers. */
     record Shape(ColumnType type, int integerDigits, int scale) {
         static final Shape STRING = new Shape(ColumnType.STRING, 0, 0);
+        static final Shape NULL = new Shape(ColumnType.NONE, 0, 0);
     }
 
     static Shape shape(char[] b, int off, int len) {
         if (len == 0) {
-            return new Shape(ColumnType.NONE, 0, 0);
+            return Shape.NULL;
         }
         if (isBoolean(b, off, len)) {
             return new Shape(ColumnType.BOOLEAN, 0, 0);
@@ -279,7 +282,7 @@ final class CsvValues {
         }
         if (i != end || !any) {
             if (isSpecialDouble(b, negative ? off + 1 : off, negative ? len - 1 : len)) {
-                return Double.parseDouble(new String(b, off, len));
+                return NumberInput.parseDouble(b, off, len, true);
             }
             throw MISMATCH;
         }
@@ -288,7 +291,7 @@ final class CsvValues {
             double value = exponent >= 0 ? mantissa * POWERS_OF_TEN[exponent] : mantissa / POWERS_OF_TEN[-exponent];
             return negative ? -value : value;
         }
-        return Double.parseDouble(new String(b, off, len));
+        return NumberInput.parseDouble(b, off, len, true);
     }
 
     /** Days since 1970-01-01 of a yyyy-MM-dd date. */

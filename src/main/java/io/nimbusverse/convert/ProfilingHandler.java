@@ -2,14 +2,20 @@ package io.nimbusverse.convert;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 import de.siegmar.fastcsv.reader.AbstractBaseCsvCallbackHandler;
 import de.siegmar.fastcsv.reader.RecordType;
 
-/** Reads the header and profiles the values of the records that follow: the narrowest type of each column. */
+/**
+ * Reads the header and profiles the values of the records that follow: the narrowest type of each column, and
+ * whether its values repeat enough for dictionary encoding to pay.
+ */
 final class ProfilingHandler extends AbstractBaseCsvCallbackHandler<ProfilingHandler> {
+
+    private static final int DISTINCT_LIMIT = 1_000;
 
     private final Set<String> nullValues;
     final List<String> headers = new ArrayList<>();
@@ -17,6 +23,8 @@ final class ProfilingHandler extends AbstractBaseCsvCallbackHandler<ProfilingHan
     private int[] integerDigits;
     private int[] scales;
     private boolean[] nulls;
+    private List<Set<String>> distinct;
+    private long[] nonNull;
     private long line;
     long records;
 
@@ -42,6 +50,11 @@ final class ProfilingHandler extends AbstractBaseCsvCallbackHandler<ProfilingHan
             nulls[index] = true;
             return;
         }
+        nonNull[index]++;
+        Set<String> seen = distinct.get(index);
+        if (seen.size() < DISTINCT_LIMIT) {
+            seen.add(new String(buf, off, len));
+        }
         CsvValues.Shape shape = CsvValues.shape(buf, off, len);
         types[index] = types[index].join(shape.type());
         integerDigits[index] = Math.max(integerDigits[index], shape.integerDigits());
@@ -60,6 +73,11 @@ final class ProfilingHandler extends AbstractBaseCsvCallbackHandler<ProfilingHan
             integerDigits = new int[n];
             scales = new int[n];
             nulls = new boolean[n];
+            nonNull = new long[n];
+            distinct = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                distinct.add(new HashSet<>());
+            }
         } else {
             if (getFieldCount() != types.length) {
                 throw new TypedRowHandler.RowShapeMismatch(line, types.length, getFieldCount());
@@ -67,6 +85,23 @@ final class ProfilingHandler extends AbstractBaseCsvCallbackHandler<ProfilingHan
             records++;
         }
         return this;
+    }
+
+    /**
+     * The names of the columns whose sampled values repeat (fewer than {@value #DISTINCT_LIMIT} distinct values, each
+     * seen four times on average). Dictionary encoding of the others costs a hash lookup per value and is dropped by
+     * the writer anyway once the dictionary outgrows its page.
+     */
+    Set<String> repetitiveColumns() {
+        Set<String> repetitive = new HashSet<>();
+        List<String> names = CsvColumn.safeNames(headers);
+        for (int i = 0; distinct != null && i < names.size(); i++) {
+            int values = distinct.get(i).size();
+            if (values < DISTINCT_LIMIT && values * 4L <= nonNull[i]) {
+                repetitive.add(names.get(i));
+            }
+        }
+        return repetitive;
     }
 
     /** The columns as profiled so far; a DECIMAL too wide for a long becomes DOUBLE. */

@@ -1,24 +1,45 @@
 package io.nimbusverse.convert;
 
+import java.util.List;
 import java.util.Set;
 
 import de.siegmar.fastcsv.reader.AbstractBaseCsvCallbackHandler;
 import de.siegmar.fastcsv.reader.RecordType;
 
 /**
- * Parses each field of a data record straight into the typed slots of a {@link TypedRow}. The header record is
- * skipped. A value that does not fit its column's type stops the conversion with {@link ColumnWidening}.
+ * Parses each field of a data record straight into the typed columns of a {@link RowBatch}, and hands each full
+ * batch over. The header record is skipped. A value that does not fit its column's type, or a null in a column
+ * that had none in the sample, stops the conversion with {@link ColumnWidening}.
  */
-final class TypedRowHandler extends AbstractBaseCsvCallbackHandler<TypedRow> {
+final class TypedRowHandler extends AbstractBaseCsvCallbackHandler<Boolean> {
 
-    private final TypedRow row;
+    /** Takes a full batch and gives back an empty one. */
+    interface BatchSink {
+        RowBatch handOver(RowBatch full);
+    }
+
     private final Set<String> nullValues;
+    private final int longestNullValue;
+    private final BatchSink sink;
+    private final boolean[] nullable;
+    private RowBatch batch;
     private boolean headerSeen;
     private long line;
 
-    TypedRowHandler(TypedRow row, Set<String> nullValues) {
-        this.row = row;
+    TypedRowHandler(RowBatch first, List<CsvColumn> columns, Set<String> nullValues, BatchSink sink) {
+        this.batch = first;
         this.nullValues = nullValues;
+        this.longestNullValue = nullValues.stream().mapToInt(String::length).max().orElse(-1);
+        this.sink = sink;
+        this.nullable = new boolean[first.width()];
+        for (int i = 0; i < nullable.length; i++) {
+            nullable[i] = columns.get(i).nullable();
+        }
+    }
+
+    /** The batch being filled, with the records not handed over yet. */
+    RowBatch pending() {
+        return batch;
     }
 
     @Override
@@ -28,26 +49,29 @@ final class TypedRowHandler extends AbstractBaseCsvCallbackHandler<TypedRow> {
 
     @Override
     protected void handleField(int index, char[] buf, int off, int len, boolean quoted) {
-        if (!headerSeen || index >= row.width()) {
+        if (!headerSeen || index >= batch.width()) {
             return;
         }
-        if (len == 0 || (!nullValues.isEmpty() && nullValues.contains(new String(buf, off, len)))) {
-            row.present[index] = false;
-            row.nullCounts[index]++;
+        int row = batch.size;
+        if (len == 0 || (len <= longestNullValue && nullValues.contains(new String(buf, off, len)))) {
+            if (!nullable[index]) {
+                throw new ColumnWidening(index, CsvValues.Shape.NULL, line);
+            }
+            batch.present[index][row] = false;
             return;
         }
-        row.present[index] = true;
+        batch.present[index][row] = true;
         try {
-            switch (row.types[index]) {
-                case LONG -> row.longs[index] = CsvValues.parseLong(buf, off, len);
-                case DECIMAL -> row.longs[index] =
-                        CsvValues.parseUnscaled(buf, off, len, row.precisions[index], row.scales[index]);
-                case DOUBLE -> row.doubles[index] = CsvValues.parseDouble(buf, off, len);
-                case BOOLEAN -> row.booleans[index] = CsvValues.parseBoolean(buf, off, len);
-                case DATE -> row.longs[index] = CsvValues.parseDate(buf, off, len);
-                case TIMESTAMP -> row.longs[index] = CsvValues.parseTimestampMicros(buf, off, len, false);
-                case TIMESTAMP_TZ -> row.longs[index] = CsvValues.parseTimestampMicros(buf, off, len, true);
-                default -> row.setText(index, buf, off, len);
+            switch (batch.types[index]) {
+                case LONG -> batch.longs[index][row] = CsvValues.parseLong(buf, off, len);
+                case DECIMAL -> batch.longs[index][row] =
+                        CsvValues.parseUnscaled(buf, off, len, batch.precisions[index], batch.scales[index]);
+                case DOUBLE -> batch.doubles[index][row] = CsvValues.parseDouble(buf, off, len);
+                case BOOLEAN -> batch.booleans[index][row] = CsvValues.parseBoolean(buf, off, len);
+                case DATE -> batch.longs[index][row] = CsvValues.parseDate(buf, off, len);
+                case TIMESTAMP -> batch.longs[index][row] = CsvValues.parseTimestampMicros(buf, off, len, false);
+                case TIMESTAMP_TZ -> batch.longs[index][row] = CsvValues.parseTimestampMicros(buf, off, len, true);
+                default -> batch.setText(index, row, buf, off, len);
             }
         } catch (IllegalArgumentException mismatch) {
             throw new ColumnWidening(index, CsvValues.shape(buf, off, len), line);
@@ -55,7 +79,7 @@ final class TypedRowHandler extends AbstractBaseCsvCallbackHandler<TypedRow> {
     }
 
     @Override
-    protected TypedRow buildRecord() {
+    protected Boolean buildRecord() {
         if (getRecordType() != RecordType.DATA) {
             return null;
         }
@@ -63,10 +87,14 @@ final class TypedRowHandler extends AbstractBaseCsvCallbackHandler<TypedRow> {
             headerSeen = true;
             return null;
         }
-        if (getFieldCount() != row.width()) {
-            throw new RowShapeMismatch(line, row.width(), getFieldCount());
+        if (getFieldCount() != batch.width()) {
+            throw new RowShapeMismatch(line, batch.width(), getFieldCount());
         }
-        return row;
+        batch.size++;
+        if (batch.isFull()) {
+            batch = sink.handOver(batch);
+        }
+        return Boolean.TRUE;
     }
 
     /** A value of column {@code column} needs a wider type than the one inferred from the sample. */

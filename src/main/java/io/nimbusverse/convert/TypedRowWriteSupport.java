@@ -14,8 +14,8 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Types;
 
-/** Writes {@link TypedRow}s to Parquet column by column, with no intermediate record objects. */
-final class TypedRowWriteSupport extends WriteSupport<TypedRow> {
+/** Writes the rows of {@link RowBatch}es to Parquet, with no intermediate record objects. */
+final class TypedRowWriteSupport extends WriteSupport<BatchRow> {
 
     private final MessageType schema;
     private final String[] fieldNames;
@@ -37,20 +37,21 @@ final class TypedRowWriteSupport extends WriteSupport<TypedRow> {
     }
 
     private static Type fieldOf(CsvColumn c) {
+        Type.Repetition repetition = c.nullable() ? Type.Repetition.OPTIONAL : Type.Repetition.REQUIRED;
         return switch (c.type()) {
-            case BOOLEAN -> Types.optional(PrimitiveTypeName.BOOLEAN).named(c.name());
-            case LONG -> Types.optional(PrimitiveTypeName.INT64).named(c.name());
-            case DECIMAL -> Types.optional(PrimitiveTypeName.INT64)
+            case BOOLEAN -> Types.primitive(PrimitiveTypeName.BOOLEAN, repetition).named(c.name());
+            case LONG -> Types.primitive(PrimitiveTypeName.INT64, repetition).named(c.name());
+            case DECIMAL -> Types.primitive(PrimitiveTypeName.INT64, repetition)
                     .as(LogicalTypeAnnotation.decimalType(c.scale(), c.precision())).named(c.name());
-            case DOUBLE -> Types.optional(PrimitiveTypeName.DOUBLE).named(c.name());
-            case DATE -> Types.optional(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.dateType()).named(c.name());
-            case TIMESTAMP -> Types.optional(PrimitiveTypeName.INT64)
+            case DOUBLE -> Types.primitive(PrimitiveTypeName.DOUBLE, repetition).named(c.name());
+            case DATE -> Types.primitive(PrimitiveTypeName.INT32, repetition).as(LogicalTypeAnnotation.dateType()).named(c.name());
+            case TIMESTAMP -> Types.primitive(PrimitiveTypeName.INT64, repetition)
                     .as(LogicalTypeAnnotation.timestampType(false, LogicalTypeAnnotation.TimeUnit.MICROS))
                     .named(c.name());
-            case TIMESTAMP_TZ -> Types.optional(PrimitiveTypeName.INT64)
+            case TIMESTAMP_TZ -> Types.primitive(PrimitiveTypeName.INT64, repetition)
                     .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS))
                     .named(c.name());
-            case NONE, STRING -> Types.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType())
+            case NONE, STRING -> Types.primitive(PrimitiveTypeName.BINARY, repetition).as(LogicalTypeAnnotation.stringType())
                     .named(c.name());
         };
     }
@@ -71,19 +72,21 @@ final class TypedRowWriteSupport extends WriteSupport<TypedRow> {
     }
 
     @Override
-    public void write(TypedRow row) {
+    public void write(BatchRow cursor) {
+        RowBatch b = cursor.batch;
+        int r = cursor.row;
         consumer.startMessage();
         for (int i = 0; i < fieldNames.length; i++) {
-            if (!row.present[i]) {
+            if (!b.present[i][r]) {
                 continue;
             }
             consumer.startField(fieldNames[i], i);
-            switch (row.types[i]) {
-                case LONG, DECIMAL, TIMESTAMP, TIMESTAMP_TZ -> consumer.addLong(row.longs[i]);
-                case DATE -> consumer.addInteger((int) row.longs[i]);
-                case DOUBLE -> consumer.addDouble(row.doubles[i]);
-                case BOOLEAN -> consumer.addBoolean(row.booleans[i]);
-                default -> consumer.addBinary(Binary.fromReusedByteArray(row.bytes[i], 0, row.byteLengths[i]));
+            switch (b.types[i]) {
+                case LONG, DECIMAL, TIMESTAMP, TIMESTAMP_TZ -> consumer.addLong(b.longs[i][r]);
+                case DATE -> consumer.addInteger((int) b.longs[i][r]);
+                case DOUBLE -> consumer.addDouble(b.doubles[i][r]);
+                case BOOLEAN -> consumer.addBoolean(b.booleans[i][r]);
+                default -> consumer.addBinary(Binary.fromReusedByteArray(b.bytes[i][r], 0, b.byteLengths[i][r]));
             }
             consumer.endField(fieldNames[i], i);
         }

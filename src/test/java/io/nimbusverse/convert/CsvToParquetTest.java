@@ -67,7 +67,9 @@ class CsvToParquetTest {
                 LogicalTypeAnnotation.timestampType(false, LogicalTypeAnnotation.TimeUnit.MICROS));
         assertThat(schema.getType("seen_utc").getLogicalTypeAnnotation()).isEqualTo(
                 LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS));
-        assertThat(schema.getFields()).allMatch(f -> f.getRepetition() == Type.Repetition.OPTIONAL);
+        // a column is REQUIRED unless it holds nulls
+        assertThat(schema.getFields()).filteredOn(f -> f.getRepetition() == Type.Repetition.OPTIONAL)
+                .extracting(Type::getName).containsExactly("price", "empty");
 
         List<Map<String, Object>> rows = ParquetFiles.rows(out);
         assertThat(rows.get(0)).containsEntry("order_id", 1L).containsEntry("price", 1250L)
@@ -102,6 +104,19 @@ class CsvToParquetTest {
         assertThat(ParquetFiles.rows(out)).extracting(r -> r.get("amount"))
                 .containsExactly(10_000L, 20_000L, 20_125L, 123_456_000L);
         assertThat(ParquetFiles.rowCount(out)).isEqualTo(4);
+    }
+
+    @Test
+    void aNullBeyondTheSampleMakesItsColumnNullable() throws Exception {
+        CsvToParquet smallSample = new CsvToParquet(2, Set.of(), "SNAPPY", 8 << 20, 1 << 20);
+        Path in = csv("late-null.csv", "id,name\n1,a\n2,b\n3,\n4,d\n");
+        Path out = dir.resolve("late-null.parquet");
+
+        CsvToParquet.Result result = smallSample.convert(in, out);
+
+        assertThat(result.columns()).extracting(CsvColumn::nullable).containsExactly(false, true);
+        assertThat(ParquetFiles.schema(out).getType("name").getRepetition()).isEqualTo(Type.Repetition.OPTIONAL);
+        assertThat(ParquetFiles.rows(out)).extracting(r -> r.get("name")).containsExactly("a", "b", null, "d");
     }
 
     @Test

@@ -1,0 +1,45 @@
+package io.nimbusverse.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Path;
+import java.util.Set;
+
+import io.nimbusverse.convert.CsvToParquet;
+
+/**
+ * One conversion by our converter, in its own JVM so that its heap is measured alone. Prints one line:
+ * {@code rows=<n> seconds=<s> peakHeapMiB=<m>}.
+ */
+public final class ConverterRun {
+
+    private ConverterRun() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path csv = Path.of(args[0]);
+        Path parquet = Path.of(args[1]);
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long[] peak = {0};
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                peak[0] = Math.max(peak[0], memory.getHeapMemoryUsage().getUsed());
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        sampler.setDaemon(true);
+        sampler.start();
+        // the same settings as the application's defaults (application.properties)
+        CsvToParquet converter = new CsvToParquet(20_000, Set.of(), "SNAPPY", 64L << 20, 1 << 20);
+        long start = System.nanoTime();
+        CsvToParquet.Result result = converter.convert(csv, parquet);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        sampler.interrupt();
+        peak[0] = Math.max(peak[0], memory.getHeapMemoryUsage().getUsed());
+        System.out.printf("rows=%d seconds=%.3f peakHeapMiB=%.1f%n", result.rows(), seconds, peak[0] / 1048576.0);
+    }
+}

@@ -1,0 +1,116 @@
+package io.nimbusverse.convert;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.parquet.hadoop.ParquetWriter;
+
+/**
+ * Writes batches to Parquet on a thread of its own while the caller parses the next ones: parsing CSV and encoding
+ * Parquet take about the same time, so the two overlap. A fixed set of batches circulates between the two threads,
+ * which keeps memory bounded.
+ */
+final class BatchWriter implements TypedRowHandler.BatchSink, AutoCloseable {
+
+    private static final RowBatch END = new RowBatch(List.of(), 1);
+
+    private final ParquetWriter<BatchRow> writer;
+    private final BlockingQueue<RowBatch> empty;
+    private final BlockingQueue<RowBatch> full;
+    private final Thread thread;
+    private volatile Throwable failure;
+    private long rows;
+
+    BatchWriter(ParquetWriter<BatchRow> writer, List<CsvColumn> columns, int batchRows, int batches) {
+        this.writer = writer;
+        this.empty = new ArrayBlockingQueue<>(batches);
+        this.full = new ArrayBlockingQueue<>(batches + 1);
+        for (int i = 0; i < batches; i++) {
+            empty.add(new RowBatch(columns, batchRows));
+        }
+        this.thread = new Thread(this::writeBatches, "parquet-writer");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** The first batch to fill. */
+    RowBatch firstBatch() {
+        return empty.remove();
+    }
+
+    @Override
+    public RowBatch handOver(RowBatch batch) {
+        try {
+            full.put(batch);
+            RowBatch next;
+            while ((next = empty.poll(100, TimeUnit.MILLISECONDS)) == null) {
+                throwIfFailed();
+            }
+            return next;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while converting", e);
+        }
+    }
+
+    /** Writes the last, partly filled batch and waits until every row is written. */
+    long finish(RowBatch last) throws IOException {
+        try {
+            if (last.size > 0) {
+                full.put(last);
+            }
+            full.put(END);
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while converting");
+        }
+        throwIfFailed();
+        return rows;
+    }
+
+    /** Stops the writing thread, when parsing failed. */
+    @Override
+    public void close() throws InterruptedException {
+        if (thread.isAlive()) {
+            full.clear();
+            full.offer(END);
+            thread.join();
+        }
+    }
+
+    private void writeBatches() {
+        BatchRow cursor = new BatchRow();
+        try {
+            for (RowBatch batch = full.take(); batch != END; batch = full.take()) {
+                cursor.batch = batch;
+                for (int r = 0; r < batch.size; r++) {
+                    cursor.row = r;
+                    writer.write(cursor);
+                }
+                rows += batch.size;
+                batch.size = 0;
+                empty.put(batch);
+            }
+        } catch (Throwable t) {
+            failure = t;
+        }
+    }
+
+    private void throwIfFailed() {
+        Throwable t = failure;
+        if (t instanceof RuntimeException e) {
+            throw e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        if (t != null) {
+            throw new IllegalStateException("writing Parquet failed: " + t.getMessage(), t);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.nimbusverse.signal;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * One item of a batch as it travels through the signals: references to the ledger, the work folder and S3, never
+ * content. Each stage fills in what it learns.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class BatchItem {
+
+    private String key;
+    private String source;
+    private String name;
+    private long size;
+    private String sha256;
+    /** the original, deleted from the inbox once the item is safely in S3 */
+    private String inboxPath;
+    /** the copy taken when the item was claimed; every stage reads this one */
+    private String stagedPath;
+    private String mediaType;
+    private String itemClass;
+    private String metadataPath;
+    private ParquetPart parquet;
+    private String rawKey;
+    private String metadataKey;
+    private String quarantineReason;
+
+    public String getKey() {
+        return key;
+    }
+
+    public void setKey(String key) {
+        this.key = key;
+    }
+
+    public String getSource() {
+        return source;
+    }
+
+    public void setSource(String source) {
+        this.source = source;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public long getSize() {
+        return size;
+    }
+
+    public void setSize(long size) {
+        this.size = size;
+    }
+
+    public String getSha256() {
+        return sha256;
+    }
+
+    public void setSha256(String sha256) {
+        this.sha256 = sha256;
+    }
+
+    public String getInboxPath() {
+        return inboxPath;
+    }
+
+    public void setInboxPath(String inboxPath) {
+        this.inboxPath = inboxPath;
+    }
+
+    public String getStagedPath() {
+        return stagedPath;
+    }
+
+    public void setStagedPath(String stagedPath) {
+        this.stagedPath = stagedPath;
+    }
+
+    public String getMediaType() {
+        return mediaType;
+    }
+
+    public void setMediaType(String mediaType) {
+        this.mediaType = mediaType;
+    }
+
+    public String getItemClass() {
+        return itemClass;
+    }
+
+    public void setItemClass(String itemClass) {
+        this.itemClass = itemClass;
+    }
+
+    public String getMetadataPath() {
+        return metadataPath;
+    }
+
+    public void setMetadataPath(String metadataPath) {
+        this.metadataPath = metadataPath;
+    }
+
+    public ParquetPart getParquet() {
+        return parquet;
+    }
+
+    public void setParquet(ParquetPart parquet) {
+        this.parquet = parquet;
+    }
+
+    public String getRawKey() {
+        return rawKey;
+    }
+
+    public void setRawKey(String rawKey) {
+        this.rawKey = rawKey;
+    }
+
+    public String getMetadataKey() {
+        return metadataKey;
+    }
+
+    public void setMetadataKey(String metadataKey) {
+        this.metadataKey = metadataKey;
+    }
+
+    public String getQuarantineReason() {
+        return quarantineReason;
+    }
+
+    public void setQuarantineReason(String quarantineReason) {
+        this.quarantineReason = quarantineReason;
+    }
+
+    public boolean isQuarantined() {
+        return quarantineReason != null;
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + key + ")";
+    }
+}
