@@ -41,8 +41,9 @@ final class TypedRowWriteSupport extends WriteSupport<BatchRow> {
         return switch (c.type()) {
             case BOOLEAN -> Types.primitive(PrimitiveTypeName.BOOLEAN, repetition).named(c.name());
             case LONG -> Types.primitive(PrimitiveTypeName.INT64, repetition).named(c.name());
-            case DECIMAL -> Types.primitive(PrimitiveTypeName.INT64, repetition)
-                    .as(LogicalTypeAnnotation.decimalType(c.scale(), c.precision())).named(c.name());
+            // the Parquet spec stores decimals of up to 9 digits in INT32, up to 18 in INT64
+            case DECIMAL -> Types.primitive(c.precision() <= 9 ? PrimitiveTypeName.INT32 : PrimitiveTypeName.INT64,
+                    repetition).as(LogicalTypeAnnotation.decimalType(c.scale(), c.precision())).named(c.name());
             case DOUBLE -> Types.primitive(PrimitiveTypeName.DOUBLE, repetition).named(c.name());
             case DATE -> Types.primitive(PrimitiveTypeName.INT32, repetition).as(LogicalTypeAnnotation.dateType()).named(c.name());
             case TIMESTAMP -> Types.primitive(PrimitiveTypeName.INT64, repetition)
@@ -82,7 +83,14 @@ final class TypedRowWriteSupport extends WriteSupport<BatchRow> {
             }
             consumer.startField(fieldNames[i], i);
             switch (b.types[i]) {
-                case LONG, DECIMAL, TIMESTAMP, TIMESTAMP_TZ -> consumer.addLong(b.longs[i][r]);
+                case LONG, TIMESTAMP, TIMESTAMP_TZ -> consumer.addLong(b.longs[i][r]);
+                case DECIMAL -> {
+                    if (b.precisions[i] <= 9) {
+                        consumer.addInteger((int) b.longs[i][r]);
+                    } else {
+                        consumer.addLong(b.longs[i][r]);
+                    }
+                }
                 case DATE -> consumer.addInteger((int) b.longs[i][r]);
                 case DOUBLE -> consumer.addDouble(b.doubles[i][r]);
                 case BOOLEAN -> consumer.addBoolean(b.booleans[i][r]);

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import org.apache.camel.Exchange;
@@ -214,6 +215,18 @@ public class Ledger implements IdempotentRepository {
                 .toList();
     }
 
+    /** The latest entries changed at or after {@code since}, oldest first. */
+    public List<LedgerEntry> entriesSince(Instant since) {
+        return entries.values().stream()
+                .filter(e -> e.status() != ItemStatus.REMOVED && !e.updatedAt().isBefore(since))
+                .sorted((a, b) -> a.updatedAt().compareTo(b.updatedAt()))
+                .toList();
+    }
+
+    public long count(Predicate<LedgerEntry> filter) {
+        return entries.values().stream().filter(e -> e.status() != ItemStatus.REMOVED).filter(filter).count();
+    }
+
     public Map<ItemStatus, Long> countByStatus() {
         Map<ItemStatus, Long> counts = new EnumMap<>(ItemStatus.class);
         counts.putAll(entries.values().stream()
@@ -340,8 +353,4 @@ public class Ledger implements IdempotentRepository {
         }
     }
 
-    /** The time of the newest row of a batch, or null when the batch is unknown. */
-    public Instant lastChange(String batchId) {
-        return batch(batchId).stream().map(LedgerEntry::updatedAt).max(Instant::compareTo).orElse(null);
-    }
 }

@@ -1,0 +1,207 @@
+package io.nimbusverse;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.nimbusverse.classify.MediaTypes;
+import io.nimbusverse.cloud.S3Clients;
+import io.nimbusverse.cloud.Uploads;
+import io.nimbusverse.convert.CsvToParquet;
+import io.nimbusverse.convert.ItemConverter;
+import io.nimbusverse.convert.MetadataExtractor;
+import io.nimbusverse.intake.BatchProgress;
+import io.nimbusverse.intake.Batches;
+import io.nimbusverse.intake.Completions;
+import io.nimbusverse.intake.Intake;
+import io.nimbusverse.intake.Quarantine;
+import io.nimbusverse.intake.WorkFolders;
+import io.nimbusverse.ledger.Ledger;
+import io.nimbusverse.loader.ParquetTableLoader;
+import io.nimbusverse.local.EmbeddedStack;
+import io.nimbusverse.local.SampleFeeder;
+import io.nimbusverse.local.Welcome;
+import io.nimbusverse.notify.MilestoneMails;
+import io.nimbusverse.run.BatchSummaries;
+import io.nimbusverse.run.RunOnce;
+import io.nimbusverse.run.RunOutcome;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.spi.Registry;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Every bean of the application, wired from application.properties. The routes in routes/ call them by name; a
+ * route reload leaves them in place, and with them the ledger and the work in flight.
+ */
+public class NimbusConfiguration implements CamelConfiguration {
+
+    @PropertyInject("nimbus.data.dir")
+    String dataDir;
+    @PropertyInject("nimbus.inbox.dir")
+    String inboxDir;
+    @PropertyInject("nimbus.work.dir")
+    String workDir;
+    @PropertyInject("nimbus.quarantine.dir")
+    String quarantineDir;
+    @PropertyInject("nimbus.duplicates.dir")
+    String duplicatesDir;
+    @PropertyInject("nimbus.ledger.file")
+    String ledgerFile;
+    @PropertyInject("nimbus.ledger.compact-min-lines")
+    int ledgerCompactMinLines;
+    @PropertyInject("nimbus.samples.dir")
+    String samplesDir;
+
+    @PropertyInject("nimbus.classify.structured")
+    String structuredTypes;
+    @PropertyInject("nimbus.classify.semi-structured")
+    String semiStructuredTypes;
+
+    @PropertyInject("nimbus.convert.csv.sample-records")
+    int csvSampleRecords;
+    @PropertyInject("nimbus.convert.csv.null-values")
+    String csvNullValues;
+    @PropertyInject("nimbus.convert.parquet.compression")
+    String parquetCompression;
+    @PropertyInject("nimbus.convert.parquet.row-group-bytes")
+    long parquetRowGroupBytes;
+    @PropertyInject("nimbus.convert.parquet.page-bytes")
+    int parquetPageBytes;
+
+    @PropertyInject("nimbus.s3.bucket")
+    String bucket;
+    @PropertyInject(value = "nimbus.s3.endpoint", defaultValue = "")
+    String s3Endpoint;
+    @PropertyInject("nimbus.s3.region")
+    String s3Region;
+    @PropertyInject("nimbus.s3.credentials")
+    String s3Credentials;
+    @PropertyInject("nimbus.s3.path-style")
+    boolean s3PathStyle;
+    @PropertyInject("nimbus.s3.part-size-bytes")
+    long s3PartSize;
+
+    @PropertyInject("nimbus.loader.jdbc-url")
+    String jdbcUrl;
+    @PropertyInject("nimbus.loader.jdbc-user")
+    String jdbcUser;
+    @PropertyInject("nimbus.loader.jdbc-password")
+    String jdbcPassword;
+    @PropertyInject("nimbus.loader.insert-batch-size")
+    int insertBatchSize;
+
+    @PropertyInject("nimbus.completion.timeout-ms")
+    long completionTimeoutMs;
+
+    @PropertyInject("nimbus.mail.subject-prefix")
+    String mailSubjectPrefix;
+    @PropertyInject("nimbus.mail.to")
+    String mailTo;
+
+    @PropertyInject("nimbus.embedded.enabled")
+    boolean embedded;
+    @PropertyInject("nimbus.embedded.kafka-port")
+    int kafkaPort;
+    @PropertyInject("nimbus.embedded.kafka-controller-port")
+    int kafkaControllerPort;
+    @PropertyInject("nimbus.embedded.s3-port")
+    int s3Port;
+    @PropertyInject("nimbus.embedded.smtp-port")
+    int smtpPort;
+    @PropertyInject("nimbus.embedded.imap-port")
+    int imapPort;
+    @PropertyInject(value = "camel.management.port", defaultValue = "8080")
+    int httpPort;
+
+    /**
+     * Binds every bean once, here, rather than with {@code @BindToRegistry} methods: Camel Main post-processes a
+     * configuration class more than once, and a second ledger on the same file must never exist. The embedded
+     * servers start first, so that the routes find their brokers.
+     */
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Registry registry = context.getRegistry();
+        String httpUrl = "http://127.0.0.1:" + httpPort;
+        String inbox = Path.of(inboxDir).toAbsolutePath().toString();
+        if (embedded) {
+            EmbeddedStack stack = new EmbeddedStack(Path.of(dataDir), kafkaPort, kafkaControllerPort, s3Port, bucket,
+                    smtpPort, imapPort);
+            stack.start();
+            context.addService(stack, true, true);
+            registry.bind("welcome", Welcome.local(inbox, Path.of(dataDir, "s3", bucket).toAbsolutePath().toString(),
+                    ledgerFile, imapPort, mailTo, httpUrl, jdbcUrl));
+        } else {
+            registry.bind("welcome", Welcome.external(inbox, "s3://" + bucket
+                    + (s3Endpoint.isBlank() ? "" : " at " + s3Endpoint), ledgerFile, httpUrl));
+        }
+
+        ObjectMapper json = new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        registry.bind("jsonMapper", json);
+
+        Ledger ledger = new Ledger(Path.of(ledgerFile), ledgerCompactMinLines);
+        registry.bind("ledger", Ledger.class, ledger, "open", "close");
+        WorkFolders folders = new WorkFolders(Path.of(inboxDir), Path.of(workDir), Path.of(quarantineDir),
+                Path.of(duplicatesDir));
+        registry.bind("workFolders", WorkFolders.class, folders, "create", null);
+
+        registry.bind("intake", new Intake(folders, ledger));
+        Batches batches = new Batches(ledger, folders);
+        registry.bind("batches", batches);
+        registry.bind("batchProgress", new BatchProgress(ledger));
+        registry.bind("quarantine", new Quarantine(folders, ledger));
+
+        MediaTypes mediaTypes = new MediaTypes(list(structuredTypes), list(semiStructuredTypes));
+        CsvToParquet csvToParquet = new CsvToParquet(csvSampleRecords, Set.copyOf(list(csvNullValues)),
+                parquetCompression, parquetRowGroupBytes, parquetPageBytes);
+        registry.bind("itemConverter", new ItemConverter(mediaTypes, csvToParquet, new MetadataExtractor(), json));
+
+        S3Client s3 = S3Clients.create(s3Endpoint, s3Region, s3Credentials, s3PathStyle);
+        registry.bind("s3Client", S3Client.class, s3, null, "close");
+        registry.bind("uploads", new Uploads(s3PartSize));
+
+        HikariDataSource dataSource = dataSource();
+        registry.bind("loaderDataSource", DataSource.class, dataSource, null, "close");
+        registry.bind("tableLoader", new ParquetTableLoader(dataSource, s3, bucket, Path.of(workDir, "loader"), json,
+                insertBatchSize));
+
+        registry.bind("completions", new Completions(ledger, batches, Duration.ofMillis(completionTimeoutMs)));
+        BatchSummaries summaries = new BatchSummaries(ledger);
+        registry.bind("milestoneMails", new MilestoneMails(mailSubjectPrefix, summaries));
+        RunOutcome outcome = registry.lookupByNameAndType("runOutcome", RunOutcome.class);
+        registry.bind("runOnce", new RunOnce(ledger, summaries, outcome == null ? new RunOutcome() : outcome));
+        registry.bind("sampleFeeder", new SampleFeeder(Path.of(samplesDir), Path.of(inboxDir), Path.of(dataDir)));
+    }
+
+    private HikariDataSource dataSource() {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(jdbcUser);
+        config.setPassword(jdbcPassword);
+        config.setMaximumPoolSize(4);
+        config.setPoolName("loader");
+        // the pool starts even while the database is down; the loader's first use retries
+        config.setInitializationFailTimeout(-1);
+        return new HikariDataSource(config);
+    }
+
+    private static List<String> list(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .collect(Collectors.toList());
+    }
+}

@@ -1,0 +1,56 @@
+package io.nimbusverse.cloud;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * The deterministic S3 layout of DESIGN.md: the same item of the same batch always lands at the same key, so a retry
+ * overwrites instead of duplicating. Dates are the batch's creation date in UTC.
+ */
+public final class S3Keys {
+
+    private static final DateTimeFormatter DAY_PATH = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
+    public static final String SIGNALS = "signals/";
+
+    private S3Keys() {
+    }
+
+    public static String raw(String itemClass, Instant batchCreatedAt, String sha256, String name) {
+        return "raw/" + itemClass + "/" + DAY_PATH.format(batchCreatedAt) + "/" + sha256 + "/" + name;
+    }
+
+    public static String parquet(String dataset, Instant batchCreatedAt, String batchId, int n) {
+        return "parquet/" + dataset + "/ingest_date=" + DAY.format(batchCreatedAt) + "/" + batchId + "-" + n
+                + ".parquet";
+    }
+
+    public static String metadata(String sha256) {
+        return "metadata/" + sha256 + ".json";
+    }
+
+    public static String signal(String batchId) {
+        return SIGNALS + batchId + ".SIGNAL";
+    }
+
+    public static String complete(String batchId) {
+        return SIGNALS + batchId + ".COMPLETE";
+    }
+
+    /** The SIGNAL and COMPLETE objects of a batch. */
+    public static List<String> signalsOf(String batchId) {
+        return List.of(signal(batchId), complete(batchId));
+    }
+
+    /** The batch id of a signals/ key, or null when the key is not a SIGNAL or COMPLETE object. */
+    public static String batchIdOf(String key) {
+        if (key == null || !key.startsWith(SIGNALS)) {
+            return null;
+        }
+        String file = key.substring(SIGNALS.length());
+        int dot = file.lastIndexOf('.');
+        return dot > 0 ? file.substring(0, dot) : null;
+    }
+}

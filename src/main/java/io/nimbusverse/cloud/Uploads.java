@@ -1,0 +1,50 @@
+package io.nimbusverse.cloud;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.nimbusverse.signal.BatchItem;
+import io.nimbusverse.signal.Signal;
+import io.nimbusverse.signal.SignalType;
+
+/** Gives every item of a batch its S3 keys (DESIGN.md layout) and lists the objects to upload. */
+public class Uploads {
+
+    private final long partSize;
+
+    /** @param partSize files larger than this go up in parts of this size */
+    public Uploads(long partSize) {
+        this.partSize = partSize;
+    }
+
+    /** Raw file, Parquet and metadata of every item that is not quarantined; the keys are set on the items. */
+    public List<S3Put> plan(Signal signal) {
+        List<S3Put> puts = new ArrayList<>();
+        int tabular = 0;
+        for (BatchItem item : signal.getLiveItems()) {
+            item.setRawKey(S3Keys.raw(item.getItemClass(), signal.getCreatedAt(), item.getSha256(), item.getName()));
+            item.setMetadataKey(S3Keys.metadata(item.getSha256()));
+            puts.add(put(item.getStagedPath(), item.getRawKey()));
+            if (item.getParquet() != null) {
+                item.setParquet(item.getParquet().withKey(S3Keys.parquet(item.getParquet().dataset(),
+                        signal.getCreatedAt(), signal.getBatchId(), ++tabular)));
+                puts.add(put(item.getParquet().path(), item.getParquet().key()));
+            }
+            puts.add(put(item.getMetadataPath(), item.getMetadataKey()));
+        }
+        return puts;
+    }
+
+    /** The UPLOADED signal of a batch whose objects and SIGNAL manifest are in S3. */
+    public Signal uploadedSignal(Signal signal) {
+        Signal uploaded = signal.next(SignalType.UPLOADED);
+        uploaded.setManifestKey(S3Keys.signal(signal.getBatchId()));
+        return uploaded;
+    }
+
+    private S3Put put(String path, String key) {
+        File file = new File(path);
+        return new S3Put(file, key, file.length() > partSize);
+    }
+}

@@ -1,0 +1,173 @@
+package io.nimbusverse.convert;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import org.apache.tika.exception.TikaException;
+import org.apache.tika.io.TikaInputStream;
+import org.apache.tika.metadata.Metadata;
+import org.apache.tika.metadata.TikaCoreProperties;
+import org.apache.tika.parser.AutoDetectParser;
+import org.apache.tika.parser.ParseContext;
+import org.xml.sax.SAXException;
+import org.xml.sax.helpers.DefaultHandler;
+
+/**
+ * Describes a file without holding it in memory: records and keys of JSON, root element and records of XML (read as
+ * streams), the metadata Tika finds in anything else (the text content is discarded as it is parsed).
+ */
+public class MetadataExtractor {
+
+    private static final int SAMPLED_RECORDS = 1_000;
+    private static final int MAX_NAMES = 200;
+
+    private final JsonFactory json = JsonFactory.builder().enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
+    private final XMLInputFactory xml = XMLInputFactory.newFactory();
+    private final AutoDetectParser tika = new AutoDetectParser();
+
+    public MetadataExtractor() {
+        xml.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        xml.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+    }
+
+    /**
+     * JSON: one document (an array counts its elements as records, an object is one record) or a stream of
+     * documents (JSON Lines). Keys are the top-level field names of the first records.
+     */
+    public Map<String, Object> describeJson(Path file) throws IOException, MalformedFileException {
+        long records = 0;
+        int documents = 0;
+        Set<String> keys = new LinkedHashSet<>();
+        try (JsonParser parser = json.createParser(file.toFile())) {
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                documents++;
+                if (token == JsonToken.START_ARRAY && documents == 1) {
+                    while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+                        if (token == null) {
+                            throw new MalformedFileException("malformed JSON: the array does not end");
+                        }
+                        records++;
+                        collectKeys(parser, token, keys, records);
+                    }
+                } else {
+                    records++;
+                    collectKeys(parser, token, keys, records);
+                }
+            }
+        } catch (StreamReadException e) {
+            throw new MalformedFileException("malformed JSON at line " + e.getLocation().getLineNr() + ": "
+                    + e.getOriginalMessage(), e);
+        }
+        if (documents == 0) {
+            throw new MalformedFileException("malformed JSON: the file holds no JSON value");
+        }
+        Map<String, Object> description = new LinkedHashMap<>();
+        description.put("format", documents > 1 ? "json-lines" : "json");
+        description.put("records", records);
+        description.put("keys", new ArrayList<>(keys));
+        return description;
+    }
+
+    private static void collectKeys(JsonParser parser, JsonToken token, Set<String> keys, long record)
+            throws IOException {
+        if (token == JsonToken.START_OBJECT && record <= SAMPLED_RECORDS) {
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                if (keys.size() < MAX_NAMES) {
+                    keys.add(parser.currentName());
+                }
+                parser.nextToken();
+                parser.skipChildren();
+            }
+        } else {
+            parser.skipChildren();
+        }
+    }
+
+    /** XML: the root element, and its children as records with their distinct names. */
+    public Map<String, Object> describeXml(Path file) throws IOException, MalformedFileException {
+        String root = null;
+        String namespace = null;
+        long records = 0;
+        Set<String> recordElements = new LinkedHashSet<>();
+        try (InputStream in = Files.newInputStream(file)) {
+            XMLStreamReader reader = xml.createXMLStreamReader(in);
+            try {
+                int depth = 0;
+                while (reader.hasNext()) {
+                    int event = reader.next();
+                    if (event == XMLStreamConstants.START_ELEMENT) {
+                        depth++;
+                        if (depth == 1) {
+                            root = reader.getLocalName();
+                            namespace = reader.getNamespaceURI();
+                        } else if (depth == 2) {
+                            records++;
+                            if (recordElements.size() < MAX_NAMES) {
+                                recordElements.add(reader.getLocalName());
+                            }
+                        }
+                    } else if (event == XMLStreamConstants.END_ELEMENT) {
+                        depth--;
+                    }
+                }
+            } finally {
+                reader.close();
+            }
+        } catch (XMLStreamException e) {
+            throw new MalformedFileException("malformed XML"
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNumber()) + ": "
+                    + e.getMessage().replaceAll("^ParseError at \\[row,col\\]:\\[\\d+,\\d+\\]\\s*Message: ", ""), e);
+        }
+        if (root == null) {
+            throw new MalformedFileException("malformed XML: no root element");
+        }
+        Map<String, Object> description = new LinkedHashMap<>();
+        description.put("rootElement", root);
+        if (namespace != null && !namespace.isEmpty()) {
+            description.put("namespace", namespace);
+        }
+        description.put("records", records);
+        description.put("recordElements", new ArrayList<>(recordElements));
+        return description;
+    }
+
+    /** What Tika knows of the file (author, dimensions, duration...), sorted by name. */
+    public Map<String, Object> describeWithTika(Path file, String name) throws IOException, MalformedFileException {
+        Metadata metadata = new Metadata();
+        metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, name);
+        try (InputStream in = TikaInputStream.get(file)) {
+            tika.parse(in, new DefaultHandler(), metadata, new ParseContext());
+        } catch (TikaException | SAXException e) {
+            throw new MalformedFileException("unreadable " + metadata.get(Metadata.CONTENT_TYPE) + ": "
+                    + e.getMessage(), e);
+        }
+        Map<String, Object> values = new TreeMap<>();
+        for (String key : metadata.names()) {
+            String[] all = metadata.getValues(key);
+            values.put(key, all.length == 1 ? all[0] : List.of(all));
+        }
+        Map<String, Object> description = new LinkedHashMap<>();
+        description.put("tika", values);
+        return description;
+    }
+}

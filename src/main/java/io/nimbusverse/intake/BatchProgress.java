@@ -1,0 +1,82 @@
+package io.nimbusverse.intake;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.nimbusverse.ledger.ItemStatus;
+import io.nimbusverse.ledger.Ledger;
+import io.nimbusverse.ledger.LedgerEntry;
+import io.nimbusverse.signal.BatchItem;
+import io.nimbusverse.signal.Complete;
+import io.nimbusverse.signal.Signal;
+
+/**
+ * Writes to the ledger what each stage did to a batch, and tells a stage whether a batch has gone through it
+ * already. A stage does its (idempotent) work, sends the next signal, and only then records its status: after a
+ * crash a stage may run twice, never zero times, and the second run of a stage finds the status and skips.
+ */
+public class BatchProgress {
+
+    /** Detail of the items of a batch that got no COMPLETE in time. */
+    public static final String TIMED_OUT = "TIMED_OUT: no COMPLETE before the deadline";
+
+    private final Ledger ledger;
+
+    public BatchProgress(Ledger ledger) {
+        this.ledger = ledger;
+    }
+
+    /** Whether every item of the signal that is not quarantined has reached {@code status}. */
+    public boolean reached(Signal signal, String status) {
+        ItemStatus target = ItemStatus.valueOf(status);
+        return signal.getLiveItems().stream()
+                .allMatch(i -> ledger.find(i.getKey()).map(e -> e.status().reached(target)).orElse(false));
+    }
+
+    public void converted(Signal signal) {
+        List<LedgerEntry> changed = new ArrayList<>();
+        for (BatchItem item : signal.getLiveItems()) {
+            entry(item).ifPresent(e -> changed.add(e.withClassification(item.getMediaType(), item.getItemClass())
+                    .withStatus(ItemStatus.CONVERTED, item.getParquet() == null ? ""
+                            : "rows=" + item.getParquet().rows())));
+        }
+        ledger.recordAll(changed);
+    }
+
+    public void uploaded(Signal signal) {
+        List<LedgerEntry> changed = new ArrayList<>();
+        for (BatchItem item : signal.getLiveItems()) {
+            String detail = item.getParquet() == null ? ""
+                    : "rows=" + item.getParquet().rows() + " parquet=" + item.getParquet().key();
+            entry(item).ifPresent(e -> changed.add(e.withS3Key(item.getRawKey())
+                    .withStatus(ItemStatus.UPLOADED, detail)));
+        }
+        ledger.recordAll(changed);
+    }
+
+    /** The loader answered: DONE, or FAILED with its errors. */
+    public void completed(Complete complete) {
+        ItemStatus status = complete.succeeded() ? ItemStatus.DONE : ItemStatus.FAILED;
+        ledger.recordAll(ledger.batch(complete.batchId()).stream()
+                .filter(e -> e.status() == ItemStatus.UPLOADED)
+                .map(e -> e.withStatus(status, complete.succeeded() ? withoutTimeout(e.detail())
+                        : String.join("; ", complete.errors())))
+                .toList());
+    }
+
+    private static String withoutTimeout(String detail) {
+        return detail.replace(TIMED_OUT, "").trim();
+    }
+
+    public void timedOut(Signal signal) {
+        ledger.recordAll(ledger.batch(signal.getBatchId()).stream()
+                .filter(e -> e.status() == ItemStatus.UPLOADED)
+                .map(e -> e.withStatus(ItemStatus.UPLOADED, (e.detail() + " " + TIMED_OUT).trim()))
+                .toList());
+    }
+
+    private Optional<LedgerEntry> entry(BatchItem item) {
+        return ledger.find(item.getKey());
+    }
+}

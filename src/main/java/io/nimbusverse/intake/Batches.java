@@ -1,0 +1,100 @@
+package io.nimbusverse.intake;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.nimbusverse.ledger.ItemStatus;
+import io.nimbusverse.ledger.Ledger;
+import io.nimbusverse.ledger.LedgerEntry;
+import io.nimbusverse.signal.BatchItem;
+import io.nimbusverse.signal.Signal;
+import io.nimbusverse.signal.SignalType;
+
+/** Seals claimed items into batches, and finds the batches whose START_UPLOAD may never have been sent. */
+public class Batches {
+
+    private static final DateTimeFormatter ID_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final Ledger ledger;
+    private final WorkFolders folders;
+
+    public Batches(Ledger ledger, WorkFolders folders) {
+        this.ledger = ledger;
+        this.folders = folders;
+    }
+
+    /** A batch id that sorts by creation time: {@code 20261125T181833Z-3fa9c1}. */
+    static String newId(Instant now) {
+        byte[] random = new byte[3];
+        ThreadLocalRandom.current().nextBytes(random);
+        return ID_TIME.format(now) + "-" + HexFormat.of().formatHex(random);
+    }
+
+    public static Instant createdAt(String batchId) {
+        return ID_TIME.parse(batchId.substring(0, 16), Instant::from);
+    }
+
+    /**
+     * Gives the items a batch, durably, before START_UPLOAD is sent: if the send is lost in a crash,
+     * {@link #unsent()} finds the batch again at the next start.
+     */
+    public Signal seal(List<BatchItem> items) {
+        Instant now = Instant.now();
+        String batchId = newId(now);
+        List<LedgerEntry> assigned = new ArrayList<>();
+        for (BatchItem item : items) {
+            ledger.find(item.getKey()).ifPresent(e -> assigned.add(e.withBatch(batchId)));
+        }
+        ledger.recordAll(assigned);
+        return Signal.of(SignalType.START_UPLOAD, batchId, now, items);
+    }
+
+    /**
+     * START_UPLOAD again for every batch with items still CLAIMED. When the first one did reach Kafka,
+     * the convert stage sees the batch converted and skips the second.
+     */
+    public List<Signal> unsent() {
+        List<Signal> signals = new ArrayList<>();
+        for (String batchId : ledger.batchesWith(Set.of(ItemStatus.CLAIMED))) {
+            Signal signal = signalOf(SignalType.START_UPLOAD, batchId);
+            signal.getItems().removeIf(i -> i.isQuarantined());
+            signals.add(signal);
+        }
+        return signals;
+    }
+
+    /** A signal of the batch rebuilt from the ledger; items that were quarantined carry their reason. */
+    public Signal signalOf(SignalType type, String batchId) {
+        List<BatchItem> items = new ArrayList<>();
+        for (LedgerEntry entry : ledger.batch(batchId)) {
+            BatchItem item = itemOf(entry);
+            if (entry.status() == ItemStatus.QUARANTINED) {
+                item.setQuarantineReason(entry.detail());
+            }
+            items.add(item);
+        }
+        return Signal.of(type, batchId, createdAt(batchId), items);
+    }
+
+    private BatchItem itemOf(LedgerEntry entry) {
+        BatchItem item = new BatchItem();
+        item.setKey(entry.key());
+        item.setSha256(entry.key());
+        item.setName(entry.name());
+        item.setSize(entry.size());
+        item.setSource(entry.source());
+        item.setInboxPath(folders.inboxFile(entry.name()).toString());
+        item.setStagedPath(folders.stagedFile(entry.key(), entry.name()).toString());
+        item.setMediaType(entry.mediaType().isEmpty() ? null : entry.mediaType());
+        item.setItemClass(entry.itemClass().isEmpty() ? null : entry.itemClass());
+        item.setRawKey(entry.s3Key().isEmpty() ? null : entry.s3Key());
+        return item;
+    }
+}

@@ -1,0 +1,109 @@
+package io.nimbusverse.intake;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+
+import io.nimbusverse.ledger.ItemStatus;
+import io.nimbusverse.ledger.Ledger;
+import io.nimbusverse.ledger.LedgerEntry;
+import io.nimbusverse.signal.BatchItem;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes a file from the inbox: one read computes its SHA-256 while copying it into the work folder, so what is
+ * hashed is exactly what later stages convert and upload. The inbox original stays until its data is in S3.
+ */
+public class Intake {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
+
+    private final WorkFolders folders;
+    private final Ledger ledger;
+
+    public Intake(WorkFolders folders, Ledger ledger) {
+        this.folders = folders;
+        this.ledger = ledger;
+    }
+
+    /** Hashes and copies the file; the copy waits under a temporary name until the claim is decided. */
+    public BatchItem stage(@Header(Exchange.FILE_PATH) String path, @Header(Exchange.FILE_NAME) String name,
+            @Header("NimbusSource") String source) throws IOException {
+        Path file = Path.of(path);
+        Path incoming = folders.incoming();
+        MessageDigest sha256 = sha256();
+        long size;
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha256);
+                OutputStream out = Files.newOutputStream(incoming)) {
+            size = in.transferTo(out);
+        } catch (IOException e) {
+            Files.deleteIfExists(incoming);
+            throw e;
+        }
+        BatchItem item = new BatchItem();
+        item.setKey(HexFormat.of().formatHex(sha256.digest()));
+        item.setSha256(item.getKey());
+        item.setName(name);
+        item.setSize(size);
+        item.setSource(source == null ? "file" : source);
+        item.setInboxPath(file.toAbsolutePath().toString());
+        item.setStagedPath(incoming.toString());
+        return item;
+    }
+
+    /** The claim succeeded: the copy becomes the item's staged file. */
+    public BatchItem keep(BatchItem item) throws IOException {
+        Path staged = folders.stagedFile(item.getKey(), item.getName());
+        Files.createDirectories(staged.getParent());
+        Files.move(Path.of(item.getStagedPath()), staged, StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+        item.setStagedPath(staged.toString());
+        return item;
+    }
+
+    /**
+     * The content is in the ledger already. The same file seen again after a restart either goes back to batching
+     * (claimed but never batched) or is left alone (its batch is in flight); anything else is a duplicate: recorded,
+     * counted and moved out of the inbox. Returns the item to batch, or null.
+     */
+    public BatchItem known(BatchItem item) throws IOException {
+        Optional<LedgerEntry> entry = ledger.find(item.getKey());
+        boolean sameFile = entry.isPresent() && entry.get().name().equals(item.getName());
+        if (sameFile && entry.get().status() == ItemStatus.CLAIMED && !entry.get().hasBatch()) {
+            LOG.info("{} was claimed before a restart and never batched: batching it now", item.getName());
+            return keep(item);
+        }
+        Files.deleteIfExists(Path.of(item.getStagedPath()));
+        if (sameFile && !entry.get().status().reached(ItemStatus.UPLOADED)) {
+            LOG.debug("{} is in flight in batch {}", item.getName(), entry.get().batchId());
+            return null;
+        }
+        String original = entry.map(e -> e.name() + " (" + e.status() + (e.hasBatch() ? " in batch "
+                + e.batchId() : "") + ")").orElse("an item released meanwhile");
+        Path moved = folders.moveToDuplicates(Path.of(item.getInboxPath()));
+        ledger.record(LedgerEntry.claimed(item.getKey() + "#" + item.getName(), item.getSource(), item.getName(),
+                item.getSize()).withStatus(ItemStatus.DUPLICATE, "same content as " + original + "; moved to "
+                + moved));
+        LOG.info("{} is a duplicate of {}: skipped and moved to {}", item.getName(), original, moved);
+        return null;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.nimbusverse.intake;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import io.nimbusverse.signal.BatchItem;
+import io.nimbusverse.signal.Signal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where items live on local disk: the inbox the user drops files into, the work folder holding a copy of each
+ * claimed item and what was made from it, the quarantine and duplicates folders. Also cleans them up.
+ */
+public class WorkFolders {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkFolders.class);
+
+    private final Path inbox;
+    private final Path work;
+    private final Path quarantine;
+    private final Path duplicates;
+
+    public WorkFolders(Path inbox, Path work, Path quarantine, Path duplicates) {
+        this.inbox = inbox.toAbsolutePath();
+        this.work = work.toAbsolutePath();
+        this.quarantine = quarantine.toAbsolutePath();
+        this.duplicates = duplicates.toAbsolutePath();
+    }
+
+    public void create() throws IOException {
+        for (Path dir : List.of(inbox, work.resolve("items"), quarantine, duplicates)) {
+            Files.createDirectories(dir);
+        }
+    }
+
+    public Path inbox() {
+        return inbox;
+    }
+
+    public Path inboxFile(String name) {
+        return inbox.resolve(name);
+    }
+
+    /** The folder of one item: its staged copy, its Parquet file and its metadata. */
+    public Path itemDir(String key) {
+        return work.resolve("items").resolve(key);
+    }
+
+    public Path stagedFile(String key, String name) {
+        return itemDir(key).resolve("content").resolve(Path.of(name).getFileName().toString());
+    }
+
+    public Path incoming() throws IOException {
+        Path dir = work.resolve("items");
+        Files.createDirectories(dir);
+        return Files.createTempFile(dir, ".incoming-", ".part");
+    }
+
+    public Path quarantine() {
+        return quarantine;
+    }
+
+    /** Moves a file into the duplicates folder; a name taken already gets a numbered suffix. */
+    public Path moveToDuplicates(Path file) throws IOException {
+        Path target = free(duplicates, file.getFileName().toString());
+        return Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** A path in {@code dir} for {@code name} that no file uses yet. */
+    static Path free(Path dir, String name) {
+        Path target = dir.resolve(name);
+        for (int n = 2; Files.exists(target); n++) {
+            target = dir.resolve(name + "." + n);
+        }
+        return target;
+    }
+
+    /** Deletes the inbox originals of the batch's items: called once their data is in S3 and the ledger says so. */
+    public void releaseInbox(Signal signal) throws IOException {
+        for (BatchItem item : signal.getLiveItems()) {
+            if (item.getInboxPath() != null && Files.deleteIfExists(Path.of(item.getInboxPath()))) {
+                LOG.debug("{} is in S3: removed from the inbox", item.getName());
+            }
+        }
+    }
+
+    /** Deletes the work folders of the batch's items, quarantined ones included. */
+    public void cleanUp(Signal signal) {
+        signal.getItems().forEach(item -> deleteTree(itemDir(item.getKey())));
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,336 @@
+package io.nimbusverse.loader;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nimbusverse.cloud.S3Keys;
+import io.nimbusverse.signal.Complete;
+import io.nimbusverse.signal.Manifest;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.MessageColumnIO;
+import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/**
+ * The on-prem loader (the local stand-in for Lambda and Glue): loads every Parquet item of a SIGNAL manifest into
+ * the JDBC table named after its dataset, creating the table, or the columns it lacks, from the Parquet schema.
+ *
+ * <p>A batch loads in one transaction together with its row in {@code nimbus_loads}, so it loads once: a second
+ * SIGNAL of the same batch finds that row and gets the same answer back without touching the tables. Transient
+ * failures (connection, S3) are thrown to be retried; anything else answers FAILED with the error.
+ */
+public class ParquetTableLoader {
+
+    static final String LOADS_TABLE = "nimbus_loads";
+    private static final Logger LOG = LoggerFactory.getLogger(ParquetTableLoader.class);
+
+    private final DataSource dataSource;
+    private final S3Client s3;
+    private final String bucket;
+    private final Path tempDir;
+    private final ObjectMapper json;
+    private final int insertBatchSize;
+
+    public ParquetTableLoader(DataSource dataSource, S3Client s3, String bucket, Path tempDir, ObjectMapper json,
+            int insertBatchSize) {
+        this.dataSource = dataSource;
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.tempDir = tempDir;
+        this.json = json;
+        this.insertBatchSize = insertBatchSize;
+    }
+
+    /** The COMPLETE to write for this manifest, or null when the batch is loaded and answered already. */
+    public Complete load(String manifestJson) throws IOException, SQLException {
+        Manifest manifest = json.readValue(manifestJson, Manifest.class);
+        try (Connection connection = dataSource.getConnection()) {
+            Dialect dialect = new Dialect(connection.getMetaData());
+            createLoadsTable(connection, dialect);
+            Complete earlier = earlierAnswer(connection, dialect, manifest.batchId());
+            if (earlier != null) {
+                return answered(manifest.batchId()) ? null : earlier;
+            }
+            return loadOnce(connection, dialect, manifest);
+        }
+    }
+
+    private Complete loadOnce(Connection connection, Dialect dialect, Manifest manifest)
+            throws IOException, SQLException {
+        Files.createDirectories(tempDir);
+        List<Path> downloads = new ArrayList<>();
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            Map<String, Long> rowsByDataset = new LinkedHashMap<>();
+            for (Manifest.Item item : manifest.items()) {
+                if (item.parquet() == null) {
+                    continue;
+                }
+                Path file = download(item.parquet().key(), downloads);
+                long rows = loadFile(connection, dialect, item.parquet().dataset(), file);
+                rowsByDataset.merge(item.parquet().dataset(), rows, Long::sum);
+            }
+            List<Complete.Table> tables = rowsByDataset.entrySet().stream()
+                    .map(e -> new Complete.Table(e.getKey(), e.getKey(), e.getValue()))
+                    .toList();
+            Complete complete = new Complete(manifest.batchId(), Complete.SUCCEEDED, Instant.now(), tables, List.of());
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + dialect.quote(LOADS_TABLE)
+                    + " (batch_id, loaded_at, answer) VALUES (?, ?, ?)")) {
+                insert.setString(1, manifest.batchId());
+                insert.setTimestamp(2, Timestamp.from(complete.finishedAt()));
+                insert.setString(3, json.writeValueAsString(complete));
+                insert.executeUpdate();
+            }
+            connection.commit();
+            LOG.info("Batch {} loaded: {}", manifest.batchId(), rowsByDataset);
+            return complete;
+        } catch (SQLException e) {
+            connection.rollback();
+            if (isTransient(e)) {
+                throw e;
+            }
+            return failed(manifest.batchId(), e);
+        } catch (IOException | RuntimeException e) {
+            connection.rollback();
+            if (e instanceof software.amazon.awssdk.core.exception.SdkException sdk) {
+                throw sdk;
+            }
+            return failed(manifest.batchId(), e);
+        } finally {
+            connection.setAutoCommit(autoCommit);
+            for (Path file : downloads) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    private Complete failed(String batchId, Exception e) {
+        LOG.error("Batch {} failed to load: {}", batchId, e.getMessage(), e);
+        return new Complete(batchId, Complete.FAILED, Instant.now(), List.of(),
+                List.of(e.getClass().getSimpleName() + ": " + e.getMessage()));
+    }
+
+    static boolean isTransient(SQLException e) {
+        return e instanceof SQLTransientException || e instanceof SQLRecoverableException
+                || e instanceof SQLNonTransientConnectionException
+                || (e.getSQLState() != null && e.getSQLState().startsWith("08"));
+    }
+
+    private Path download(String key, List<Path> downloads) throws IOException {
+        Path file = Files.createTempFile(tempDir, "load-", ".parquet");
+        downloads.add(file);
+        Files.delete(file);
+        s3.getObject(GetObjectRequest.builder().bucket(bucket).key(key).build(), ResponseTransformer.toFile(file));
+        return file;
+    }
+
+    private boolean answered(String batchId) {
+        try {
+            s3.headObject(HeadObjectRequest.builder().bucket(bucket).key(S3Keys.complete(batchId)).build());
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private void createLoadsTable(Connection connection, Dialect dialect) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute(dialect.types.loadsTable(dialect.quote(LOADS_TABLE)));
+        }
+    }
+
+    private Complete earlierAnswer(Connection connection, Dialect dialect, String batchId)
+            throws SQLException, IOException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT answer FROM " + dialect.quote(LOADS_TABLE) + " WHERE batch_id = ?")) {
+            select.setString(1, batchId);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? json.readValue(rs.getString(1), Complete.class) : null;
+            }
+        }
+    }
+
+    private long loadFile(Connection connection, Dialect dialect, String table, Path file)
+            throws IOException, SQLException {
+        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+            MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+            ensureTable(connection, dialect, table, schema);
+            List<PrimitiveType> columns = schema.getFields().stream().map(Type::asPrimitiveType).toList();
+            StringJoiner names = new StringJoiner(", ");
+            StringJoiner marks = new StringJoiner(", ");
+            for (PrimitiveType column : columns) {
+                names.add(dialect.quote(column.getName()));
+                marks.add("?");
+            }
+            String sql = "INSERT INTO " + dialect.quote(table) + " (" + names + ") VALUES (" + marks + ")";
+            MessageColumnIO io = new ColumnIOFactory().getColumnIO(schema);
+            long rows = 0;
+            try (PreparedStatement insert = connection.prepareStatement(sql)) {
+                PageReadStore pages;
+                while ((pages = reader.readNextRowGroup()) != null) {
+                    RecordReader<Group> records = io.getRecordReader(pages, new GroupRecordConverter(schema));
+                    for (long r = 0; r < pages.getRowCount(); r++) {
+                        bind(insert, columns, records.read());
+                        insert.addBatch();
+                        if (++rows % insertBatchSize == 0) {
+                            insert.executeBatch();
+                        }
+                    }
+                }
+                insert.executeBatch();
+            }
+            return rows;
+        }
+    }
+
+    private static void bind(PreparedStatement insert, List<PrimitiveType> columns, Group row) throws SQLException {
+        for (int i = 0; i < columns.size(); i++) {
+            PrimitiveType column = columns.get(i);
+            int p = i + 1;
+            if (row.getFieldRepetitionCount(i) == 0) {
+                insert.setNull(p, Types.NULL);
+                continue;
+            }
+            LogicalTypeAnnotation logical = column.getLogicalTypeAnnotation();
+            if (logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation decimal) {
+                long unscaled = column.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT32
+                        ? row.getInteger(i, 0) : row.getLong(i, 0);
+                insert.setBigDecimal(p, BigDecimal.valueOf(unscaled, decimal.getScale()));
+            } else if (logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts) {
+                long value = row.getLong(i, 0);
+                long micros = switch (ts.getUnit()) {
+                    case MILLIS -> value * 1_000;
+                    case MICROS -> value;
+                    case NANOS -> value / 1_000;
+                };
+                insert.setObject(p, LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                        (int) Math.floorMod(micros, 1_000_000L) * 1_000, ZoneOffset.UTC));
+            } else if (logical instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
+                insert.setObject(p, LocalDate.ofEpochDay(row.getInteger(i, 0)));
+            } else {
+                switch (column.getPrimitiveTypeName()) {
+                    case INT64 -> insert.setLong(p, row.getLong(i, 0));
+                    case INT32 -> insert.setInt(p, row.getInteger(i, 0));
+                    case DOUBLE -> insert.setDouble(p, row.getDouble(i, 0));
+                    case FLOAT -> insert.setFloat(p, row.getFloat(i, 0));
+                    case BOOLEAN -> insert.setBoolean(p, row.getBoolean(i, 0));
+                    default -> {
+                        if (logical instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
+                                || logical instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation
+                                || logical instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation) {
+                            insert.setString(p, row.getString(i, 0));
+                        } else {
+                            insert.setBytes(p, row.getBinary(i, 0).getBytes());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Creates the table from the Parquet schema, or adds the columns it lacks. */
+    private static void ensureTable(Connection connection, Dialect dialect, String table, MessageType schema)
+            throws SQLException {
+        Set<String> existing = dialect.columnsOf(connection, table);
+        try (Statement st = connection.createStatement()) {
+            if (existing.isEmpty()) {
+                StringJoiner columns = new StringJoiner(", ");
+                for (Type field : schema.getFields()) {
+                    columns.add(dialect.quote(field.getName()) + " " + dialect.types.of(field.asPrimitiveType()));
+                }
+                st.execute("CREATE TABLE " + dialect.quote(table) + " (" + columns + ")");
+                LOG.info("Created table {} ({})", table, columns);
+                return;
+            }
+            for (Type field : schema.getFields()) {
+                if (!existing.contains(field.getName().toLowerCase(Locale.ROOT))) {
+                    st.execute("ALTER TABLE " + dialect.quote(table) + " ADD COLUMN " + dialect.quote(field.getName())
+                            + " " + dialect.types.of(field.asPrimitiveType()));
+                    LOG.info("Added column {} to table {}", field.getName(), table);
+                }
+            }
+        }
+    }
+
+    /** What differs from one database to another: identifier quotes and column types. */
+    private static final class Dialect {
+        final String quote;
+        final SqlTypes types;
+
+        Dialect(DatabaseMetaData meta) throws SQLException {
+            String q = meta.getIdentifierQuoteString();
+            this.quote = q == null || q.isBlank() ? "" : q.trim();
+            this.types = new SqlTypes(meta.getDatabaseProductName());
+        }
+
+        String quote(String identifier) {
+            return quote + identifier + quote;
+        }
+
+        /** The lower-case column names of a table, empty when it does not exist. */
+        Set<String> columnsOf(Connection connection, String table) throws SQLException {
+            Set<String> columns = new HashSet<>();
+            DatabaseMetaData meta = connection.getMetaData();
+            for (String name : List.of(table, table.toUpperCase(Locale.ROOT))) {
+                try (ResultSet rs = meta.getColumns(connection.getCatalog(), connection.getSchema(), name, null)) {
+                    while (rs.next()) {
+                        columns.add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+                    }
+                }
+                if (!columns.isEmpty()) {
+                    break;
+                }
+            }
+            return columns;
+        }
+    }
+}

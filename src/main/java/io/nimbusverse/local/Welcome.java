@@ -1,0 +1,47 @@
+package io.nimbusverse.local;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Tells the user where to look once the pipeline runs. */
+public class Welcome {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Welcome.class);
+
+    private final String text;
+
+    private Welcome(String text) {
+        this.text = text;
+    }
+
+    /** Where things are on the embedded stack of the local profile. */
+    public static Welcome local(String inbox, String s3Folder, String ledger, int imapPort, String mailTo,
+            String httpUrl, String jdbcUrl) {
+        return new Welcome("""
+
+                NimbusVerse is running on its embedded stack.
+                  drop files into  %s
+                  data in S3       %s (one file per object)
+                  ledger           %s
+                  e-mails          IMAP 127.0.0.1:%d, user and password %s
+                  metrics          %s/observe/metrics   health %s/observe/health
+                  loaded tables    %s
+                """.formatted(inbox, s3Folder, ledger, imapPort, mailTo, httpUrl, httpUrl, jdbcUrl));
+    }
+
+    /** Where things are when every server is an external one. */
+    public static Welcome external(String inbox, String s3, String ledger, String httpUrl) {
+        return new Welcome("""
+
+                NimbusVerse is running.
+                  drop files into  %s
+                  data in S3       %s
+                  ledger           %s
+                  metrics          %s/observe/metrics   health %s/observe/health
+                """.formatted(inbox, s3, ledger, httpUrl, httpUrl));
+    }
+
+    public void log() {
+        LOG.info(text);
+    }
+}

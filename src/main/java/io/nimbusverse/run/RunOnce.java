@@ -1,0 +1,136 @@
+package io.nimbusverse.run;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import io.nimbusverse.intake.BatchProgress;
+import io.nimbusverse.ledger.ItemStatus;
+import io.nimbusverse.ledger.Ledger;
+import io.nimbusverse.ledger.LedgerEntry;
+import io.nimbusverse.signal.Complete;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The run-once mode: once the inbox has been read through and every batch has ended (completed, failed or timed
+ * out), prints a summary of each batch and stops the application with exit code 0, or 1 when a batch failed or
+ * timed out.
+ */
+public class RunOnce implements CamelContextAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunOnce.class);
+    private static final Set<ItemStatus> IN_FLIGHT = Set.of(ItemStatus.CLAIMED, ItemStatus.CONVERTED,
+            ItemStatus.UPLOADED);
+
+    private final Ledger ledger;
+    private final BatchSummaries summaries;
+    private final RunOutcome outcome;
+    private final Instant started = Instant.now();
+    private final Map<String, Complete> answers = new ConcurrentHashMap<>();
+    private CamelContext camelContext;
+    private volatile boolean inboxDrained;
+    private volatile boolean quietOnce;
+    private volatile boolean finished;
+
+    public RunOnce(Ledger ledger, BatchSummaries summaries, RunOutcome outcome) {
+        this.ledger = ledger;
+        this.summaries = summaries;
+        this.outcome = outcome;
+    }
+
+    /** The file consumer found nothing new in the inbox. */
+    public void inboxDrained() {
+        inboxDrained = true;
+    }
+
+    /** A loader answered a batch. */
+    public void answered(Complete complete) {
+        answers.put(complete.batchId(), complete);
+    }
+
+    /** Called on a timer: stops the application once all is done (twice in a row, so that nothing is between). */
+    public synchronized void check() {
+        if (finished || !inboxDrained) {
+            return;
+        }
+        boolean quiet = ledger.count(e -> e.status() == ItemStatus.CLAIMED && !e.hasBatch()) == 0
+                && ledger.batchesWith(IN_FLIGHT).stream().allMatch(this::ended);
+        if (!quiet) {
+            quietOnce = false;
+            return;
+        }
+        if (!quietOnce) {
+            quietOnce = true;
+            return;
+        }
+        finished = true;
+        report();
+        Thread stopper = new Thread(() -> {
+            try {
+                camelContext.stop();
+            } catch (RuntimeException e) {
+                LOG.error("Stopping after the run failed", e);
+            }
+        }, "run-once-stop");
+        stopper.start();
+    }
+
+    /** A batch has ended when no item waits on a stage any more, or its wait for COMPLETE timed out. */
+    private boolean ended(String batchId) {
+        return ledger.batch(batchId).stream()
+                .filter(e -> IN_FLIGHT.contains(e.status()))
+                .allMatch(e -> e.status() == ItemStatus.UPLOADED && e.detail().contains(BatchProgress.TIMED_OUT));
+    }
+
+    private void report() {
+        List<LedgerEntry> touched = ledger.entriesSince(started);
+        Map<String, String> outcomes = new TreeMap<>();
+        for (LedgerEntry e : touched) {
+            if (e.hasBatch()) {
+                outcomes.put(e.batchId(), outcomeOf(e.batchId()));
+            }
+        }
+        StringBuilder text = new StringBuilder("\n=== NimbusVerse run summary: ").append(outcomes.size())
+                .append(" batch(es) ===\n");
+        outcomes.forEach((batchId, result) -> text.append(summaries.of(batchId, answers.get(batchId), result)));
+        List<LedgerEntry> duplicates = touched.stream().filter(e -> e.status() == ItemStatus.DUPLICATE).toList();
+        if (!duplicates.isEmpty()) {
+            text.append("Duplicates skipped: ").append(duplicates.size()).append('\n');
+            duplicates.forEach(d -> text.append("  ").append(d.name()).append(": ").append(d.detail()).append('\n'));
+        }
+        boolean bad = outcomes.values().stream().anyMatch(r -> !r.equals(Complete.SUCCEEDED));
+        outcome.exitWith(bad ? 1 : 0);
+        text.append(bad ? "Some batches failed or timed out: exit code 1" : "Every batch completed: exit code 0");
+        System.out.println(text);
+        LOG.info("Run finished: {}", outcomes.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
+    }
+
+    private String outcomeOf(String batchId) {
+        List<LedgerEntry> entries = ledger.batch(batchId);
+        if (entries.stream().anyMatch(e -> e.status() == ItemStatus.FAILED)) {
+            return Complete.FAILED;
+        }
+        if (entries.stream().anyMatch(e -> e.detail().contains(BatchProgress.TIMED_OUT))) {
+            return "TIMED_OUT";
+        }
+        return Complete.SUCCEEDED;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+}

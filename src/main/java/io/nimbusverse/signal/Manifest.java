@@ -1,0 +1,34 @@
+package io.nimbusverse.signal;
+
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * The SIGNAL object: what a loader needs to load a batch (DESIGN.md, contracts). Its JSON Schema is
+ * {@code schemas/signal.schema.json}; the on-prem loader and aws/ both read it.
+ */
+public record Manifest(String batchId, Instant createdAt, List<Item> items) {
+
+    /** One uploaded item; {@code parquet} only for tabular items. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Item(String key, String source, String name, @JsonProperty("class") String itemClass,
+            String mediaType, long size, String sha256, String rawKey, String metadataKey, Parquet parquet) {
+    }
+
+    /** The Parquet object of a tabular item and the table it loads into. */
+    public record Parquet(String dataset, String key, long rows, List<ColumnSchema> schema) {
+    }
+
+    public static Manifest of(Signal signal) {
+        List<Item> items = signal.getLiveItems().stream()
+                .map(i -> new Item(i.getKey(), i.getSource(), i.getName(), i.getItemClass(), i.getMediaType(),
+                        i.getSize(), i.getSha256(), i.getRawKey(), i.getMetadataKey(),
+                        i.getParquet() == null ? null : new Parquet(i.getParquet().dataset(), i.getParquet().key(),
+                                i.getParquet().rows(), i.getParquet().schema())))
+                .toList();
+        return new Manifest(signal.getBatchId(), signal.getCreatedAt(), items);
+    }
+}
