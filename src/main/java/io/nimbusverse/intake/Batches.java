@@ -5,7 +5,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -43,17 +45,20 @@ public class Batches {
 
     /**
      * Gives the items a batch, durably, before START_UPLOAD is sent: if the send is lost in a crash,
-     * {@link #unsent()} finds the batch again at the next start.
+     * {@link #unsent()} finds the batch again at the next start. An item handed over twice (a file seen again while
+     * its batch was still open) is kept once.
      */
     public Signal seal(List<BatchItem> items) {
         Instant now = Instant.now();
         String batchId = newId(now);
+        Map<String, BatchItem> unique = new LinkedHashMap<>();
+        items.forEach(item -> unique.putIfAbsent(item.getKey(), item));
         List<LedgerEntry> assigned = new ArrayList<>();
-        for (BatchItem item : items) {
+        for (BatchItem item : unique.values()) {
             ledger.find(item.getKey()).ifPresent(e -> assigned.add(e.withBatch(batchId)));
         }
         ledger.recordAll(assigned);
-        return Signal.of(SignalType.START_UPLOAD, batchId, now, items);
+        return Signal.of(SignalType.START_UPLOAD, batchId, now, new ArrayList<>(unique.values()));
     }
 
     /**

@@ -106,8 +106,8 @@ public class RunOnce implements CamelContextAware {
             duplicates.forEach(d -> text.append("  ").append(d.name()).append(": ").append(d.detail()).append('\n'));
         }
         boolean bad = outcomes.values().stream().anyMatch(r -> !r.equals(Complete.SUCCEEDED));
-        outcome.exitWith(bad ? 1 : 0);
         text.append(bad ? "Some batches failed or timed out: exit code 1" : "Every batch completed: exit code 0");
+        outcome.finish(bad ? 1 : 0, text.toString());
         System.out.println(text);
         LOG.info("Run finished: {}", outcomes.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));

@@ -1,0 +1,131 @@
+package io.nimbusverse;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.nimbusverse.ledger.Ledger;
+import io.nimbusverse.run.RunOutcome;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The application on its embedded stack, in the test's JVM, with its state in a temporary folder and every server
+ * on a free port. The routes are the project's own routes/ unless a test points elsewhere.
+ */
+public final class NimbusApp implements AutoCloseable {
+
+    public final Path dataDir;
+    public final int kafkaPort = freePort();
+    public final int s3Port = freePort();
+    public final int smtpPort = freePort();
+    public final int imapPort = freePort();
+    public final int httpPort = freePort();
+    public final RunOutcome outcome = new RunOutcome();
+    private final Map<String, String> properties = new LinkedHashMap<>();
+    private Main main;
+    private Thread runner;
+
+    public NimbusApp(Path dataDir) {
+        this.dataDir = dataDir;
+        set("nimbus.data.dir", dataDir.toString());
+        set("nimbus.loader.jdbc-url", jdbcUrl());
+        set("nimbus.embedded.kafka-port", String.valueOf(kafkaPort));
+        set("nimbus.embedded.kafka-controller-port", String.valueOf(freePort()));
+        set("nimbus.embedded.s3-port", String.valueOf(s3Port));
+        set("nimbus.embedded.smtp-port", String.valueOf(smtpPort));
+        set("nimbus.embedded.imap-port", String.valueOf(imapPort));
+        set("camel.management.port", String.valueOf(httpPort));
+        set("camel.main.routes-reload-enabled", "false");
+        set("nimbus.samples.feed", "false");
+        // quick turns, so that a test waits seconds, not minutes
+        set("nimbus.intake.poll-delay-ms", "300");
+        set("nimbus.intake.read-lock-check-interval-ms", "500");
+        set("nimbus.intake.batch-idle-ms", "1500");
+        set("nimbus.loader.poll-delay-ms", "500");
+        set("nimbus.completion.poll-delay-ms", "500");
+        set("nimbus.completion.check-interval-ms", "500");
+        set("nimbus.errors.redelivery-delay-ms", "100");
+        set("nimbus.errors.maximum-redelivery-delay-ms", "1000");
+    }
+
+    public NimbusApp set(String key, String value) {
+        properties.put(key, value);
+        return this;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:h2:file:" + dataDir.resolve("h2/nimbus").toAbsolutePath()
+                + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;AUTO_SERVER=TRUE";
+    }
+
+    public Path inbox() {
+        return dataDir.resolve("inbox");
+    }
+
+    /** Starts the application and returns once its routes run. */
+    public NimbusApp start() throws Exception {
+        main = create();
+        main.start();
+        return this;
+    }
+
+    /** Runs the application as {@code main} does, on a thread of its own, until it stops by itself. */
+    public NimbusApp runInBackground() {
+        main = create();
+        runner = new Thread(() -> {
+            try {
+                main.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "nimbus-main");
+        runner.start();
+        return this;
+    }
+
+    public boolean isRunning() {
+        return runner != null && runner.isAlive();
+    }
+
+    private Main create() {
+        Main created = NimbusMain.create(outcome);
+        properties.forEach(created::addOverrideProperty);
+        return created;
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public Ledger ledger() {
+        return context().getRegistry().lookupByNameAndType("ledger", Ledger.class);
+    }
+
+    public S3Client s3() {
+        return context().getRegistry().lookupByNameAndType("s3Client", S3Client.class);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (main != null) {
+            main.stop();
+            main.shutdown();
+        }
+        if (runner != null) {
+            runner.join(60_000);
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
