@@ -1,0 +1,131 @@
+package io.nimbusverse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.nimbusverse.convert.MalformedFileException;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The routeConfiguration of routes/errors.yaml, on a route that fails the way the pipeline's routes can. */
+class ErrorHandlingTest {
+
+    private static final String ROUTE = """
+            - route:
+                id: flaky
+                routeConfigurationId: nimbus-errors
+                from:
+                  uri: direct:flaky
+                  steps:
+                    - bean:
+                        ref: flaky
+                        method: call
+            - route:
+                id: quarantine-item
+                from:
+                  uri: direct:quarantine
+                  steps:
+                    - bean:
+                        ref: flaky
+                        method: "quarantined(${exception.message})"
+            """;
+
+    /** Fails with the given exception a number of times, then succeeds; remembers when it was called. */
+    public static class Flaky {
+        final List<Long> calls = new CopyOnWriteArrayList<>();
+        final List<String> quarantined = new ArrayList<>();
+        final AtomicInteger failures = new AtomicInteger();
+        Exception failure;
+
+        public String call() throws Exception {
+            calls.add(System.nanoTime());
+            if (failures.getAndDecrement() > 0) {
+                throw failure;
+            }
+            return "done";
+        }
+
+        public void quarantined(String reason) {
+            quarantined.add(reason);
+        }
+    }
+
+    private CamelContext context;
+    private ProducerTemplate template;
+    private final Flaky flaky = new Flaky();
+
+    @BeforeEach
+    void start() throws Exception {
+        context = new DefaultCamelContext();
+        Properties props = new Properties();
+        props.put("nimbus.errors.maximum-redeliveries", "4");
+        props.put("nimbus.errors.redelivery-delay-ms", "50");
+        props.put("nimbus.errors.maximum-redelivery-delay-ms", "1000");
+        context.getPropertiesComponent().setInitialProperties(props);
+        context.getRegistry().bind("flaky", flaky);
+        PluginHelper.getRoutesLoader(context).loadRoutes(
+                ResourceHelper.resolveMandatoryResource(context, "file:routes/errors.yaml"),
+                ResourceHelper.fromString("flaky.yaml", ROUTE));
+        context.start();
+        template = context.createProducerTemplate();
+    }
+
+    @AfterEach
+    void stop() {
+        context.stop();
+    }
+
+    @Test
+    void aTransientFailureIsRetriedWithExponentialBackoff() {
+        flaky.failure = new IOException("disk busy");
+        flaky.failures.set(3);
+
+        assertThat(template.requestBody("direct:flaky", "x", String.class)).isEqualTo("done");
+
+        assertThat(flaky.calls).hasSize(4);
+        List<Long> gapsMillis = new ArrayList<>();
+        for (int i = 1; i < flaky.calls.size(); i++) {
+            gapsMillis.add((flaky.calls.get(i) - flaky.calls.get(i - 1)) / 1_000_000);
+        }
+        // 50, 100, 200 ms: each wait doubles the one before
+        assertThat(gapsMillis.get(0)).isBetween(45L, 400L);
+        assertThat(gapsMillis.get(1)).isGreaterThanOrEqualTo(gapsMillis.get(0) * 3 / 2);
+        assertThat(gapsMillis.get(2)).isGreaterThanOrEqualTo(gapsMillis.get(1) * 3 / 2);
+    }
+
+    @Test
+    void aTransientFailureThatLastsFailsTheExchangeSoThatItsInputIsTakenAgain() {
+        flaky.failure = new IOException("S3 down");
+        flaky.failures.set(100);
+
+        assertThatThrownBy(() -> template.requestBody("direct:flaky", "x"))
+                .isInstanceOf(CamelExecutionException.class).hasRootCauseMessage("S3 down");
+        assertThat(flaky.calls).hasSize(5);
+        assertThat(flaky.quarantined).isEmpty();
+    }
+
+    @Test
+    void aMalformedFileIsQuarantinedAtOnceWithItsReason() {
+        flaky.failure = new MalformedFileException("malformed CSV, line 3: expected 3 fields, found 2");
+        flaky.failures.set(1);
+
+        template.requestBody("direct:flaky", "x");
+
+        assertThat(flaky.calls).hasSize(1);
+        assertThat(flaky.quarantined).containsExactly("malformed CSV, line 3: expected 3 fields, found 2");
+    }
+}
