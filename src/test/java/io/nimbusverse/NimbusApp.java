@@ -19,11 +19,12 @@ import software.amazon.awssdk.services.s3.S3Client;
 public final class NimbusApp implements AutoCloseable {
 
     public final Path dataDir;
-    public final int kafkaPort = freePort();
-    public final int s3Port = freePort();
-    public final int smtpPort = freePort();
-    public final int imapPort = freePort();
-    public final int httpPort = freePort();
+    public int kafkaPort = freePort();
+    public int kafkaControllerPort = freePort();
+    public int s3Port = freePort();
+    public int smtpPort = freePort();
+    public int imapPort = freePort();
+    public int httpPort = freePort();
     public final RunOutcome outcome = new RunOutcome();
     private final Map<String, String> properties = new LinkedHashMap<>();
     private Main main;
@@ -34,7 +35,7 @@ public final class NimbusApp implements AutoCloseable {
         set("nimbus.data.dir", dataDir.toString());
         set("nimbus.loader.jdbc-url", jdbcUrl());
         set("nimbus.embedded.kafka-port", String.valueOf(kafkaPort));
-        set("nimbus.embedded.kafka-controller-port", String.valueOf(freePort()));
+        set("nimbus.embedded.kafka-controller-port", String.valueOf(kafkaControllerPort));
         set("nimbus.embedded.s3-port", String.valueOf(s3Port));
         set("nimbus.embedded.smtp-port", String.valueOf(smtpPort));
         set("nimbus.embedded.imap-port", String.valueOf(imapPort));
@@ -50,6 +51,22 @@ public final class NimbusApp implements AutoCloseable {
         set("nimbus.completion.check-interval-ms", "500");
         set("nimbus.errors.redelivery-delay-ms", "100");
         set("nimbus.errors.maximum-redelivery-delay-ms", "1000");
+    }
+
+    /** The ports of another run: a restart on the same data folder finds its servers where they were. */
+    public NimbusApp samePortsAs(NimbusApp other) {
+        kafkaPort = other.kafkaPort;
+        kafkaControllerPort = other.kafkaControllerPort;
+        s3Port = other.s3Port;
+        smtpPort = other.smtpPort;
+        imapPort = other.imapPort;
+        httpPort = other.httpPort;
+        set("nimbus.embedded.kafka-port", String.valueOf(kafkaPort));
+        set("nimbus.embedded.kafka-controller-port", String.valueOf(kafkaControllerPort));
+        set("nimbus.embedded.s3-port", String.valueOf(s3Port));
+        set("nimbus.embedded.smtp-port", String.valueOf(smtpPort));
+        set("nimbus.embedded.imap-port", String.valueOf(imapPort));
+        return set("camel.management.port", String.valueOf(httpPort));
     }
 
     public NimbusApp set(String key, String value) {
