@@ -74,6 +74,10 @@ public class MediaTypes {
     }
 
     private boolean matches(MediaType type, Set<MediaType> listed) {
+        // a structured syntax suffix (RFC 6839) names the format: application/ld+json is JSON
+        if (type.getSubtype().endsWith("+json") && listed.contains(MediaType.application("json"))) {
+            return true;
+        }
         for (MediaType t = type.getBaseType(); t != null; t = registry.getSupertype(t)) {
             if (listed.contains(t)) {
                 return true;

@@ -1,0 +1,86 @@
+package io.nimbusverse.convert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MetadataExtractorTest {
+
+    @TempDir
+    Path dir;
+    private final MetadataExtractor extractor = new MetadataExtractor();
+
+    private Path file(String name, String content) throws Exception {
+        return Files.writeString(dir.resolve(name), content);
+    }
+
+    @Test
+    void aJsonArrayCountsItsElementsAndCollectsTheirKeys() throws Exception {
+        Map<String, Object> d = extractor.describeJson(Path.of("samples/customers.json"));
+        assertThat(d).containsEntry("format", "json").containsEntry("records", 3L);
+        assertThat(d.get("keys")).isEqualTo(List.of("id", "name", "email", "country", "tags", "since"));
+    }
+
+    @Test
+    void anObjectIsOneRecordAndJsonLinesAreManyDocuments() throws Exception {
+        assertThat(extractor.describeJson(file("one.json", "{\"a\": {\"deep\": 1}, \"b\": [1, 2]}")))
+                .containsEntry("records", 1L).containsEntry("keys", List.of("a", "b"));
+        assertThat(extractor.describeJson(file("lines.json", "{\"x\":1}\n{\"y\":2}\n{\"x\":3}\n")))
+                .containsEntry("format", "json-lines").containsEntry("records", 3L)
+                .containsEntry("keys", List.of("x", "y"));
+    }
+
+    @Test
+    void malformedJsonIsReportedWithItsLine() throws Exception {
+        assertThatThrownBy(() -> extractor.describeJson(file("bad.json", "[\n{\"a\": 1},\n{\"a\": }\n]")))
+                .isInstanceOf(MalformedFileException.class).hasMessageContaining("malformed JSON at line 3");
+        assertThatThrownBy(() -> extractor.describeJson(file("empty.json", "  ")))
+                .isInstanceOf(MalformedFileException.class);
+    }
+
+    @Test
+    void xmlGivesItsRootAndItsChildrenAsRecords() throws Exception {
+        Map<String, Object> d = extractor.describeXml(Path.of("samples/catalog.xml"));
+        assertThat(d).containsEntry("rootElement", "catalog").containsEntry("namespace", "urn:nimbusverse:samples")
+                .containsEntry("records", 4L).containsEntry("recordElements", List.of("product", "bundle"));
+    }
+
+    @Test
+    void malformedXmlIsReportedAndEntitiesAreNotResolved() throws Exception {
+        assertThatThrownBy(() -> extractor.describeXml(file("bad.xml", "<a>\n<b></a>")))
+                .isInstanceOf(MalformedFileException.class).hasMessageContaining("malformed XML at line 2");
+        Path xxe = file("xxe.xml", "<?xml version=\"1.0\"?>\n<!DOCTYPE r [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
+                + "\n<r>&e;</r>");
+        assertThatThrownBy(() -> extractor.describeXml(xxe)).isInstanceOf(MalformedFileException.class);
+    }
+
+    @Test
+    void tikaDescribesDocumentsImagesAndSound() throws Exception {
+        assertThat(tika("report.pdf"))
+                .containsEntry("dc:title", "Monthly report").containsEntry("xmpTPg:NPages", "1");
+        assertThat(tika("logo.png"))
+                .containsEntry("tiff:ImageWidth", "64").containsEntry("tiff:ImageLength", "32");
+        assertThat(tika("chime.wav"))
+                .containsEntry("xmpDM:audioSampleRate", "8000").containsEntry("channels", "1");
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> tika(String sample) throws Exception {
+        return (Map<String, Object>) extractor.describeWithTika(Path.of("samples", sample), sample).get("tika");
+    }
+
+    @Test
+    void aCorruptDocumentIsMalformed() throws Exception {
+        Path pdf = dir.resolve("broken.pdf");
+        Files.write(pdf, "%PDF-1.4\nthis is not a pdf body".getBytes());
+        assertThatThrownBy(() -> extractor.describeWithTika(pdf, "broken.pdf"))
+                .isInstanceOf(MalformedFileException.class).hasMessageContaining("unreadable");
+    }
+}

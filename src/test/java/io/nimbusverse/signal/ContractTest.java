@@ -1,0 +1,86 @@
+package io.nimbusverse.signal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.nimbusverse.JsonSchemas;
+import io.nimbusverse.cloud.S3Keys;
+import org.junit.jupiter.api.Test;
+
+/** What the app writes as SIGNAL and COMPLETE follows the JSON Schemas, and the schemas do reject bad documents. */
+class ContractTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final String BATCH = "20261125T181833Z-3fa9c1";
+    private static final Instant CREATED = Instant.parse("2026-11-25T18:18:33Z");
+
+    private static Signal uploadedBatch() {
+        BatchItem csv = new BatchItem();
+        csv.setKey("a".repeat(64));
+        csv.setSha256(csv.getKey());
+        csv.setSource("file");
+        csv.setName("orders.csv");
+        csv.setSize(405);
+        csv.setItemClass("structured");
+        csv.setMediaType("text/csv");
+        csv.setRawKey(S3Keys.raw("structured", CREATED, csv.getSha256(), "orders.csv"));
+        csv.setMetadataKey(S3Keys.metadata(csv.getSha256()));
+        csv.setParquet(new ParquetPart("orders", "/work/orders.parquet", S3Keys.parquet("orders", CREATED, BATCH, 1),
+                5, List.of(new ColumnSchema("order_id", "long", false), new ColumnSchema("amount", "decimal(6,2)",
+                        true))));
+        BatchItem pdf = new BatchItem();
+        pdf.setKey("b".repeat(64));
+        pdf.setSha256(pdf.getKey());
+        pdf.setSource("file");
+        pdf.setName("report.pdf");
+        pdf.setSize(800);
+        pdf.setItemClass("unstructured");
+        pdf.setMediaType("application/pdf");
+        pdf.setRawKey(S3Keys.raw("unstructured", CREATED, pdf.getSha256(), "report.pdf"));
+        pdf.setMetadataKey(S3Keys.metadata(pdf.getSha256()));
+        BatchItem bad = new BatchItem();
+        bad.setKey("c".repeat(64));
+        bad.setName("broken.csv");
+        bad.setQuarantineReason("malformed");
+        return Signal.of(SignalType.CLOUD_UPLOAD, BATCH, CREATED, List.of(csv, pdf, bad));
+    }
+
+    @Test
+    void theManifestOfABatchFollowsTheSignalSchema() throws Exception {
+        String manifest = JSON.writeValueAsString(Manifest.of(uploadedBatch()));
+        assertThat(JsonSchemas.validate("signal.schema.json", manifest)).isEmpty();
+        // local paths and quarantined items stay out of the contract
+        assertThat(manifest).doesNotContain("/work/", "broken.csv");
+        assertThat(JSON.readTree(manifest).path("items").get(0).has("class")).isTrue();
+    }
+
+    @Test
+    void theSignalSchemaRejectsWhatALoaderCouldNotUse() throws Exception {
+        String manifest = JSON.writeValueAsString(Manifest.of(uploadedBatch()));
+        assertThat(JsonSchemas.validate("signal.schema.json", manifest.replace("\"rawKey\":\"raw/", "\"rawKey\":\"x/")))
+                .isNotEmpty();
+        assertThat(JsonSchemas.validate("signal.schema.json", manifest.replace("\"decimal(6,2)\"", "\"money\"")))
+                .isNotEmpty();
+        assertThat(JsonSchemas.validate("signal.schema.json", manifest.replace("\"batchId\":\"" + BATCH + "\",", "")))
+                .isNotEmpty();
+    }
+
+    @Test
+    void aCompleteFollowsItsSchemaAndAFailureMustSayWhy() throws Exception {
+        Complete ok = new Complete(BATCH, Complete.SUCCEEDED, Instant.now(),
+                List.of(new Complete.Table("orders", "orders", 5)), List.of());
+        assertThat(JsonSchemas.validate("complete.schema.json", JSON.writeValueAsString(ok))).isEmpty();
+        Complete failed = new Complete(BATCH, Complete.FAILED, Instant.now(), List.of(), List.of("no database"));
+        assertThat(JsonSchemas.validate("complete.schema.json", JSON.writeValueAsString(failed))).isEmpty();
+        Complete silent = new Complete(BATCH, Complete.FAILED, Instant.now(), List.of(), List.of());
+        assertThat(JsonSchemas.validate("complete.schema.json", JSON.writeValueAsString(silent))).isNotEmpty();
+        assertThat(JsonSchemas.validate("complete.schema.json", JSON.writeValueAsString(ok).replace("SUCCEEDED",
+                "DONE"))).isNotEmpty();
+    }
+}
