@@ -123,7 +123,7 @@ public class NimbusConfiguration implements CamelConfiguration {
     int smtpPort;
     @PropertyInject("nimbus.embedded.imap-port")
     int imapPort;
-    @PropertyInject(value = "camel.management.port", defaultValue = "8080")
+    @PropertyInject("nimbus.http.port")
     int httpPort;
 
     /**

@@ -39,7 +39,7 @@ public final class NimbusApp implements AutoCloseable {
         set("nimbus.embedded.s3-port", String.valueOf(s3Port));
         set("nimbus.embedded.smtp-port", String.valueOf(smtpPort));
         set("nimbus.embedded.imap-port", String.valueOf(imapPort));
-        set("camel.management.port", String.valueOf(httpPort));
+        set("nimbus.http.port", String.valueOf(httpPort));
         set("camel.main.routes-reload-enabled", "false");
         set("nimbus.samples.feed", "false");
         // quick turns, so that a test waits seconds, not minutes
@@ -66,7 +66,7 @@ public final class NimbusApp implements AutoCloseable {
         set("nimbus.embedded.s3-port", String.valueOf(s3Port));
         set("nimbus.embedded.smtp-port", String.valueOf(smtpPort));
         set("nimbus.embedded.imap-port", String.valueOf(imapPort));
-        return set("camel.management.port", String.valueOf(httpPort));
+        return set("nimbus.http.port", String.valueOf(httpPort));
     }
 
     public NimbusApp set(String key, String value) {

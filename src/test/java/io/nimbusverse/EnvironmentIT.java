@@ -1,0 +1,66 @@
+package io.nimbusverse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The application as users start it, in a JVM of its own: configured only through environment variables, with
+ * {@code --run-once}, and its exit code as the process exit code.
+ */
+class EnvironmentIT {
+
+    @Test
+    void environmentVariablesOverrideTheSettingsAndRunOnceExitsWithItsCode(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("state");
+        Path inbox = dir.resolve("drop-here");
+        Files.createDirectories(inbox);
+        Files.copy(Path.of("samples/orders.csv"), inbox.resolve("orders.csv"));
+        int httpPort = NimbusApp.freePort();
+
+        // the application's own logging (Camel at INFO), not the tests' one
+        ProcessBuilder process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dlog4j2.configurationFile=log4j2.properties", "-cp", System.getProperty("java.class.path"),
+                NimbusMain.class.getName(), "--run-once")
+                .redirectErrorStream(true);
+        Map<String, String> env = process.environment();
+        env.put("NIMBUS_DATA_DIR", data.toString());
+        env.put("NIMBUS_INBOX_DIR", inbox.toString());
+        env.put("NIMBUS_LOADER_JDBC_URL", "jdbc:h2:file:" + data.resolve("tables").toAbsolutePath()
+                + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE");
+        env.put("NIMBUS_SAMPLES_FEED", "false");
+        env.put("NIMBUS_INTAKE_BATCH_IDLE_MS", "800");
+        env.put("NIMBUS_LOADER_POLL_DELAY_MS", "300");
+        env.put("NIMBUS_COMPLETION_POLL_DELAY_MS", "300");
+        env.put("NIMBUS_S3_BUCKET", "from-the-environment");
+        env.put("NIMBUS_EMBEDDED_KAFKA_PORT", String.valueOf(NimbusApp.freePort()));
+        env.put("NIMBUS_EMBEDDED_KAFKA_CONTROLLER_PORT", String.valueOf(NimbusApp.freePort()));
+        env.put("NIMBUS_EMBEDDED_S3_PORT", String.valueOf(NimbusApp.freePort()));
+        env.put("NIMBUS_EMBEDDED_SMTP_PORT", String.valueOf(NimbusApp.freePort()));
+        env.put("NIMBUS_EMBEDDED_IMAP_PORT", String.valueOf(NimbusApp.freePort()));
+        env.put("NIMBUS_HTTP_PORT", String.valueOf(httpPort));
+        env.put("CAMEL_MAIN_ROUTESRELOADENABLED", "false");
+
+        Process running = process.start();
+        String output = new String(running.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(running.waitFor(3, TimeUnit.MINUTES)).isTrue();
+
+        assertThat(running.exitValue()).as(output).isZero();
+        assertThat(output).contains("SUCCEEDED, 1 items", "rows loaded: orders 5", "exit code 0",
+                "started on 0.0.0.0:" + httpPort)
+                .doesNotContain("Live route reloading enabled");
+        assertThat(data.resolve("ledger/report.csv")).exists();
+        assertThat(data.resolve("s3/from-the-environment/archive/signals")).isNotEmptyDirectory();
+        try (var left = Files.list(inbox)) {
+            assertThat(left.toList()).isEqualTo(List.of());
+        }
+    }
+}
