@@ -60,6 +60,7 @@ class CsvToParquetTest {
         assertThat(primitive(schema, "order_id")).isEqualTo(PrimitiveTypeName.INT64);
         assertThat(schema.getType("price").getLogicalTypeAnnotation())
                 .isEqualTo(LogicalTypeAnnotation.decimalType(2, 4));
+        assertThat(primitive(schema, "price")).isEqualTo(PrimitiveTypeName.INT32);
         assertThat(primitive(schema, "ratio")).isEqualTo(PrimitiveTypeName.DOUBLE);
         assertThat(primitive(schema, "paid")).isEqualTo(PrimitiveTypeName.BOOLEAN);
         assertThat(schema.getType("day").getLogicalTypeAnnotation()).isEqualTo(LogicalTypeAnnotation.dateType());
@@ -72,14 +73,14 @@ class CsvToParquetTest {
                 .extracting(Type::getName).containsExactly("price", "empty");
 
         List<Map<String, Object>> rows = ParquetFiles.rows(out);
-        assertThat(rows.get(0)).containsEntry("order_id", 1L).containsEntry("price", 1250L)
+        assertThat(rows.get(0)).containsEntry("order_id", 1L).containsEntry("price", 1250)
                 .containsEntry("ratio", 1500.0).containsEntry("paid", true)
                 .containsEntry("day", (int) LocalDate.of(2026, 1, 31).toEpochDay())
                 .containsEntry("created_at", micros(LocalDateTime.of(2026, 1, 31, 10, 15, 30, 123_456_000)))
                 .containsEntry("seen_utc", micros(LocalDateTime.of(2026, 1, 31, 10, 15, 30)))
                 .containsEntry("note", "a, quoted \"note\"").containsEntry("zip", "00501")
                 .doesNotContainKey("empty");
-        assertThat(rows.get(1)).containsEntry("price", 390L).containsEntry("paid", false)
+        assertThat(rows.get(1)).containsEntry("price", 390).containsEntry("paid", false)
                 .containsEntry("day", (int) LocalDate.of(2024, 2, 29).toEpochDay())
                 .containsEntry("seen_utc", micros(LocalDateTime.of(2026, 1, 31, 10, 15, 30)))
                 .containsEntry("note", "caf\u00e9 \ud83d\ude80");
@@ -102,7 +103,9 @@ class CsvToParquetTest {
         assertThat(result.columns()).extracting(CsvColumn::typeName)
                 .containsExactly("long", "decimal(9,3)", "timestamp");
         assertThat(ParquetFiles.rows(out)).extracting(r -> r.get("amount"))
-                .containsExactly(10_000L, 20_000L, 20_125L, 123_456_000L);
+                .containsExactly(10_000, 20_000, 20_125, 123_456_000);
+        // up to 9 digits a decimal is an INT32, as the Parquet spec asks
+        assertThat(primitive(ParquetFiles.schema(out), "amount")).isEqualTo(PrimitiveTypeName.INT32);
         assertThat(ParquetFiles.rowCount(out)).isEqualTo(4);
     }
 
