@@ -7,25 +7,22 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.parquet.hadoop.ParquetWriter;
-
 /**
- * Writes batches to Parquet on a thread of its own while the caller parses the next ones: parsing CSV and encoding
- * Parquet take about the same time, so the two overlap. A fixed set of batches circulates between the two threads,
+ * Encodes batches to Parquet on a thread of its own while the caller parses the next ones: parsing CSV and encoding
+ * Parquet take comparable time, so the two overlap. A fixed set of batches circulates between the two threads,
  * which keeps memory bounded.
  */
 final class BatchWriter implements TypedRowHandler.BatchSink, AutoCloseable {
 
     private static final RowBatch END = new RowBatch(List.of(), 1);
 
-    private final ParquetWriter<BatchRow> writer;
+    private final ParquetColumnsWriter writer;
     private final BlockingQueue<RowBatch> empty;
     private final BlockingQueue<RowBatch> full;
     private final Thread thread;
     private volatile Throwable failure;
-    private long rows;
 
-    BatchWriter(ParquetWriter<BatchRow> writer, List<CsvColumn> columns, int batchRows, int batches) {
+    BatchWriter(ParquetColumnsWriter writer, List<CsvColumn> columns, int batchRows, int batches) {
         this.writer = writer;
         this.empty = new ArrayBlockingQueue<>(batches);
         this.full = new ArrayBlockingQueue<>(batches + 1);
@@ -57,7 +54,7 @@ final class BatchWriter implements TypedRowHandler.BatchSink, AutoCloseable {
         }
     }
 
-    /** Writes the last, partly filled batch and waits until every row is written. */
+    /** Writes the last, partly filled batch, waits until every row is written, and writes the footer. */
     long finish(RowBatch last) throws IOException {
         try {
             if (last.size > 0) {
@@ -70,7 +67,8 @@ final class BatchWriter implements TypedRowHandler.BatchSink, AutoCloseable {
             throw new InterruptedIOException("interrupted while converting");
         }
         throwIfFailed();
-        return rows;
+        writer.finish();
+        return writer.rows();
     }
 
     /** Stops the writing thread, when parsing failed. */
@@ -84,16 +82,10 @@ final class BatchWriter implements TypedRowHandler.BatchSink, AutoCloseable {
     }
 
     private void writeBatches() {
-        BatchRow cursor = new BatchRow();
         try {
             for (RowBatch batch = full.take(); batch != END; batch = full.take()) {
-                cursor.batch = batch;
-                for (int r = 0; r < batch.size; r++) {
-                    cursor.row = r;
-                    writer.write(cursor);
-                }
-                rows += batch.size;
-                batch.size = 0;
+                writer.write(batch);
+                batch.clear();
                 empty.put(batch);
             }
         } catch (Throwable t) {

@@ -1,11 +1,9 @@
 package io.nimbusverse.convert;
 
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,19 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import de.siegmar.fastcsv.reader.CsvParseException;
-import de.siegmar.fastcsv.reader.CsvReader;
-import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.column.ParquetProperties;
-import org.apache.parquet.conf.ParquetConfiguration;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
-import org.apache.parquet.io.OutputFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,14 +99,11 @@ public class CsvToParquet {
     }
 
     private ProfilingHandler profile(Path csv, char delimiter) throws IOException, MalformedFileException {
-        ProfilingHandler profiler = new ProfilingHandler(nullValues);
-        try (Reader reader = utf8(csv); CsvReader<ProfilingHandler> records = reader(delimiter, profiler, reader)) {
-            var it = records.iterator();
-            while (it.hasNext() && profiler.records < sampleRecords) {
-                it.next();
-            }
+        ProfilingHandler profiler = new ProfilingHandler(nullValues, sampleRecords);
+        try (InputStream in = Files.newInputStream(csv)) {
+            new CsvBytes(in, delimiter).parse(profiler);
         } catch (RuntimeException e) {
-            throw malformedOrRethrow(csv, e);
+            throw malformed(e);
         }
         if (profiler.headers.isEmpty()) {
             throw new MalformedFileException("no header line: the file is empty");
@@ -129,34 +113,24 @@ public class CsvToParquet {
 
     private Result write(Path csv, Path parquet, char delimiter, List<CsvColumn> columns,
             Set<String> dictionaryColumns) throws IOException, MalformedFileException {
-        WriteSupport<BatchRow> support = new TypedRowWriteSupport(columns,
-                Map.of("nimbus.source", csv.getFileName().toString()));
         boolean done = false;
         long rows;
-        Builder builder = new Builder(new LocalOutputFile(parquet), support);
-        columns.forEach(c -> builder.withDictionaryEncoding(c.name(), dictionaryColumns.contains(c.name())));
-        try (ParquetWriter<BatchRow> writer = builder
-                        .withConf(new PlainParquetConfiguration())
-                        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                        .withCompressionCodec(compression)
-                        .withRowGroupSize(rowGroupBytes)
-                        .withPageSize(pageBytes)
-                        .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
-                        .withValidation(false)
-                        .build();
+        try (ParquetColumnsWriter writer = new ParquetColumnsWriter(new LocalOutputFile(parquet), columns,
+                        dictionaryColumns, compression, rowGroupBytes, pageBytes,
+                        Map.of("nimbus.source", csv.getFileName().toString()));
                 BatchWriter batches = new BatchWriter(writer, columns, BATCH_ROWS, 3);
-                Reader reader = utf8(csv)) {
+                InputStream in = Files.newInputStream(csv)) {
             TypedRowHandler handler = new TypedRowHandler(batches.firstBatch(), columns, nullValues, batches);
-            try (CsvReader<Boolean> records = reader(delimiter, handler, reader)) {
-                records.forEach(record -> { });
-            }
+            new CsvBytes(in, delimiter).parse(handler);
             rows = batches.finish(handler.pending());
             done = true;
+        } catch (TypedRowHandler.ColumnWidening widening) {
+            throw widening;
         } catch (RuntimeException e) {
-            throw malformedOrRethrow(csv, e);
+            throw malformed(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while converting " + csv);
+            throw new InterruptedIOException("interrupted while converting " + csv);
         } finally {
             if (!done) {
                 Files.deleteIfExists(parquet);
@@ -165,44 +139,20 @@ public class CsvToParquet {
         return new Result(rows, columns, delimiter);
     }
 
-    /** Turns what the parser reports about the file's content into a MalformedFileException. */
-    private static RuntimeException malformedOrRethrow(Path csv, RuntimeException e) throws MalformedFileException {
+    /** What the parser reports about the file's content, as a MalformedFileException; anything else as it is. */
+    private static RuntimeException malformed(RuntimeException e) throws MalformedFileException {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof TypedRowHandler.ColumnWidening widening) {
                 return widening;
             }
-            if (t instanceof TypedRowHandler.RowShapeMismatch mismatch) {
-                throw new MalformedFileException("malformed CSV, " + mismatch.getMessage(), e);
+            if (t instanceof TypedRowHandler.RowShapeMismatch || t instanceof CsvBytes.SyntaxError) {
+                throw new MalformedFileException("malformed CSV, " + t.getMessage(), e);
             }
-            if (t instanceof CharacterCodingException) {
-                throw new MalformedFileException("not UTF-8 text (" + e.getMessage() + ")", e);
+            if (t instanceof TypedRowHandler.NotUtf8) {
+                throw new MalformedFileException(t.getMessage(), e);
             }
-        }
-        if (e instanceof CsvParseException) {
-            throw new MalformedFileException("malformed CSV: " + e.getMessage(), e);
-        }
-        if (e instanceof UncheckedIOException io) {
-            throw io;
         }
         return e;
-    }
-
-    private static <T> CsvReader<T> reader(char delimiter, de.siegmar.fastcsv.reader.CsvCallbackHandler<T> handler,
-            Reader reader) {
-        return CsvReader.builder()
-                .fieldSeparator(delimiter)
-                .skipEmptyLines(true)
-                .detectBomHeader(false)
-                .extraFieldStrategy(FieldMismatchStrategy.IGNORE)
-                .missingFieldStrategy(FieldMismatchStrategy.IGNORE)
-                .build(handler, reader);
-    }
-
-    /** A reader that fails on bytes that are not UTF-8, instead of replacing them silently. */
-    private static Reader utf8(Path file) throws IOException {
-        return new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT));
     }
 
     /** The most frequent of , ; tab | outside quotes in the first line; a comma when none occurs. */
@@ -231,29 +181,5 @@ public class CsvToParquet {
             }
         }
         return DELIMITERS[best];
-    }
-
-    private static final class Builder extends ParquetWriter.Builder<BatchRow, Builder> {
-        private final WriteSupport<BatchRow> support;
-
-        Builder(OutputFile file, WriteSupport<BatchRow> support) {
-            super(file);
-            this.support = support;
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
-        @Override
-        protected WriteSupport<BatchRow> getWriteSupport(Configuration conf) {
-            return support;
-        }
-
-        @Override
-        protected WriteSupport<BatchRow> getWriteSupport(ParquetConfiguration conf) {
-            return support;
-        }
     }
 }

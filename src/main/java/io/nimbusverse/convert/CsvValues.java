@@ -1,9 +1,11 @@
 package io.nimbusverse.convert;
 
+import java.nio.charset.StandardCharsets;
+
 import com.fasterxml.jackson.core.io.NumberInput;
 
 /**
- * Reads typed values straight from the parser's character buffer, without making a String of each field.
+ * Reads typed values straight from the parser's byte buffer (UTF-8), without making a String of each field.
  * The {@code parse*} methods throw {@link #MISMATCH} when the text is not of the expected type; {@link #shape}
  * says what type it is then.
  */
@@ -24,6 +26,7 @@ final class CsvValues {
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
     };
     static final int MAX_LONG_DECIMAL_PRECISION = 18;
+    private static final ThreadLocal<char[]> DOUBLE_CHARS = ThreadLocal.withInitial(() -> new char[32]);
 
     private CsvValues() {
     }
@@ -34,7 +37,7 @@ final class CsvValues {
         static final Shape NULL = new Shape(ColumnType.NONE, 0, 0);
     }
 
-    static Shape shape(char[] b, int off, int len) {
+    static Shape shape(byte[] b, int off, int len) {
         if (len == 0) {
             return Shape.NULL;
         }
@@ -65,11 +68,11 @@ final class CsvValues {
         return Shape.STRING;
     }
 
-    private static boolean isBoolean(char[] b, int off, int len) {
+    private static boolean isBoolean(byte[] b, int off, int len) {
         return (len == 4 && equalsIgnoreCase(b, off, "true")) || (len == 5 && equalsIgnoreCase(b, off, "false"));
     }
 
-    private static Shape numberShape(char[] b, int off, int len) {
+    private static Shape numberShape(byte[] b, int off, int len) {
         int i = off;
         int end = off + len;
         if (b[i] == '-' || b[i] == '+') {
@@ -133,7 +136,7 @@ final class CsvValues {
         return null;
     }
 
-    private static boolean fitsLong(char[] b, int off, int len) {
+    private static boolean fitsLong(byte[] b, int off, int len) {
         try {
             parseLong(b, off, len);
             return true;
@@ -142,7 +145,7 @@ final class CsvValues {
         }
     }
 
-    static boolean parseBoolean(char[] b, int off, int len) {
+    static boolean parseBoolean(byte[] b, int off, int len) {
         if (len == 4 && equalsIgnoreCase(b, off, "true")) {
             return true;
         }
@@ -152,7 +155,7 @@ final class CsvValues {
         throw MISMATCH;
     }
 
-    static long parseLong(char[] b, int off, int len) {
+    static long parseLong(byte[] b, int off, int len) {
         int i = off;
         int end = off + len;
         boolean negative = false;
@@ -165,7 +168,7 @@ final class CsvValues {
         }
         long value = 0;
         for (; i < end; i++) {
-            char c = b[i];
+            byte c = b[i];
             if (!isDigit(c)) {
                 throw MISMATCH;
             }
@@ -186,7 +189,7 @@ final class CsvValues {
     }
 
     /** The unscaled value of a decimal of the given scale: "12.5" at scale 2 is 1250. */
-    static long parseUnscaled(char[] b, int off, int len, int precision, int scale) {
+    static long parseUnscaled(byte[] b, int off, int len, int precision, int scale) {
         int i = off;
         int end = off + len;
         boolean negative = false;
@@ -224,7 +227,7 @@ final class CsvValues {
         return negative ? -value : value;
     }
 
-    static double parseDouble(char[] b, int off, int len) {
+    static double parseDouble(byte[] b, int off, int len) {
         int i = off;
         int end = off + len;
         boolean negative = false;
@@ -282,7 +285,7 @@ final class CsvValues {
         }
         if (i != end || !any) {
             if (isSpecialDouble(b, negative ? off + 1 : off, negative ? len - 1 : len)) {
-                return NumberInput.parseDouble(b, off, len, true);
+                return slowDouble(b, off, len);
             }
             throw MISMATCH;
         }
@@ -291,11 +294,24 @@ final class CsvValues {
             double value = exponent >= 0 ? mantissa * POWERS_OF_TEN[exponent] : mantissa / POWERS_OF_TEN[-exponent];
             return negative ? -value : value;
         }
-        return NumberInput.parseDouble(b, off, len, true);
+        return slowDouble(b, off, len);
+    }
+
+    /** Jackson's fast double parser (FastDoubleParser) for what the exact fast path above cannot take. */
+    private static double slowDouble(byte[] b, int off, int len) {
+        char[] chars = DOUBLE_CHARS.get();
+        if (chars.length < len) {
+            chars = new char[len];
+            DOUBLE_CHARS.set(chars);
+        }
+        for (int i = 0; i < len; i++) {
+            chars[i] = (char) b[off + i];
+        }
+        return NumberInput.parseDouble(chars, 0, len, true);
     }
 
     /** Days since 1970-01-01 of a yyyy-MM-dd date. */
-    static int parseDate(char[] b, int off, int len) {
+    static int parseDate(byte[] b, int off, int len) {
         if (len != 10 || b[off + 4] != '-' || b[off + 7] != '-') {
             throw MISMATCH;
         }
@@ -310,7 +326,7 @@ final class CsvValues {
      * a trailing {@code Z} or {@code +HH:mm}/{@code +HHmm}/{@code +HH} offset (the result is then UTC). A local
      * timestamp column also takes a bare date, as its midnight.
      */
-    static long parseTimestampMicros(char[] b, int off, int len, boolean zoned) {
+    static long parseTimestampMicros(byte[] b, int off, int len, boolean zoned) {
         if (len == 10 && !zoned) {
             return parseDate(b, off, len) * MICROS_PER_DAY;
         }
@@ -387,8 +403,8 @@ final class CsvValues {
         return day * MICROS_PER_DAY + (hour * 3600L + minute * 60L + second - offsetSeconds) * 1_000_000L + micros;
     }
 
-    static boolean hasZone(char[] b, int off, int len) {
-        char last = b[off + len - 1];
+    static boolean hasZone(byte[] b, int off, int len) {
+        byte last = b[off + len - 1];
         if (last == 'Z') {
             return true;
         }
@@ -430,10 +446,10 @@ final class CsvValues {
         return (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
     }
 
-    private static int digits(char[] b, int off, int count) {
+    private static int digits(byte[] b, int off, int count) {
         int value = 0;
         for (int i = off; i < off + count; i++) {
-            char c = b[i];
+            byte c = b[i];
             if (!isDigit(c)) {
                 throw MISMATCH;
             }
@@ -442,18 +458,64 @@ final class CsvValues {
         return value;
     }
 
-    private static boolean isSpecialDouble(char[] b, int off, int len) {
-        return (len == 3 && b[off] == 'N' && b[off + 1] == 'a' && b[off + 2] == 'N')
-                || (len == 8 && new String(b, off, len).equals("Infinity"));
+    /** Whether the bytes are well-formed UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF). */
+    static boolean isUtf8(byte[] b, int off, int len) {
+        int i = off;
+        int end = off + len;
+        while (i < end && b[i] >= 0) {
+            i++;
+        }
+        while (i < end) {
+            int c = b[i] & 0xFF;
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            int need;
+            int min;
+            if (c >= 0xC2 && c <= 0xDF) {
+                need = 1;
+                min = 0x80;
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                need = 2;
+                min = 0x800;
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                need = 3;
+                min = 0x10000;
+            } else {
+                return false;
+            }
+            if (i + need >= end) {
+                return false;
+            }
+            int cp = c & (0x3F >> need);
+            for (int k = 1; k <= need; k++) {
+                int cc = b[i + k] & 0xFF;
+                if ((cc & 0xC0) != 0x80) {
+                    return false;
+                }
+                cp = (cp << 6) | (cc & 0x3F);
+            }
+            if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+                return false;
+            }
+            i += need + 1;
+        }
+        return true;
     }
 
-    private static boolean isDigit(char c) {
+    private static boolean isSpecialDouble(byte[] b, int off, int len) {
+        return (len == 3 && b[off] == 'N' && b[off + 1] == 'a' && b[off + 2] == 'N')
+                || (len == 8 && new String(b, off, len, StandardCharsets.ISO_8859_1).equals("Infinity"));
+    }
+
+    private static boolean isDigit(byte c) {
         return c >= '0' && c <= '9';
     }
 
-    private static boolean equalsIgnoreCase(char[] b, int off, String lower) {
+    private static boolean equalsIgnoreCase(byte[] b, int off, String lower) {
         for (int i = 0; i < lower.length(); i++) {
-            if (Character.toLowerCase(b[off + i]) != lower.charAt(i)) {
+            if (Character.toLowerCase((char) b[off + i]) != lower.charAt(i)) {
                 return false;
             }
         }

@@ -1,23 +1,25 @@
 package io.nimbusverse.convert;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import de.siegmar.fastcsv.reader.AbstractBaseCsvCallbackHandler;
-import de.siegmar.fastcsv.reader.RecordType;
-
 /**
- * Reads the header and profiles the values of the records that follow: the narrowest type of each column, and
- * whether its values repeat enough for dictionary encoding to pay.
+ * Reads the header and profiles the records that follow, up to a number of them: the narrowest type of each column,
+ * whether it holds nulls, and whether its values repeat enough for dictionary encoding to pay.
  */
-final class ProfilingHandler extends AbstractBaseCsvCallbackHandler<ProfilingHandler> {
+final class ProfilingHandler implements CsvBytes.Sink {
 
     private static final int DISTINCT_LIMIT = 1_000;
 
     private final Set<String> nullValues;
+    private final int longestNullValue;
+    private final long sampleRecords;
     final List<String> headers = new ArrayList<>();
     private ColumnType[] types;
     private int[] integerDigits;
@@ -25,72 +27,75 @@ final class ProfilingHandler extends AbstractBaseCsvCallbackHandler<ProfilingHan
     private boolean[] nulls;
     private List<Set<String>> distinct;
     private long[] nonNull;
-    private long line;
     long records;
 
-    ProfilingHandler(Set<String> nullValues) {
+    ProfilingHandler(Set<String> nullValues, long sampleRecords) {
         this.nullValues = nullValues;
+        this.longestNullValue = nullValues.stream().mapToInt(String::length).max().orElse(-1);
+        this.sampleRecords = sampleRecords;
     }
 
     @Override
-    protected void handleBegin(long startingLineNumber) {
-        line = startingLineNumber;
-    }
-
-    @Override
-    protected void handleField(int index, char[] buf, int off, int len, boolean quoted) {
+    public boolean record(CsvBytes.Record record) {
         if (types == null) {
-            headers.add(new String(buf, off, len));
-            return;
+            readHeader(record);
+            return sampleRecords > 0;
         }
-        if (index >= types.length) {
-            return;
+        if (record.count != types.length) {
+            throw new TypedRowHandler.RowShapeMismatch(record.line, types.length, record.count);
         }
-        if (len == 0 || nullValues.contains(new String(buf, off, len))) {
-            nulls[index] = true;
-            return;
+        for (int i = 0; i < record.count; i++) {
+            byte[] b = record.buffers[i];
+            int off = record.offsets[i];
+            int len = record.lengths[i];
+            if (isNull(b, off, len)) {
+                nulls[i] = true;
+                continue;
+            }
+            nonNull[i]++;
+            Set<String> seen = distinct.get(i);
+            if (seen.size() < DISTINCT_LIMIT) {
+                seen.add(new String(b, off, len, StandardCharsets.UTF_8));
+            }
+            CsvValues.Shape shape = CsvValues.shape(b, off, len);
+            types[i] = types[i].join(shape.type());
+            integerDigits[i] = Math.max(integerDigits[i], shape.integerDigits());
+            scales[i] = Math.max(scales[i], shape.scale());
         }
-        nonNull[index]++;
-        Set<String> seen = distinct.get(index);
-        if (seen.size() < DISTINCT_LIMIT) {
-            seen.add(new String(buf, off, len));
-        }
-        CsvValues.Shape shape = CsvValues.shape(buf, off, len);
-        types[index] = types[index].join(shape.type());
-        integerDigits[index] = Math.max(integerDigits[index], shape.integerDigits());
-        scales[index] = Math.max(scales[index], shape.scale());
+        return ++records < sampleRecords;
     }
 
-    @Override
-    protected ProfilingHandler buildRecord() {
-        if (getRecordType() != RecordType.DATA) {
-            return null;
-        }
-        if (types == null) {
-            int n = headers.size();
-            types = new ColumnType[n];
-            Arrays.fill(types, ColumnType.NONE);
-            integerDigits = new int[n];
-            scales = new int[n];
-            nulls = new boolean[n];
-            nonNull = new long[n];
-            distinct = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                distinct.add(new HashSet<>());
+    private boolean isNull(byte[] b, int off, int len) {
+        return len == 0 || (len <= longestNullValue
+                && nullValues.contains(new String(b, off, len, StandardCharsets.UTF_8)));
+    }
+
+    private void readHeader(CsvBytes.Record record) {
+        for (int i = 0; i < record.count; i++) {
+            try {
+                headers.add(StandardCharsets.UTF_8.newDecoder()
+                        .decode(ByteBuffer.wrap(record.buffers[i], record.offsets[i], record.lengths[i]))
+                        .toString());
+            } catch (CharacterCodingException e) {
+                throw new TypedRowHandler.NotUtf8(record.line);
             }
-        } else {
-            if (getFieldCount() != types.length) {
-                throw new TypedRowHandler.RowShapeMismatch(line, types.length, getFieldCount());
-            }
-            records++;
         }
-        return this;
+        int n = headers.size();
+        types = new ColumnType[n];
+        Arrays.fill(types, ColumnType.NONE);
+        integerDigits = new int[n];
+        scales = new int[n];
+        nulls = new boolean[n];
+        nonNull = new long[n];
+        distinct = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            distinct.add(new HashSet<>());
+        }
     }
 
     /**
      * The names of the columns whose sampled values repeat (fewer than {@value #DISTINCT_LIMIT} distinct values, each
-     * seen four times on average). Dictionary encoding of the others costs a hash lookup per value and is dropped by
-     * the writer anyway once the dictionary outgrows its page.
+     * seen four times on average). Dictionary encoding of the others costs a hash lookup per value for nothing.
      */
     Set<String> repetitiveColumns() {
         Set<String> repetitive = new HashSet<>();

@@ -1,10 +1,12 @@
 package io.nimbusverse.convert;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Typed values of up to {@code capacity} CSV records, column by column. Batches are recycled between the parsing
- * thread and the writing thread, so converting a file allocates a fixed number of them.
+ * Typed values of up to {@code capacity} CSV records, column by column; text is kept as UTF-8 bytes in one
+ * growing array per column. Batches are recycled between the parsing thread and the writing thread, so converting
+ * a file allocates a fixed number of them.
  */
 final class RowBatch {
 
@@ -16,8 +18,10 @@ final class RowBatch {
     final long[][] longs;
     final double[][] doubles;
     final boolean[][] booleans;
-    final byte[][][] bytes;
-    final int[][] byteLengths;
+    final byte[][] text;
+    final int[][] textOffsets;
+    final int[][] textLengths;
+    private final int[] textUsed;
     int size;
 
     RowBatch(List<CsvColumn> columns, int capacity) {
@@ -30,8 +34,10 @@ final class RowBatch {
         longs = new long[n][];
         doubles = new double[n][];
         booleans = new boolean[n][];
-        bytes = new byte[n][][];
-        byteLengths = new int[n][];
+        text = new byte[n][];
+        textOffsets = new int[n][];
+        textLengths = new int[n][];
+        textUsed = new int[n];
         for (int c = 0; c < n; c++) {
             CsvColumn column = columns.get(c);
             types[c] = column.type();
@@ -41,8 +47,9 @@ final class RowBatch {
                 case DOUBLE -> doubles[c] = new double[capacity];
                 case BOOLEAN -> booleans[c] = new boolean[capacity];
                 case NONE, STRING -> {
-                    bytes[c] = new byte[capacity][];
-                    byteLengths[c] = new int[capacity];
+                    text[c] = new byte[capacity * 16];
+                    textOffsets[c] = new int[capacity];
+                    textLengths[c] = new int[capacity];
                 }
                 default -> longs[c] = new long[capacity];
             }
@@ -57,41 +64,22 @@ final class RowBatch {
         return size == capacity;
     }
 
-    /** Stores the UTF-8 bytes of a field as the value of a text column in row {@code row}. */
-    void setText(int column, int row, char[] chars, int off, int len) {
-        byte[] out = bytes[column][row];
-        if (out == null || out.length < len * 3) {
-            out = new byte[Math.max(len * 3, 32)];
-            bytes[column][row] = out;
+    void clear() {
+        size = 0;
+        Arrays.fill(textUsed, 0);
+    }
+
+    /** Stores the bytes of a field as the value of a text column in row {@code row}. */
+    void setText(int column, int row, byte[] bytes, int off, int len) {
+        byte[] arena = text[column];
+        int used = textUsed[column];
+        if (arena.length - used < len) {
+            arena = Arrays.copyOf(arena, Math.max(arena.length * 2, used + len));
+            text[column] = arena;
         }
-        int p = 0;
-        int end = off + len;
-        int i = off;
-        // most text is ASCII: copy it with the simplest loop the JIT can make
-        while (i < end && chars[i] < 0x80) {
-            out[p++] = (byte) chars[i++];
-        }
-        for (; i < end; i++) {
-            char ch = chars[i];
-            if (ch < 0x80) {
-                out[p++] = (byte) ch;
-            } else if (ch < 0x800) {
-                out[p++] = (byte) (0xC0 | (ch >> 6));
-                out[p++] = (byte) (0x80 | (ch & 0x3F));
-            } else if (Character.isHighSurrogate(ch) && i + 1 < end && Character.isLowSurrogate(chars[i + 1])) {
-                int cp = Character.toCodePoint(ch, chars[++i]);
-                out[p++] = (byte) (0xF0 | (cp >> 18));
-                out[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                out[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                out[p++] = (byte) (0x80 | (cp & 0x3F));
-            } else if (Character.isSurrogate(ch)) {
-                out[p++] = (byte) '?';
-            } else {
-                out[p++] = (byte) (0xE0 | (ch >> 12));
-                out[p++] = (byte) (0x80 | ((ch >> 6) & 0x3F));
-                out[p++] = (byte) (0x80 | (ch & 0x3F));
-            }
-        }
-        byteLengths[column][row] = p;
+        System.arraycopy(bytes, off, arena, used, len);
+        textOffsets[column][row] = used;
+        textLengths[column][row] = len;
+        textUsed[column] = used + len;
     }
 }

@@ -1,17 +1,15 @@
 package io.nimbusverse.convert;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
-
-import de.siegmar.fastcsv.reader.AbstractBaseCsvCallbackHandler;
-import de.siegmar.fastcsv.reader.RecordType;
 
 /**
  * Parses each field of a data record straight into the typed columns of a {@link RowBatch}, and hands each full
  * batch over. The header record is skipped. A value that does not fit its column's type, or a null in a column
  * that had none in the sample, stops the conversion with {@link ColumnWidening}.
  */
-final class TypedRowHandler extends AbstractBaseCsvCallbackHandler<Boolean> {
+final class TypedRowHandler implements CsvBytes.Sink {
 
     /** Takes a full batch and gives back an empty one. */
     interface BatchSink {
@@ -24,14 +22,13 @@ final class TypedRowHandler extends AbstractBaseCsvCallbackHandler<Boolean> {
     private final boolean[] nullable;
     private RowBatch batch;
     private boolean headerSeen;
-    private long line;
 
     TypedRowHandler(RowBatch first, List<CsvColumn> columns, Set<String> nullValues, BatchSink sink) {
         this.batch = first;
         this.nullValues = nullValues;
         this.longestNullValue = nullValues.stream().mapToInt(String::length).max().orElse(-1);
         this.sink = sink;
-        this.nullable = new boolean[first.width()];
+        this.nullable = new boolean[columns.size()];
         for (int i = 0; i < nullable.length; i++) {
             nullable[i] = columns.get(i).nullable();
         }
@@ -43,17 +40,28 @@ final class TypedRowHandler extends AbstractBaseCsvCallbackHandler<Boolean> {
     }
 
     @Override
-    protected void handleBegin(long startingLineNumber) {
-        line = startingLineNumber;
-    }
-
-    @Override
-    protected void handleField(int index, char[] buf, int off, int len, boolean quoted) {
-        if (!headerSeen || index >= batch.width()) {
-            return;
+    public boolean record(CsvBytes.Record record) {
+        if (!headerSeen) {
+            headerSeen = true;
+            return true;
+        }
+        if (record.count != batch.width()) {
+            throw new RowShapeMismatch(record.line, batch.width(), record.count);
         }
         int row = batch.size;
-        if (len == 0 || (len <= longestNullValue && nullValues.contains(new String(buf, off, len)))) {
+        for (int i = 0; i < record.count; i++) {
+            field(i, row, record.buffers[i], record.offsets[i], record.lengths[i], record.line);
+        }
+        batch.size++;
+        if (batch.isFull()) {
+            batch = sink.handOver(batch);
+        }
+        return true;
+    }
+
+    private void field(int index, int row, byte[] buf, int off, int len, long line) {
+        if (len == 0 || (len <= longestNullValue
+                && nullValues.contains(new String(buf, off, len, StandardCharsets.UTF_8)))) {
             if (!nullable[index]) {
                 throw new ColumnWidening(index, CsvValues.Shape.NULL, line);
             }
@@ -71,30 +79,16 @@ final class TypedRowHandler extends AbstractBaseCsvCallbackHandler<Boolean> {
                 case DATE -> batch.longs[index][row] = CsvValues.parseDate(buf, off, len);
                 case TIMESTAMP -> batch.longs[index][row] = CsvValues.parseTimestampMicros(buf, off, len, false);
                 case TIMESTAMP_TZ -> batch.longs[index][row] = CsvValues.parseTimestampMicros(buf, off, len, true);
-                default -> batch.setText(index, row, buf, off, len);
+                default -> {
+                    if (!CsvValues.isUtf8(buf, off, len)) {
+                        throw new NotUtf8(line);
+                    }
+                    batch.setText(index, row, buf, off, len);
+                }
             }
         } catch (IllegalArgumentException mismatch) {
             throw new ColumnWidening(index, CsvValues.shape(buf, off, len), line);
         }
-    }
-
-    @Override
-    protected Boolean buildRecord() {
-        if (getRecordType() != RecordType.DATA) {
-            return null;
-        }
-        if (!headerSeen) {
-            headerSeen = true;
-            return null;
-        }
-        if (getFieldCount() != batch.width()) {
-            throw new RowShapeMismatch(line, batch.width(), getFieldCount());
-        }
-        batch.size++;
-        if (batch.isFull()) {
-            batch = sink.handOver(batch);
-        }
-        return Boolean.TRUE;
     }
 
     /** A value of column {@code column} needs a wider type than the one inferred from the sample. */
@@ -115,6 +109,13 @@ final class TypedRowHandler extends AbstractBaseCsvCallbackHandler<Boolean> {
         RowShapeMismatch(long line, int expected, int found) {
             super("line " + line + ": expected " + expected + " fields as in the header, found " + found, null,
                     false, false);
+        }
+    }
+
+    /** Bytes that are not UTF-8: the file is not text, or not in the one encoding this converter reads. */
+    static final class NotUtf8 extends RuntimeException {
+        NotUtf8(long line) {
+            super("not UTF-8 text at line " + line, null, false, false);
         }
     }
 }

@@ -1,0 +1,251 @@
+package io.nimbusverse.convert;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * Splits CSV bytes into records and fields without decoding them: RFC 4180 quoting, LF, CRLF or CR line ends,
+ * empty lines skipped, a UTF-8 byte order mark ignored. Fields are handed out as slices of the read buffer, valid
+ * during the sink's call only.
+ */
+final class CsvBytes {
+
+    private static final int MAX_RECORD_BYTES = 64 << 20;
+
+    /** Receives each record; returns false to stop reading. */
+    interface Sink {
+        boolean record(Record record);
+    }
+
+    /** The fields of one record, as slices of a buffer. */
+    static final class Record {
+        int count;
+        byte[][] buffers = new byte[16][];
+        int[] offsets = new int[16];
+        int[] lengths = new int[16];
+        /** line of the file where the record starts, from 1 */
+        long line;
+
+        private void add(byte[] buffer, int offset, int length) {
+            if (count == offsets.length) {
+                int size = count * 2;
+                buffers = Arrays.copyOf(buffers, size);
+                offsets = Arrays.copyOf(offsets, size);
+                lengths = Arrays.copyOf(lengths, size);
+            }
+            buffers[count] = buffer;
+            offsets[count] = offset;
+            lengths[count] = length;
+            count++;
+        }
+    }
+
+    /** The file breaks the CSV syntax (an unclosed quote, text after a closing quote, a huge record). */
+    static final class SyntaxError extends RuntimeException {
+        SyntaxError(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private enum Outcome { RECORD, MORE, END }
+
+    private final InputStream in;
+    private final byte delimiter;
+    private final Record record = new Record();
+    private byte[] buffer = new byte[1 << 20];
+    private byte[] unescaped = new byte[1024];
+    private int unescapedUsed;
+    private int pos;
+    private int limit;
+    private boolean eof;
+    private long line = 1;
+    /** the record's only field was "" (an empty text, not an empty line) */
+    private boolean quotedEmpty;
+
+    CsvBytes(InputStream in, char delimiter) {
+        this.in = in;
+        this.delimiter = (byte) delimiter;
+    }
+
+    void parse(Sink sink) throws IOException {
+        fill();
+        if (limit >= 3 && buffer[0] == (byte) 0xEF && buffer[1] == (byte) 0xBB && buffer[2] == (byte) 0xBF) {
+            pos = 3;
+        }
+        while (true) {
+            Outcome outcome = nextRecord();
+            if (outcome == Outcome.END) {
+                return;
+            }
+            if (outcome == Outcome.MORE) {
+                compactAndFill();
+                continue;
+            }
+            boolean emptyLine = record.count == 1 && record.lengths[0] == 0 && record.buffers[0] == buffer
+                    && !quotedEmpty;
+            if (!emptyLine && !sink.record(record)) {
+                return;
+            }
+        }
+    }
+
+    /** Parses one record at {@code pos}; on MORE nothing is consumed and the record is parsed again later. */
+    private Outcome nextRecord() {
+        int p = pos;
+        if (p >= limit) {
+            return eof ? Outcome.END : Outcome.MORE;
+        }
+        record.count = 0;
+        record.line = line;
+        unescapedUsed = 0;
+        quotedEmpty = false;
+        long lines = line;
+        byte[] b = buffer;
+        while (true) {
+            if (p < limit && b[p] == '"') {
+                int start = p + 1;
+                int q = start;
+                boolean escaped = false;
+                while (true) {
+                    if (q >= limit) {
+                        if (!eof) {
+                            return Outcome.MORE;
+                        }
+                        throw new SyntaxError("line " + record.line + ": a quoted field is never closed");
+                    }
+                    byte d = b[q];
+                    if (d == '"') {
+                        if (q + 1 >= limit && !eof) {
+                            return Outcome.MORE;
+                        }
+                        if (q + 1 < limit && b[q + 1] == '"') {
+                            escaped = true;
+                            q += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    if (d == '\n') {
+                        lines++;
+                    }
+                    q++;
+                }
+                if (escaped) {
+                    addUnescaped(b, start, q);
+                } else {
+                    record.add(b, start, q - start);
+                }
+                quotedEmpty = q == start;
+                p = q + 1;
+                if (p >= limit) {
+                    if (!eof) {
+                        return Outcome.MORE;
+                    }
+                    return finish(p, lines);
+                }
+                byte next = b[p];
+                if (next == delimiter) {
+                    p++;
+                    if (p >= limit && eof) {
+                        record.add(b, p, 0);
+                        return finish(p, lines);
+                    }
+                    continue;
+                }
+                if (next != '\n' && next != '\r') {
+                    throw new SyntaxError("line " + lines + ": text after the closing quote of a field");
+                }
+                return endOfLine(p, lines);
+            }
+            int q = p;
+            while (q < limit) {
+                byte d = b[q];
+                if (d == delimiter || d == '\n' || d == '\r') {
+                    break;
+                }
+                q++;
+            }
+            if (q >= limit && !eof) {
+                return Outcome.MORE;
+            }
+            record.add(b, p, q - p);
+            if (q >= limit) {
+                return finish(q, lines);
+            }
+            if (b[q] == delimiter) {
+                p = q + 1;
+                if (p >= limit) {
+                    if (!eof) {
+                        return Outcome.MORE;
+                    }
+                    record.add(b, p, 0);
+                    return finish(p, lines);
+                }
+                continue;
+            }
+            return endOfLine(q, lines);
+        }
+    }
+
+    /** {@code p} is on \n or \r. */
+    private Outcome endOfLine(int p, long lines) {
+        if (buffer[p] == '\r') {
+            if (p + 1 >= limit && !eof) {
+                return Outcome.MORE;
+            }
+            if (p + 1 < limit && buffer[p + 1] == '\n') {
+                p++;
+            }
+        }
+        return finish(p + 1, lines + 1);
+    }
+
+    private Outcome finish(int next, long lines) {
+        pos = next;
+        line = lines;
+        return Outcome.RECORD;
+    }
+
+    private void addUnescaped(byte[] b, int start, int end) {
+        if (unescaped.length - unescapedUsed < end - start) {
+            // the fields of this record that point into the old array stay valid: it is not reused
+            unescaped = new byte[Math.max(unescaped.length * 2, end - start + 1024)];
+            unescapedUsed = 0;
+        }
+        int out = unescapedUsed;
+        for (int i = start; i < end; i++) {
+            unescaped[out++] = b[i];
+            if (b[i] == '"') {
+                i++;
+            }
+        }
+        record.add(unescaped, unescapedUsed, out - unescapedUsed);
+        unescapedUsed = out;
+    }
+
+    private void compactAndFill() throws IOException {
+        if (pos > 0) {
+            System.arraycopy(buffer, pos, buffer, 0, limit - pos);
+            limit -= pos;
+            pos = 0;
+        } else if (limit == buffer.length) {
+            if (buffer.length >= MAX_RECORD_BYTES) {
+                throw new SyntaxError("line " + line + ": a record longer than " + (MAX_RECORD_BYTES >> 20) + " MB");
+            }
+            buffer = Arrays.copyOf(buffer, buffer.length * 2);
+        }
+        fill();
+    }
+
+    private void fill() throws IOException {
+        while (limit < buffer.length) {
+            int n = in.read(buffer, limit, buffer.length - limit);
+            if (n < 0) {
+                eof = true;
+                return;
+            }
+            limit += n;
+        }
+    }
+}
