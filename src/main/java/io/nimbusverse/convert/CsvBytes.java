@@ -2,6 +2,9 @@ package io.nimbusverse.convert;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -50,8 +53,13 @@ final class CsvBytes {
 
     private enum Outcome { RECORD, MORE, END }
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long LINE_FEEDS = 0x0A0A0A0A0A0A0A0AL;
+    private static final long RETURNS = 0x0D0D0D0D0D0D0D0DL;
+
     private final InputStream in;
     private final byte delimiter;
+    private final long delimiters;
     private final Record record = new Record();
     private byte[] buffer = new byte[1 << 20];
     private byte[] unescaped = new byte[1024];
@@ -66,6 +74,7 @@ final class CsvBytes {
     CsvBytes(InputStream in, char delimiter) {
         this.in = in;
         this.delimiter = (byte) delimiter;
+        this.delimiters = 0x0101010101010101L * (delimiter & 0xFF);
     }
 
     void parse(Sink sink) throws IOException {
@@ -158,14 +167,7 @@ final class CsvBytes {
                 }
                 return endOfLine(p, lines);
             }
-            int q = p;
-            while (q < limit) {
-                byte d = b[q];
-                if (d == delimiter || d == '\n' || d == '\r') {
-                    break;
-                }
-                q++;
-            }
+            int q = endOfField(b, p);
             if (q >= limit && !eof) {
                 return Outcome.MORE;
             }
@@ -186,6 +188,35 @@ final class CsvBytes {
             }
             return endOfLine(q, lines);
         }
+    }
+
+    /**
+     * The position of the first delimiter, \n or \r from {@code p} on, or {@code limit}. Eight bytes are tested at
+     * once (SWAR): most fields are long enough for it to pay.
+     */
+    private int endOfField(byte[] b, int p) {
+        int q = p;
+        while (q + 8 <= limit) {
+            long word = (long) LONGS.get(b, q);
+            long found = zeroByte(word ^ delimiters) | zeroByte(word ^ LINE_FEEDS) | zeroByte(word ^ RETURNS);
+            if (found != 0) {
+                return q + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+            q += 8;
+        }
+        while (q < limit) {
+            byte d = b[q];
+            if (d == delimiter || d == '\n' || d == '\r') {
+                break;
+            }
+            q++;
+        }
+        return q;
+    }
+
+    /** A high bit set in each byte of {@code v} that is zero; the lowest one is exact. */
+    private static long zeroByte(long v) {
+        return (v - 0x0101010101010101L) & ~v & 0x8080808080808080L;
     }
 
     /** {@code p} is on \n or \r. */

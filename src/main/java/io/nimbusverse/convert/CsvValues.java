@@ -1,5 +1,8 @@
 package io.nimbusverse.convert;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.core.io.NumberInput;
@@ -20,6 +23,9 @@ final class CsvValues {
     };
 
     private static final long DAYS_0000_TO_1970 = 719_528L;
+    private static final int[] DAYS_IN_MONTH = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    private static final int[] DAYS_BEFORE_MONTH = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long MICROS_PER_DAY = 86_400_000_000L;
     private static final double[] POWERS_OF_TEN = {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
@@ -69,7 +75,7 @@ final class CsvValues {
     }
 
     private static boolean isBoolean(byte[] b, int off, int len) {
-        return (len == 4 && equalsIgnoreCase(b, off, "true")) || (len == 5 && equalsIgnoreCase(b, off, "false"));
+        return isTrue(b, off, len) || isFalse(b, off, len);
     }
 
     private static Shape numberShape(byte[] b, int off, int len) {
@@ -146,13 +152,24 @@ final class CsvValues {
     }
 
     static boolean parseBoolean(byte[] b, int off, int len) {
-        if (len == 4 && equalsIgnoreCase(b, off, "true")) {
+        if (isTrue(b, off, len)) {
             return true;
         }
-        if (len == 5 && equalsIgnoreCase(b, off, "false")) {
+        if (isFalse(b, off, len)) {
             return false;
         }
         throw MISMATCH;
+    }
+
+    /** true, True, TRUE... (ASCII letters compared with their lower-case bit set) */
+    private static boolean isTrue(byte[] b, int off, int len) {
+        return len == 4 && (b[off] | 0x20) == 't' && (b[off + 1] | 0x20) == 'r' && (b[off + 2] | 0x20) == 'u'
+                && (b[off + 3] | 0x20) == 'e';
+    }
+
+    private static boolean isFalse(byte[] b, int off, int len) {
+        return len == 5 && (b[off] | 0x20) == 'f' && (b[off + 1] | 0x20) == 'a' && (b[off + 2] | 0x20) == 'l'
+                && (b[off + 3] | 0x20) == 's' && (b[off + 4] | 0x20) == 'e';
     }
 
     static long parseLong(byte[] b, int off, int len) {
@@ -163,8 +180,21 @@ final class CsvValues {
             negative = b[i] == '-';
             i++;
         }
-        if (i == end || end - i > 19 || (end - i > 1 && b[i] == '0')) {
+        int digits = end - i;
+        if (digits == 0 || digits > 19 || (digits > 1 && b[i] == '0')) {
             throw MISMATCH;
+        }
+        if (digits <= 18) {
+            // cannot overflow: no check per digit
+            long value = 0;
+            for (; i < end; i++) {
+                int d = b[i] - '0';
+                if (d < 0 || d > 9) {
+                    throw MISMATCH;
+                }
+                value = value * 10 + d;
+            }
+            return negative ? -value : value;
         }
         long value = 0;
         for (; i < end; i++) {
@@ -418,28 +448,17 @@ final class CsvValues {
     }
 
     static long epochDay(int year, int month, int day) {
-        if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+        if (month < 1 || month > 12 || day < 1) {
+            throw MISMATCH;
+        }
+        boolean leap = isLeap(year);
+        if (day > (month == 2 && leap ? 29 : DAYS_IN_MONTH[month - 1])) {
             throw MISMATCH;
         }
         long y = year;
         long total = 365 * y + (y + 3) / 4 - (y + 99) / 100 + (y + 399) / 400;
-        total += (367L * month - 362) / 12;
-        total += day - 1;
-        if (month > 2) {
-            total--;
-            if (!isLeap(year)) {
-                total--;
-            }
-        }
+        total += DAYS_BEFORE_MONTH[month - 1] + (month > 2 && leap ? 1 : 0) + day - 1;
         return total - DAYS_0000_TO_1970;
-    }
-
-    private static int daysInMonth(int year, int month) {
-        return switch (month) {
-            case 2 -> isLeap(year) ? 29 : 28;
-            case 4, 6, 9, 11 -> 30;
-            default -> 31;
-        };
     }
 
     private static boolean isLeap(int year) {
@@ -447,13 +466,22 @@ final class CsvValues {
     }
 
     private static int digits(byte[] b, int off, int count) {
-        int value = 0;
-        for (int i = off; i < off + count; i++) {
-            byte c = b[i];
-            if (!isDigit(c)) {
+        if (count == 2) {
+            int tens = b[off] - '0';
+            int units = b[off + 1] - '0';
+            // one test for both: a non-digit makes one of them negative or above 9
+            if ((tens | units) < 0 || tens > 9 || units > 9) {
                 throw MISMATCH;
             }
-            value = value * 10 + (c - '0');
+            return tens * 10 + units;
+        }
+        int value = 0;
+        for (int i = off; i < off + count; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) {
+                throw MISMATCH;
+            }
+            value = value * 10 + d;
         }
         return value;
     }
@@ -462,8 +490,8 @@ final class CsvValues {
     static boolean isUtf8(byte[] b, int off, int len) {
         int i = off;
         int end = off + len;
-        while (i < end && b[i] >= 0) {
-            i++;
+        while (i + 8 <= end && ((long) LONGS.get(b, i) & 0x8080808080808080L) == 0) {
+            i += 8;
         }
         while (i < end) {
             int c = b[i] & 0xFF;
@@ -513,12 +541,4 @@ final class CsvValues {
         return c >= '0' && c <= '9';
     }
 
-    private static boolean equalsIgnoreCase(byte[] b, int off, String lower) {
-        for (int i = 0; i < lower.length(); i++) {
-            if (Character.toLowerCase((char) b[off + i]) != lower.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
 }
