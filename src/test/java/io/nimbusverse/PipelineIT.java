@@ -37,6 +37,8 @@ import io.nimbusverse.cloud.S3Clients;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.LedgerEntry;
 import io.nimbusverse.ledger.LedgerRows;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -68,14 +70,26 @@ class PipelineIT {
     private final Map<String, String> keyByName = new LinkedHashMap<>();
     private final List<String> unsafeRemovals = new CopyOnWriteArrayList<>();
     private final List<String> growingClaimedEarly = new CopyOnWriteArrayList<>();
+    /** keys sent to the S3 endpoint that uploads in parts */
+    private final List<String> multipartKeys = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     void runTheMixedInboxThroughThePipeline() throws Exception {
         dir = Files.createTempDirectory("pipeline-it");
-        app = new NimbusApp(dir).start();
+        // files above 5 MiB (the smallest part S3 takes) go up in parts of 5 MiB
+        app = new NimbusApp(dir).set("nimbus.s3.part-size-bytes", String.valueOf(5 << 20)).start();
         s3 = S3Clients.create("http://127.0.0.1:" + app.s3Port, "us-east-1", "anonymous", true);
         Files.createDirectories(app.inbox());
 
+        app.context().getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.ExchangeSentEvent sent
+                        && sent.getEndpoint().getEndpointUri().contains("multiPartUpload=true")) {
+                    multipartKeys.add(sent.getExchange().getMessage().getHeader("CamelAwsS3Key", String.class));
+                }
+            }
+        });
         Thread inboxWatch = watchInboxRemovals();
         Thread grower = growFileSlowly(app.inbox().resolve("growing.csv"));
         String orders = Files.readString(SAMPLES.resolve("orders.csv"));
@@ -85,6 +99,7 @@ class PipelineIT {
         for (String sample : List.of("customers.json", "catalog.xml", "report.pdf", "logo.png", "chime.wav")) {
             drop(sample, Files.readAllBytes(SAMPLES.resolve(sample)));
         }
+        drop("measurements.csv", bigCsv());
         grower.join();
         keyByName.put("growing.csv", sha256(Files.readAllBytes(app.inbox().resolve("growing.csv"))));
 
@@ -156,8 +171,8 @@ class PipelineIT {
     @Test
     void csvBecomesParquetWithTypedColumnsAndTheRightRowCount() throws Exception {
         List<String> parquet = keys("parquet/");
-        assertThat(parquet).hasSize(2).allMatch(k -> k.matches(
-                "parquet/(orders|growing)/ingest_date=\\d{4}-\\d{2}-\\d{2}/\\d{8}T\\d{6}Z-[0-9a-f]{6}-\\d+\\.parquet"));
+        assertThat(parquet).hasSize(3).allMatch(k -> k.matches(
+                "parquet/(orders|growing|measurements)/ingest_date=\\d{4}-\\d{2}-\\d{2}/\\d{8}T\\d{6}Z-[0-9a-f]{6}-\\d+\\.parquet"));
 
         Path orders = download(keys("parquet/orders/").get(0));
         assertThat(ParquetFiles.rowCount(orders)).isEqualTo(5);
@@ -179,6 +194,40 @@ class PipelineIT {
 
         Path growing = download(keys("parquet/growing/").get(0));
         assertThat(ParquetFiles.rowCount(growing)).isEqualTo(10);
+    }
+
+    @Test
+    void aFileLargerThanThePartSizeGoesUpInPartsAndArrivesWhole() throws Exception {
+        String key = keyByName.get("measurements.csv");
+        String rawKey = keys("raw/structured/").stream().filter(k -> k.endsWith("/" + key + "/measurements.csv"))
+                .findFirst().orElseThrow();
+        byte[] uploaded = s3.getObjectAsBytes(b -> b.bucket("nimbus-data").key(rawKey)).asByteArray();
+        assertThat(uploaded).hasSize(bigCsv().length);
+        assertThat(sha256(uploaded)).isEqualTo(key);
+        assertThat(multipartKeys).containsExactly(rawKey);
+        try (Connection db = DriverManager.getConnection(app.jdbcUrl(), "sa", "");
+                ResultSet rs = db.createStatement().executeQuery("SELECT count(*), sum(reading) FROM measurements")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(ROWS_OF_BIG_CSV);
+            assertThat(rs.getBigDecimal(2)).isEqualByComparingTo("9000000.000");
+        }
+    }
+
+    private static final int ROWS_OF_BIG_CSV = 300_000;
+    private static byte[] bigCsv;
+
+    /** 300,000 rows, about 11 MiB: three parts. */
+    private static synchronized byte[] bigCsv() {
+        if (bigCsv != null) {
+            return bigCsv;
+        }
+        StringBuilder csv = new StringBuilder("sensor,reading,taken_at\n");
+        for (int i = 0; i < ROWS_OF_BIG_CSV; i++) {
+            csv.append("sensor-").append(i % 97).append(',').append(30).append('.').append("000").append(',')
+                    .append("2026-11-25T10:").append(String.format("%02d:%02d", (i / 60) % 60, i % 60)).append('\n');
+        }
+        bigCsv = csv.toString().getBytes(StandardCharsets.UTF_8);
+        return bigCsv;
     }
 
     @Test
@@ -224,7 +273,7 @@ class PipelineIT {
             }
         }
         // the quarantined and the duplicate files are in no manifest
-        assertThat(items).isEqualTo(7);
+        assertThat(items).isEqualTo(8);
     }
 
     @Test

@@ -13,8 +13,15 @@ public class Uploads {
 
     private final long partSize;
 
+    /** S3 refuses parts smaller than 5 MiB, but for the last one. */
+    static final long MIN_PART_SIZE = 5L << 20;
+
     /** @param partSize files larger than this go up in parts of this size */
     public Uploads(long partSize) {
+        if (partSize < MIN_PART_SIZE) {
+            throw new IllegalArgumentException("nimbus.s3.part-size-bytes is " + partSize
+                    + ": S3 takes parts of 5 MiB (5242880 bytes) or more");
+        }
         this.partSize = partSize;
     }
 

@@ -91,11 +91,12 @@ public class Intake {
         }
         String original = entry.map(e -> e.name() + " (" + e.status() + (e.hasBatch() ? " in batch "
                 + e.batchId() : "") + ")").orElse("an item released meanwhile");
-        Path moved = folders.moveToDuplicates(Path.of(item.getInboxPath()));
+        Path target = folders.duplicateTarget(item.getName());
         ledger.record(LedgerEntry.claimed(item.getKey() + "#" + item.getName(), item.getSource(), item.getName(),
                 item.getSize()).withStatus(ItemStatus.DUPLICATE, "same content as " + original + "; moved to "
-                + moved));
-        LOG.info("{} is a duplicate of {}: skipped and moved to {}", item.getName(), original, moved);
+                + target));
+        Files.move(Path.of(item.getInboxPath()), target, StandardCopyOption.ATOMIC_MOVE);
+        LOG.info("{} is a duplicate of {}: skipped and moved to {}", item.getName(), original, target);
         return null;
     }
 

@@ -28,8 +28,12 @@ public class Quarantine {
         this.ledger = ledger;
     }
 
+    /** Records the item QUARANTINED first, then moves it: the inbox loses nothing the ledger does not know of. */
     public BatchItem isolate(BatchItem item, String reason) throws IOException {
         Path target = WorkFolders.free(folders.quarantine(), Path.of(item.getName()).getFileName().toString());
+        ledger.find(item.getKey()).ifPresent(e -> ledger.record(
+                e.withClassification(nullToEmpty(item.getMediaType()), nullToEmpty(item.getItemClass()))
+                        .withStatus(ItemStatus.QUARANTINED, reason + " (kept as " + target + ")")));
         Path original = item.getInboxPath() == null ? null : Path.of(item.getInboxPath());
         if (original != null && Files.exists(original)) {
             Files.move(original, target, StandardCopyOption.ATOMIC_MOVE);
@@ -46,9 +50,6 @@ public class Quarantine {
                 """.formatted(reason, item.getName(), item.getSha256(), item.getSize(), item.getMediaType(),
                 Instant.now()));
         item.setQuarantineReason(reason);
-        ledger.find(item.getKey()).ifPresent(e -> ledger.record(
-                e.withClassification(nullToEmpty(item.getMediaType()), nullToEmpty(item.getItemClass()))
-                        .withStatus(ItemStatus.QUARANTINED, reason + " (kept as " + target + ")")));
         LOG.warn("{} quarantined as {}: {}", item.getName(), target, reason);
         return item;
     }

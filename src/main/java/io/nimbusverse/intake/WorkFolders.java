@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -67,10 +66,9 @@ public class WorkFolders {
         return quarantine;
     }
 
-    /** Moves a file into the duplicates folder; a name taken already gets a numbered suffix. */
-    public Path moveToDuplicates(Path file) throws IOException {
-        Path target = free(duplicates, file.getFileName().toString());
-        return Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+    /** Where a duplicate goes in the duplicates folder; a name taken already gets a numbered suffix. */
+    public Path duplicateTarget(String name) {
+        return free(duplicates, Path.of(name).getFileName().toString());
     }
 
     /** A path in {@code dir} for {@code name} that no file uses yet. */
