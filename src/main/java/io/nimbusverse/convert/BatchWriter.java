@@ -26,12 +26,28 @@ final class BatchWriter implements TypedRowHandler.BatchSink, AutoCloseable {
         this.writer = writer;
         this.empty = new ArrayBlockingQueue<>(batches);
         this.full = new ArrayBlockingQueue<>(batches + 1);
+        boolean[] deferred = deferred(columns);
         for (int i = 0; i < batches; i++) {
-            empty.add(new RowBatch(columns, batchRows));
+            empty.add(new RowBatch(columns, batchRows, deferred));
         }
         this.thread = new Thread(this::writeBatches, "parquet-writer");
         this.thread.setDaemon(true);
         this.thread.start();
+    }
+
+    /**
+     * The columns whose values the writing thread parses: dates, timestamps and doubles cost the most to parse, and
+     * the writing thread has time to spare while the parsing thread splits records.
+     */
+    static boolean[] deferred(List<CsvColumn> columns) {
+        boolean[] deferred = new boolean[columns.size()];
+        for (int c = 0; c < deferred.length; c++) {
+            deferred[c] = switch (columns.get(c).type()) {
+                case DATE, TIMESTAMP, TIMESTAMP_TZ, DOUBLE -> true;
+                default -> false;
+            };
+        }
+        return deferred;
     }
 
     /** The first batch to fill. */

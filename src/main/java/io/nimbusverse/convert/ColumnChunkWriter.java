@@ -14,7 +14,6 @@ import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.statistics.Statistics;
-import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.PrimitiveType;
@@ -38,7 +37,7 @@ abstract class ColumnChunkWriter {
     final ColumnDescriptor descriptor;
     final PrimitiveType type;
     final boolean optional;
-    private final BytesInputCompressor compressor;
+    private final PageCompressor compressor;
     private final CompressionCodecName codec;
     private final int pageValues;
     private final int pageBytes;
@@ -60,7 +59,7 @@ abstract class ColumnChunkWriter {
     private long chunkValues;
     private long chunkBytes;
 
-    ColumnChunkWriter(ColumnDescriptor descriptor, boolean useDictionary, BytesInputCompressor compressor,
+    ColumnChunkWriter(ColumnDescriptor descriptor, boolean useDictionary, PageCompressor compressor,
             CompressionCodecName codec, int pageValues, int pageBytes) {
         this.descriptor = descriptor;
         this.type = descriptor.getPrimitiveType();
@@ -149,7 +148,7 @@ abstract class ColumnChunkWriter {
         }
         Statistics<?> statistics = pageStatistics();
         statistics.incrementNumNulls(pageNulls);
-        byte[] compressed = compressor.compress(BytesInput.from(body.buffer(), 0, body.size())).toByteArray();
+        byte[] compressed = compressor.compress(body.buffer(), body.size());
         pages.add(new Page(compressed, body.size(), pageCount, statistics, encoding));
         chunkValues += pageCount;
         chunkBytes += compressed.length;
@@ -170,7 +169,7 @@ abstract class ColumnChunkWriter {
         if (dictionaryPagesWritten) {
             Output dict = new Output();
             int entries = writeDictionary(dict);
-            byte[] compressed = compressor.compress(BytesInput.from(dict.buffer(), 0, dict.size())).toByteArray();
+            byte[] compressed = compressor.compress(dict.buffer(), dict.size());
             writer.writeDictionaryPage(new DictionaryPage(BytesInput.from(compressed), dict.size(), entries,
                     Encoding.PLAIN));
         }

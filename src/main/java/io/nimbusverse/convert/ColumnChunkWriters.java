@@ -10,7 +10,6 @@ import org.apache.parquet.column.statistics.DoubleStatistics;
 import org.apache.parquet.column.statistics.IntStatistics;
 import org.apache.parquet.column.statistics.LongStatistics;
 import org.apache.parquet.column.statistics.Statistics;
-import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -22,7 +21,7 @@ final class ColumnChunkWriters {
     }
 
     static ColumnChunkWriter create(ColumnDescriptor descriptor, ColumnType type, boolean useDictionary,
-            BytesInputCompressor compressor, CompressionCodecName codec, int pageValues, int pageBytes) {
+            PageCompressor compressor, CompressionCodecName codec, int pageValues, int pageBytes) {
         return switch (type) {
             case DOUBLE -> new Doubles(descriptor, useDictionary, compressor, codec, pageValues, pageBytes);
             case BOOLEAN -> new Booleans(descriptor, compressor, codec, pageValues, pageBytes);
@@ -41,7 +40,7 @@ final class ColumnChunkWriters {
         private long max;
         private final LongIds dict;
 
-        Numbers(ColumnDescriptor d, boolean useDictionary, BytesInputCompressor compressor,
+        Numbers(ColumnDescriptor d, boolean useDictionary, PageCompressor compressor,
                 CompressionCodecName codec, int pageValues, int pageBytes) {
             super(d, useDictionary, compressor, codec, pageValues, pageBytes);
             this.int32 = type.getPrimitiveTypeName() == PrimitiveTypeName.INT32;
@@ -53,12 +52,13 @@ final class ColumnChunkWriters {
         void append(RowBatch batch, int column) throws IOException {
             long[] src = batch.longs[column];
             boolean[] present = batch.present[column];
+            boolean deferred = batch.deferred[column];
             for (int r = 0; r < batch.size; r++) {
                 if (!present[r]) {
                     addNull();
                     continue;
                 }
-                long v = src[r];
+                long v = deferred ? Deferred.parseLong(batch, column, r) : src[r];
                 if (nonNull++ == 0) {
                     min = v;
                     max = v;
@@ -146,7 +146,7 @@ final class ColumnChunkWriters {
         private double max;
         private final LongIds dict;
 
-        Doubles(ColumnDescriptor d, boolean useDictionary, BytesInputCompressor compressor,
+        Doubles(ColumnDescriptor d, boolean useDictionary, PageCompressor compressor,
                 CompressionCodecName codec, int pageValues, int pageBytes) {
             super(d, useDictionary, compressor, codec, pageValues, pageBytes);
             this.values = new double[pageValues];
@@ -157,12 +157,13 @@ final class ColumnChunkWriters {
         void append(RowBatch batch, int column) throws IOException {
             double[] src = batch.doubles[column];
             boolean[] present = batch.present[column];
+            boolean deferred = batch.deferred[column];
             for (int r = 0; r < batch.size; r++) {
                 if (!present[r]) {
                     addNull();
                     continue;
                 }
-                double v = src[r];
+                double v = deferred ? Deferred.parseDouble(batch, column, r) : src[r];
                 if (!Double.isNaN(v)) {
                     if (!ordered) {
                         min = v;
@@ -240,7 +241,7 @@ final class ColumnChunkWriters {
         private boolean anyTrue;
         private boolean anyFalse;
 
-        Booleans(ColumnDescriptor d, BytesInputCompressor compressor, CompressionCodecName codec, int pageValues,
+        Booleans(ColumnDescriptor d, PageCompressor compressor, CompressionCodecName codec, int pageValues,
                 int pageBytes) {
             super(d, false, compressor, codec, pageValues, pageBytes);
             this.values = new boolean[pageValues];
@@ -335,7 +336,7 @@ final class ColumnChunkWriters {
         private int maxLen;
         private final BytesIds dict;
 
-        Texts(ColumnDescriptor d, boolean useDictionary, BytesInputCompressor compressor, CompressionCodecName codec,
+        Texts(ColumnDescriptor d, boolean useDictionary, PageCompressor compressor, CompressionCodecName codec,
                 int pageValues, int pageBytes) {
             super(d, useDictionary, compressor, codec, pageValues, pageBytes);
             this.offsets = new int[pageValues];
@@ -456,6 +457,41 @@ final class ColumnChunkWriters {
         @Override
         void resetDictionary() {
             dict.clear();
+        }
+    }
+
+    /** Values of the columns the parsing thread left as text, parsed here on the writing thread. */
+    static final class Deferred {
+        private Deferred() {
+        }
+
+        static long parseLong(RowBatch batch, int column, int row) {
+            byte[] b = batch.text[column];
+            int off = batch.textOffsets[column][row];
+            int len = batch.textLengths[column][row];
+            try {
+                return switch (batch.types[column]) {
+                    case DATE -> CsvValues.parseDate(b, off, len);
+                    case TIMESTAMP -> CsvValues.parseTimestampMicros(b, off, len, false);
+                    case TIMESTAMP_TZ -> CsvValues.parseTimestampMicros(b, off, len, true);
+                    case DECIMAL -> CsvValues.parseUnscaled(b, off, len, batch.precisions[column],
+                            batch.scales[column]);
+                    default -> CsvValues.parseLong(b, off, len);
+                };
+            } catch (IllegalArgumentException mismatch) {
+                throw new TypedRowHandler.ColumnWidening(column, CsvValues.shape(b, off, len), batch.lines[row]);
+            }
+        }
+
+        static double parseDouble(RowBatch batch, int column, int row) {
+            byte[] b = batch.text[column];
+            int off = batch.textOffsets[column][row];
+            int len = batch.textLengths[column][row];
+            try {
+                return CsvValues.parseDouble(b, off, len);
+            } catch (IllegalArgumentException mismatch) {
+                throw new TypedRowHandler.ColumnWidening(column, CsvValues.shape(b, off, len), batch.lines[row]);
+            }
         }
     }
 

@@ -40,7 +40,9 @@ final class ParquetColumnsWriter implements AutoCloseable {
             throws IOException {
         MessageType schema = schemaOf(csvColumns);
         this.file = new ParquetFileWriter(output, schema, ParquetFileWriter.Mode.OVERWRITE, rowGroupBytes, 0);
-        this.codecs = new CodecFactory(new PlainParquetConfiguration(), pageBytes);
+        // created only for a codec other than SNAPPY and UNCOMPRESSED: it loads Hadoop's codec classes
+        this.codecs = codec == CompressionCodecName.SNAPPY || codec == CompressionCodecName.UNCOMPRESSED ? null
+                : new CodecFactory(new PlainParquetConfiguration(), pageBytes);
         this.rowGroupBytes = rowGroupBytes;
         this.metadata = metadata;
         this.columns = new ColumnChunkWriter[csvColumns.size()];
@@ -48,7 +50,8 @@ final class ParquetColumnsWriter implements AutoCloseable {
         for (int c = 0; c < columns.length; c++) {
             CsvColumn column = csvColumns.get(c);
             columns[c] = ColumnChunkWriters.create(descriptors.get(c), column.type(),
-                    dictionaryColumns.contains(column.name()), codecs.getCompressor(codec), codec, PAGE_VALUES,
+                    dictionaryColumns.contains(column.name()),
+                    PageCompressor.of(codec, codecs == null ? null : codecs.getCompressor(codec)), codec, PAGE_VALUES,
                     pageBytes);
         }
         file.start();
@@ -121,6 +124,8 @@ final class ParquetColumnsWriter implements AutoCloseable {
 
     @Override
     public void close() {
-        codecs.release();
+        if (codecs != null) {
+            codecs.release();
+        }
     }
 }

@@ -22,10 +22,20 @@ final class RowBatch {
     final int[][] textOffsets;
     final int[][] textLengths;
     private final int[] textUsed;
+    /** columns whose text the writing thread parses rather than the parsing one: they share the work */
+    final boolean[] deferred;
+    /** the line of each row, for the errors of deferred columns */
+    final long[] lines;
     int size;
 
     RowBatch(List<CsvColumn> columns, int capacity) {
+        this(columns, capacity, new boolean[columns.size()]);
+    }
+
+    RowBatch(List<CsvColumn> columns, int capacity, boolean[] deferred) {
         int n = columns.size();
+        this.deferred = deferred;
+        this.lines = new long[capacity];
         this.capacity = capacity;
         types = new ColumnType[n];
         scales = new int[n];
@@ -43,15 +53,16 @@ final class RowBatch {
             types[c] = column.type();
             scales[c] = column.scale();
             precisions[c] = column.precision();
-            switch (types[c]) {
-                case DOUBLE -> doubles[c] = new double[capacity];
-                case BOOLEAN -> booleans[c] = new boolean[capacity];
-                case NONE, STRING -> {
-                    text[c] = new byte[capacity * 16];
-                    textOffsets[c] = new int[capacity];
-                    textLengths[c] = new int[capacity];
-                }
-                default -> longs[c] = new long[capacity];
+            if (deferred[c] || types[c] == ColumnType.STRING || types[c] == ColumnType.NONE) {
+                text[c] = new byte[capacity * 16];
+                textOffsets[c] = new int[capacity];
+                textLengths[c] = new int[capacity];
+            } else if (types[c] == ColumnType.DOUBLE) {
+                doubles[c] = new double[capacity];
+            } else if (types[c] == ColumnType.BOOLEAN) {
+                booleans[c] = new boolean[capacity];
+            } else {
+                longs[c] = new long[capacity];
             }
         }
     }

@@ -20,6 +20,7 @@ final class TypedRowHandler implements CsvBytes.Sink {
     private final int longestNullValue;
     private final BatchSink sink;
     private final boolean[] nullable;
+    private final boolean[] deferred;
     private RowBatch batch;
     private boolean headerSeen;
 
@@ -32,6 +33,7 @@ final class TypedRowHandler implements CsvBytes.Sink {
         for (int i = 0; i < nullable.length; i++) {
             nullable[i] = columns.get(i).nullable();
         }
+        this.deferred = first.deferred;
     }
 
     /** The batch being filled, with the records not handed over yet. */
@@ -49,6 +51,7 @@ final class TypedRowHandler implements CsvBytes.Sink {
             throw new RowShapeMismatch(record.line, batch.width(), record.count);
         }
         int row = batch.size;
+        batch.lines[row] = record.line;
         for (int i = 0; i < record.count; i++) {
             field(i, row, record.buffers[i], record.offsets[i], record.lengths[i], record.line);
         }
@@ -69,6 +72,10 @@ final class TypedRowHandler implements CsvBytes.Sink {
             return;
         }
         batch.present[index][row] = true;
+        if (deferred[index]) {
+            batch.setText(index, row, buf, off, len);
+            return;
+        }
         try {
             switch (batch.types[index]) {
                 case LONG -> batch.longs[index][row] = CsvValues.parseLong(buf, off, len);
