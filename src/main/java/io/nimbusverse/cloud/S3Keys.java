@@ -43,14 +43,4 @@ public final class S3Keys {
     public static List<String> signalsOf(String batchId) {
         return List.of(signal(batchId), complete(batchId));
     }
-
-    /** The batch id of a signals/ key, or null when the key is not a SIGNAL or COMPLETE object. */
-    public static String batchIdOf(String key) {
-        if (key == null || !key.startsWith(SIGNALS)) {
-            return null;
-        }
-        String file = key.substring(SIGNALS.length());
-        int dot = file.lastIndexOf('.');
-        return dot > 0 ? file.substring(0, dot) : null;
-    }
 }

@@ -68,8 +68,4 @@ public class Completions {
         }
         return overdue;
     }
-
-    public Duration timeout() {
-        return timeout;
-    }
 }

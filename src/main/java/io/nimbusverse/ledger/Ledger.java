@@ -239,10 +239,6 @@ public class Ledger implements IdempotentRepository {
         return (int) entries.values().stream().filter(e -> e.status() != ItemStatus.REMOVED).count();
     }
 
-    public Path file() {
-        return file;
-    }
-
     // ---- file handling ----
 
     private void append(Collection<LedgerEntry> changed) {
