@@ -36,6 +36,10 @@ import io.nimbusverse.notify.MilestoneMails;
 import io.nimbusverse.run.BatchSummaries;
 import io.nimbusverse.run.RunOnce;
 import io.nimbusverse.run.RunOutcome;
+import io.nimbusverse.sql.SqlChunks;
+import io.nimbusverse.sql.SqlPollStrategy;
+import io.nimbusverse.sql.SqlPositions;
+import io.nimbusverse.sql.SqlSeeder;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
@@ -103,6 +107,19 @@ public class NimbusConfiguration implements CamelConfiguration {
     @PropertyInject("nimbus.loader.insert-batch-size")
     int insertBatchSize;
 
+    @PropertyInject("nimbus.sql.enabled")
+    boolean sqlEnabled;
+    @PropertyInject("nimbus.sql.jdbc-url")
+    String sqlJdbcUrl;
+    @PropertyInject("nimbus.sql.jdbc-user")
+    String sqlJdbcUser;
+    @PropertyInject("nimbus.sql.jdbc-password")
+    String sqlJdbcPassword;
+    @PropertyInject("nimbus.sql.positions-dir")
+    String sqlPositionsDir;
+    @PropertyInject("nimbus.sql.seed-script")
+    String sqlSeedScript;
+
     @PropertyInject("nimbus.completion.timeout-ms")
     long completionTimeoutMs;
 
@@ -161,7 +178,7 @@ public class NimbusConfiguration implements CamelConfiguration {
         registry.bind("workFolders", WorkFolders.class, folders, "create", null);
 
         registry.bind("intake", new Intake(folders, ledger));
-        Batches batches = new Batches(ledger, folders);
+        Batches batches = new Batches(ledger, folders, json);
         registry.bind("batches", batches);
         registry.bind("batchProgress", new BatchProgress(ledger));
         registry.bind("quarantine", new Quarantine(folders, ledger));
@@ -175,7 +192,7 @@ public class NimbusConfiguration implements CamelConfiguration {
         registry.bind("s3Client", S3Client.class, s3, null, "close");
         registry.bind("uploads", new Uploads(s3PartSize));
 
-        HikariDataSource dataSource = dataSource();
+        HikariDataSource dataSource = pool("loader", jdbcUrl, jdbcUser, jdbcPassword);
         registry.bind("loaderDataSource", DataSource.class, dataSource, null, "close");
         registry.bind("tableLoader", new ParquetTableLoader(dataSource, s3, bucket, Path.of(workDir, "loader"), json,
                 insertBatchSize));
@@ -186,17 +203,28 @@ public class NimbusConfiguration implements CamelConfiguration {
         RunOutcome outcome = registry.lookupByNameAndType("runOutcome", RunOutcome.class);
         registry.bind("runOnce", new RunOnce(ledger, summaries, outcome == null ? new RunOutcome() : outcome));
         registry.bind("sampleFeeder", new SampleFeeder(Path.of(samplesDir), Path.of(inboxDir), Path.of(dataDir)));
+
+        HikariDataSource sourceDataSource = pool("source", sqlJdbcUrl, sqlJdbcUser, sqlJdbcPassword);
+        registry.bind("sourceDataSource", DataSource.class, sourceDataSource, null, "close");
+        if (sqlEnabled && embedded && !sqlSeedScript.isBlank()) {
+            new SqlSeeder(sourceDataSource, Path.of(sqlSeedScript), Path.of(dataDir)).seedOnce();
+        }
+        SqlPositions sqlPositions = new SqlPositions(Path.of(sqlPositionsDir), sourceDataSource, ledger, json);
+        registry.bind("sqlPositions", SqlPositions.class, sqlPositions, "open", null);
+        registry.bind("sqlChunks", new SqlChunks(sourceDataSource, folders, ledger, json, sqlPositions));
+        registry.bind("sqlPollStrategy", new SqlPollStrategy(ledger, sqlPositions));
     }
 
-    private HikariDataSource dataSource() {
+    /** A pool that starts even while its database is down: its first use fails and is retried then. */
+    private static HikariDataSource pool(String name, String url, String user, String password) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl);
-        config.setUsername(jdbcUser);
-        config.setPassword(jdbcPassword);
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
         config.setMaximumPoolSize(4);
-        config.setPoolName("loader");
-        // the pool starts even while the database is down; the loader's first use retries
+        config.setPoolName(name);
         config.setInitializationFailTimeout(-1);
+        config.setConnectionTimeout(5_000);
         return new HikariDataSource(config);
     }
 

@@ -42,6 +42,10 @@ public final class NimbusApp implements AutoCloseable {
         set("nimbus.http.port", String.valueOf(httpPort));
         set("camel.main.routes-reload-enabled", "false");
         set("nimbus.samples.feed", "false");
+        // the MySQL source is off unless a test turns it on
+        set("nimbus.sql.enabled", "false");
+        set("nimbus.sql.jdbc-url", "jdbc:h2:file:" + dataDir.resolve("h2/source").toAbsolutePath()
+                + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;AUTO_SERVER=TRUE");
         // quick turns, so that a test waits seconds, not minutes
         set("nimbus.intake.poll-delay-ms", "300");
         set("nimbus.intake.read-lock-check-interval-ms", "500");

@@ -13,6 +13,8 @@ public class Uploads {
 
     private final long partSize;
 
+    private static final String SQL_SOURCE = "mysql";
+
     /** S3 refuses parts smaller than 5 MiB, but for the last one. */
     static final long MIN_PART_SIZE = 5L << 20;
 
@@ -30,9 +32,13 @@ public class Uploads {
         List<S3Put> puts = new ArrayList<>();
         int tabular = 0;
         for (BatchItem item : signal.getLiveItems()) {
-            item.setRawKey(S3Keys.raw(item.getItemClass(), signal.getCreatedAt(), item.getSha256(), item.getName()));
             item.setMetadataKey(S3Keys.metadata(item.getSha256()));
-            puts.add(put(item.getStagedPath(), item.getRawKey()));
+            // a chunk of table rows has no raw form but its Parquet
+            if (!SQL_SOURCE.equals(item.getSource())) {
+                item.setRawKey(S3Keys.raw(item.getItemClass(), signal.getCreatedAt(), item.getSha256(),
+                        item.getName()));
+                puts.add(put(item.getStagedPath(), item.getRawKey()));
+            }
             if (item.getParquet() != null) {
                 item.setParquet(item.getParquet().withKey(S3Keys.parquet(item.getParquet().dataset(),
                         signal.getCreatedAt(), signal.getBatchId(), ++tabular)));

@@ -35,7 +35,7 @@ public record CsvColumn(String header, String name, ColumnType type, int precisi
     }
 
     /** Safe, unique column names for the headers of one file. */
-    static List<String> safeNames(List<String> headers) {
+    public static List<String> safeNames(List<String> headers) {
         List<String> names = new ArrayList<>(headers.size());
         Set<String> taken = new HashSet<>();
         for (int i = 0; i < headers.size(); i++) {

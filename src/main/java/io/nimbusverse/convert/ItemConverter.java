@@ -35,6 +35,10 @@ public class ItemConverter {
     }
 
     public BatchItem convert(BatchItem item) throws IOException, MalformedFileException {
+        if (item.getParquet() != null && item.getMetadataPath() != null) {
+            // a chunk of table rows: made Parquet, and described, when it was read
+            return item;
+        }
         Path staged = Path.of(item.getStagedPath());
         String mediaType = mediaTypes.detect(staged, item.getName());
         String itemClass = mediaTypes.classify(mediaType);

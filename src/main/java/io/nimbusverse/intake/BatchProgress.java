@@ -49,8 +49,8 @@ public class BatchProgress {
         for (BatchItem item : signal.getLiveItems()) {
             String detail = item.getParquet() == null ? ""
                     : "rows=" + item.getParquet().rows() + " parquet=" + item.getParquet().key();
-            entry(item).ifPresent(e -> changed.add(e.withS3Key(item.getRawKey())
-                    .withStatus(ItemStatus.UPLOADED, detail)));
+            String s3Key = item.getRawKey() != null ? item.getRawKey() : item.getParquet().key();
+            entry(item).ifPresent(e -> changed.add(e.withS3Key(s3Key).withStatus(ItemStatus.UPLOADED, detail)));
         }
         ledger.recordAll(changed);
     }

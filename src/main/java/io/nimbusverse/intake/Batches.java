@@ -1,5 +1,9 @@
 package io.nimbusverse.intake;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -11,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
@@ -24,12 +29,17 @@ public class Batches {
     private static final DateTimeFormatter ID_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
+    /** An item that knows more than the ledger (a chunk of table rows) saves itself under this name. */
+    public static final String ITEM_FILE = "item.json";
+
     private final Ledger ledger;
     private final WorkFolders folders;
+    private final ObjectMapper json;
 
-    public Batches(Ledger ledger, WorkFolders folders) {
+    public Batches(Ledger ledger, WorkFolders folders, ObjectMapper json) {
         this.ledger = ledger;
         this.folders = folders;
+        this.json = json;
     }
 
     /** A batch id that sorts by creation time: {@code 20261125T181833Z-3fa9c1}. */
@@ -88,7 +98,27 @@ public class Batches {
         return Signal.of(type, batchId, createdAt(batchId), items);
     }
 
+    /** Chunks of table rows claimed and never batched (a crash, the aggregator's memory lost): batch them now. */
+    public List<BatchItem> unbatched() throws IOException {
+        List<BatchItem> items = new ArrayList<>();
+        for (LedgerEntry entry : ledger.entriesSince(Instant.EPOCH)) {
+            if (entry.status() == ItemStatus.CLAIMED && !entry.hasBatch()
+                    && Files.exists(folders.itemDir(entry.key()).resolve(ITEM_FILE))) {
+                items.add(itemOf(entry));
+            }
+        }
+        return items;
+    }
+
     private BatchItem itemOf(LedgerEntry entry) {
+        Path saved = folders.itemDir(entry.key()).resolve(ITEM_FILE);
+        if (Files.exists(saved)) {
+            try {
+                return json.readValue(saved.toFile(), BatchItem.class);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read " + saved, e);
+            }
+        }
         BatchItem item = new BatchItem();
         item.setKey(entry.key());
         item.setSha256(entry.key());

@@ -2,10 +2,15 @@ package io.nimbusverse.intake;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.nimbusverse.signal.BatchItem;
@@ -20,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public class WorkFolders {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkFolders.class);
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
     private final Path inbox;
     private final Path work;
@@ -47,9 +53,21 @@ public class WorkFolders {
         return inbox.resolve(name);
     }
 
-    /** The folder of one item: its staged copy, its Parquet file and its metadata. */
+    /**
+     * The folder of one item: its staged copy, its Parquet file and its metadata. A file's key (its SHA-256) names
+     * it; another key (a range of table rows) is hashed into a name.
+     */
     public Path itemDir(String key) {
-        return work.resolve("items").resolve(key);
+        return work.resolve("items").resolve(SHA256_HEX.matcher(key).matches() ? key : sha256Hex(key));
+    }
+
+    private static String sha256Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public Path stagedFile(String key, String name) {

@@ -2,6 +2,7 @@ package io.nimbusverse.loader;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,6 +19,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -242,9 +244,11 @@ public class ParquetTableLoader {
             }
             LogicalTypeAnnotation logical = column.getLogicalTypeAnnotation();
             if (logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation decimal) {
-                long unscaled = column.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT32
-                        ? row.getInteger(i, 0) : row.getLong(i, 0);
-                insert.setBigDecimal(p, BigDecimal.valueOf(unscaled, decimal.getScale()));
+                insert.setBigDecimal(p, switch (column.getPrimitiveTypeName()) {
+                    case INT32 -> BigDecimal.valueOf(row.getInteger(i, 0), decimal.getScale());
+                    case INT64 -> BigDecimal.valueOf(row.getLong(i, 0), decimal.getScale());
+                    default -> new BigDecimal(new BigInteger(row.getBinary(i, 0).getBytes()), decimal.getScale());
+                });
             } else if (logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts) {
                 long value = row.getLong(i, 0);
                 long micros = switch (ts.getUnit()) {
@@ -256,6 +260,13 @@ public class ParquetTableLoader {
                         (int) Math.floorMod(micros, 1_000_000L) * 1_000, ZoneOffset.UTC));
             } else if (logical instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
                 insert.setObject(p, LocalDate.ofEpochDay(row.getInteger(i, 0)));
+            } else if (logical instanceof LogicalTypeAnnotation.TimeLogicalTypeAnnotation time) {
+                long nanos = switch (time.getUnit()) {
+                    case MILLIS -> row.getInteger(i, 0) * 1_000_000L;
+                    case MICROS -> row.getLong(i, 0) * 1_000;
+                    case NANOS -> row.getLong(i, 0);
+                };
+                insert.setObject(p, LocalTime.ofNanoOfDay(nanos));
             } else {
                 switch (column.getPrimitiveTypeName()) {
                     case INT64 -> insert.setLong(p, row.getLong(i, 0));

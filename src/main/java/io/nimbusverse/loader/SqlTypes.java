@@ -34,6 +34,9 @@ final class SqlTypes {
         if (logical instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
             return "DATE";
         }
+        if (logical instanceof LogicalTypeAnnotation.TimeLogicalTypeAnnotation) {
+            return mysql() ? "TIME(6)" : "TIME";
+        }
         return switch (column.getPrimitiveTypeName()) {
             case INT64 -> "BIGINT";
             case INT32 -> "INTEGER";

@@ -6,6 +6,8 @@ import io.nimbusverse.run.BatchSummaries;
 import io.nimbusverse.signal.BatchItem;
 import io.nimbusverse.signal.Complete;
 import io.nimbusverse.signal.Signal;
+import io.nimbusverse.sql.SqlChunk;
+import io.nimbusverse.sql.SqlPollStrategy;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
@@ -36,6 +38,11 @@ public class MilestoneMails {
             }
             case "BATCH_TIMED_OUT" -> "Batch " + ((Signal) body).getBatchId() + " timed out waiting for its loader";
             case "ITEM_QUARANTINED" -> "Quarantined: " + ((BatchItem) body).getName();
+            case "ROWS_QUARANTINED" -> {
+                SqlChunk chunk = (SqlChunk) body;
+                yield "Quarantined: " + chunk.getBadRows().size() + " rows of " + chunk.getTable();
+            }
+            case "SOURCE_FAILED" -> "Table " + ((SqlPollStrategy.SourceFailure) body).table() + " cannot be read";
             default -> throw new IllegalArgumentException("no e-mail for milestone " + milestone);
         };
     }
@@ -57,6 +64,18 @@ public class MilestoneMails {
                 yield "The loader did not answer batch " + s.getBatchId() + " in time: " + s.getDetail()
                         + ".\nIts data is in S3; a COMPLETE arriving later still completes it.\n\n"
                         + summaries.of(s.getBatchId(), null, "TIMED_OUT");
+            }
+            case "ROWS_QUARANTINED" -> {
+                SqlChunk chunk = (SqlChunk) body;
+                yield chunk.getBadRows().size() + " rows of " + chunk.getTable() + " were left out of " + chunk.getKey()
+                        + " and kept in the quarantine folder:\n\n" + chunk.getBadRows().stream()
+                                .map(r -> "  key " + r.key() + ": " + r.reason())
+                                .collect(Collectors.joining("\n")) + "\n";
+            }
+            case "SOURCE_FAILED" -> {
+                SqlPollStrategy.SourceFailure failure = (SqlPollStrategy.SourceFailure) body;
+                yield "Table " + failure.table() + " cannot be read: " + failure.error()
+                        + "\n\nThe other tables keep flowing; this one is polled again until it reads.\n";
             }
             case "ITEM_QUARANTINED" -> {
                 BatchItem item = (BatchItem) body;

@@ -51,7 +51,8 @@ public class BatchSummaries {
             if (!e.s3Key().isEmpty()) {
                 text.append("    ").append(e.name()).append(": ").append(e.s3Key());
                 String parquet = parquetKeyOf(e.detail());
-                if (parquet != null) {
+                // a chunk of table rows has no raw object: its S3 key is its Parquet
+                if (parquet != null && !parquet.equals(e.s3Key())) {
                     text.append(" and ").append(parquet);
                 }
                 text.append('\n');

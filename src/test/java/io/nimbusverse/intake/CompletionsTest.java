@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
@@ -42,7 +43,7 @@ class CompletionsTest {
     private Completions completions(Duration timeout) {
         WorkFolders folders = new WorkFolders(dir.resolve("inbox"), dir.resolve("work"), dir.resolve("q"),
                 dir.resolve("d"));
-        return new Completions(ledger, new Batches(ledger, folders), timeout);
+        return new Completions(ledger, new Batches(ledger, folders, new ObjectMapper()), timeout);
     }
 
     private void item(String key, ItemStatus status) {

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
@@ -37,7 +38,7 @@ class IntakeTest {
                 dir.resolve("duplicates"));
         folders.create();
         intake = new Intake(folders, ledger);
-        batches = new Batches(ledger, folders);
+        batches = new Batches(ledger, folders, new ObjectMapper());
     }
 
     @AfterEach

@@ -1,0 +1,98 @@
+package io.nimbusverse.sql;
+
+import java.util.List;
+import java.util.Map;
+
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * The rows of one poll of a table, ready to become one Parquet object: Avro records of the table's current
+ * schema, the rows whose values did not convert, and what identifies the chunk.
+ */
+public class SqlChunk {
+
+    /** A row left out of the chunk, with why. */
+    public record BadRow(Object key, Map<String, Object> row, String reason) {
+    }
+
+    private final String table;
+    private final String keyColumn;
+    private final String watermarkColumn;
+    private final String flagColumn;
+    private final String key;
+    private final List<SqlColumn> columns;
+    private final List<GenericRecord> records;
+    private final List<BadRow> badRows;
+    private final List<Object> keys;
+    private final Object lastWatermark;
+    private final Object lastKey;
+
+    SqlChunk(String table, String keyColumn, String watermarkColumn, String flagColumn, String key,
+            List<SqlColumn> columns, List<GenericRecord> records, List<BadRow> badRows, List<Object> keys,
+            Object lastWatermark, Object lastKey) {
+        this.table = table;
+        this.keyColumn = keyColumn;
+        this.watermarkColumn = watermarkColumn;
+        this.flagColumn = flagColumn;
+        this.key = key;
+        this.columns = columns;
+        this.records = records;
+        this.badRows = badRows;
+        this.keys = keys;
+        this.lastWatermark = lastWatermark;
+        this.lastKey = lastKey;
+    }
+
+    public String getTable() {
+        return table;
+    }
+
+    public String getKeyColumn() {
+        return keyColumn;
+    }
+
+    /** The column a table read by a watermark is read past; null for a table read by its processed flag. */
+    public String getWatermarkColumn() {
+        return watermarkColumn;
+    }
+
+    /** The processed flag of a table read by it; null for a table read by a watermark. */
+    public String getFlagColumn() {
+        return flagColumn;
+    }
+
+    /** The ledger key: the table and the range of keys (or watermarks) of its rows. */
+    public String getKey() {
+        return key;
+    }
+
+    public List<SqlColumn> getColumns() {
+        return columns;
+    }
+
+    public List<GenericRecord> getRecords() {
+        return records;
+    }
+
+    public List<BadRow> getBadRows() {
+        return badRows;
+    }
+
+    /** The key of every row read, bad ones included: the rows a processed flag is set on. */
+    public List<Object> getKeys() {
+        return keys;
+    }
+
+    public Object getLastWatermark() {
+        return lastWatermark;
+    }
+
+    public Object getLastKey() {
+        return lastKey;
+    }
+
+    @Override
+    public String toString() {
+        return key + " (" + records.size() + " rows, " + badRows.size() + " bad)";
+    }
+}

@@ -1,0 +1,257 @@
+package io.nimbusverse.sql;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nimbusverse.convert.CsvColumn;
+import io.nimbusverse.intake.Batches;
+import io.nimbusverse.intake.WorkFolders;
+import io.nimbusverse.ledger.ItemStatus;
+import io.nimbusverse.ledger.Ledger;
+import io.nimbusverse.ledger.LedgerEntry;
+import io.nimbusverse.signal.BatchItem;
+import io.nimbusverse.signal.ColumnSchema;
+import io.nimbusverse.signal.ParquetPart;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the rows of a table poll into a chunk: Avro records of the schema that the table has now (read from the
+ * JDBC metadata at every poll, so a column added or dropped gives a new schema), and, once the chunk is Parquet,
+ * stages it in the work folder and claims it in the ledger under the key of its range of rows.
+ */
+public class SqlChunks {
+
+    public static final String MEDIA_TYPE = "application/vnd.apache.parquet";
+    private static final Logger LOG = LoggerFactory.getLogger(SqlChunks.class);
+
+    private final DataSource source;
+    private final WorkFolders folders;
+    private final Ledger ledger;
+    private final ObjectMapper json;
+    private final SqlPositions positions;
+
+    public SqlChunks(DataSource source, WorkFolders folders, Ledger ledger, ObjectMapper json,
+            SqlPositions positions) {
+        this.source = source;
+        this.folders = folders;
+        this.ledger = ledger;
+        this.json = json;
+        this.positions = positions;
+    }
+
+    /** The columns of the table as they are now. */
+    public List<SqlColumn> columns(String table) throws SQLException {
+        try (Connection c = source.getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT * FROM " + table + " WHERE 1 = 0")) {
+            ResultSetMetaData meta = rs.getMetaData();
+            List<String> names = new ArrayList<>();
+            for (int i = 1; i <= meta.getColumnCount(); i++) {
+                names.add(meta.getColumnLabel(i));
+            }
+            List<String> fields = CsvColumn.safeNames(names);
+            List<SqlColumn> columns = new ArrayList<>();
+            for (int i = 1; i <= meta.getColumnCount(); i++) {
+                columns.add(SqlColumn.of(names.get(i - 1), fields.get(i - 1), meta.getColumnType(i),
+                        meta.getColumnTypeName(i), meta.getPrecision(i), meta.getScale(i), meta.isSigned(i)));
+            }
+            return columns;
+        }
+    }
+
+    /**
+     * The chunk of the rows of one poll. {@code watermarkColumn} is empty for a table read by its processed flag,
+     * {@code flagColumn} for a table read by a watermark; the flag is the pipeline's, not data, and stays out.
+     */
+    public SqlChunk read(@Header("NimbusTable") String table, @Header("NimbusKeyColumn") String keyColumn,
+            @Header("NimbusWatermarkColumn") String watermarkColumn, @Header("NimbusFlagColumn") String flagColumn,
+            List<Map<String, Object>> rows) throws SQLException {
+        String watermark = blankToNull(watermarkColumn);
+        String flag = blankToNull(flagColumn);
+        List<SqlColumn> columns = columns(table).stream().filter(c -> !c.name().equalsIgnoreCase(flag)).toList();
+        Schema schema = schemaOf(table, columns);
+        String k = keyColumn.toLowerCase(Locale.ROOT);
+        List<GenericRecord> records = new ArrayList<>(rows.size());
+        List<SqlChunk.BadRow> bad = new ArrayList<>();
+        List<Object> keys = new ArrayList<>(rows.size());
+        for (Map<String, Object> row : rows) {
+            Map<String, Object> values = caseInsensitive(row);
+            Object key = values.get(k);
+            keys.add(key);
+            GenericRecord record = new GenericData.Record(schema);
+            try {
+                for (SqlColumn column : columns) {
+                    record.put(column.field(), column.avroValue(values.get(column.name().toLowerCase(Locale.ROOT))));
+                }
+                records.add(record);
+            } catch (SqlColumn.BadValue e) {
+                bad.add(new SqlChunk.BadRow(key, row, e.getMessage()));
+            }
+        }
+        Map<String, Object> first = caseInsensitive(rows.get(0));
+        Map<String, Object> last = caseInsensitive(rows.get(rows.size() - 1));
+        String w = watermark == null ? k : watermark.toLowerCase(Locale.ROOT);
+        String chunkKey;
+        if (watermark == null) {
+            // the rows of a flag-read chunk are those still unflagged: the count tells two reads of one range apart
+            chunkKey = table + ":" + keyColumn + ":" + text(first.get(k)) + ".." + text(last.get(k)) + ":"
+                    + rows.size();
+        } else if (w.equals(k)) {
+            chunkKey = table + ":" + keyColumn + ":" + text(first.get(k)) + ".." + text(last.get(k));
+        } else {
+            chunkKey = table + ":" + watermark + "," + keyColumn + ":" + text(first.get(w)) + "," + text(first.get(k))
+                    + ".." + text(last.get(w)) + "," + text(last.get(k));
+        }
+        return new SqlChunk(table, keyColumn, watermark, flag, chunkKey, columns, records, bad, keys,
+                last.get(w), last.get(k));
+    }
+
+    /**
+     * Exports a chunk: its Parquet (null when no row converted) staged in the work folder with its metadata, its
+     * bad rows quarantined, the chunk claimed in the ledger, its table moved past it. Returns the item to batch, or
+     * null when there is none: no row converted, or the ledger has the chunk already (a poll repeated after a
+     * crash, whose rows went out the first time).
+     */
+    public BatchItem claim(SqlChunk chunk, byte[] parquet) throws IOException, SQLException {
+        if (ledger.contains(chunk.getKey())) {
+            LOG.info("{} was claimed before: not exported again", chunk.getKey());
+            positions.move(chunk);
+            return null;
+        }
+        BatchItem item = parquet == null ? null : stage(chunk, parquet);
+        positions.pending(chunk);
+        quarantine(chunk);
+        ledger.claim(item == null
+                ? LedgerEntry.claimed(chunk.getKey(), "mysql", chunk.getTable(), 0)
+                        .withStatus(ItemStatus.QUARANTINED, "every row of the chunk was quarantined")
+                : LedgerEntry.claimed(chunk.getKey(), "mysql", item.getName(), parquet.length)
+                        .withClassification(MEDIA_TYPE, "structured")
+                        .withStatus(ItemStatus.CLAIMED, "rows=" + chunk.getRecords().size()));
+        positions.move(chunk);
+        return item;
+    }
+
+    private BatchItem stage(SqlChunk chunk, byte[] parquet) throws IOException {
+        String dataset = CsvColumn.safeNames(List.of(chunk.getTable())).get(0);
+        String name = dataset + "-" + HexFormat.of().formatHex(sha256(chunk.getKey().getBytes())).substring(0, 12)
+                + ".parquet";
+        Path dir = folders.itemDir(chunk.getKey());
+        Path staged = dir.resolve("content").resolve(name);
+        Files.createDirectories(staged.getParent());
+        Files.write(staged, parquet);
+        String sha = HexFormat.of().formatHex(sha256(parquet));
+        List<ColumnSchema> schema = chunk.getColumns().stream()
+                .map(c -> new ColumnSchema(c.field(), c.typeName(), true)).toList();
+
+        BatchItem item = new BatchItem();
+        item.setKey(chunk.getKey());
+        item.setSha256(sha);
+        item.setSource("mysql");
+        item.setName(name);
+        item.setSize(parquet.length);
+        item.setStagedPath(staged.toString());
+        item.setMediaType(MEDIA_TYPE);
+        item.setItemClass("structured");
+        item.setParquet(new ParquetPart(dataset, staged.toString(), null, chunk.getRecords().size(), schema));
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("key", chunk.getKey());
+        metadata.put("source", "mysql");
+        metadata.put("table", chunk.getTable());
+        metadata.put("dataset", dataset);
+        metadata.put("records", chunk.getRecords().size());
+        metadata.put("badRecords", chunk.getBadRows().size());
+        metadata.put("sha256", sha);
+        metadata.put("mediaType", MEDIA_TYPE);
+        metadata.put("class", "structured");
+        metadata.put("columns", chunk.getColumns().stream()
+                .map(c -> Map.of("name", c.name(), "field", c.field(), "sqlType", String.valueOf(c.sqlType()),
+                        "type", c.typeName()))
+                .toList());
+        Path metadataFile = dir.resolve("metadata.json");
+        json.writerWithDefaultPrettyPrinter().writeValue(metadataFile.toFile(), metadata);
+        item.setMetadataPath(metadataFile.toString());
+        // the whole item, so that a batch rebuilt from the ledger after a crash finds what it needs
+        json.writeValue(dir.resolve(Batches.ITEM_FILE).toFile(), item);
+        return item;
+    }
+
+    /** Rows whose values do not convert: QUARANTINED in the ledger ({@code table:key}), kept as JSON. */
+    private void quarantine(SqlChunk chunk) throws IOException {
+        Path dir = folders.quarantine().resolve("rows");
+        Files.createDirectories(dir);
+        for (SqlChunk.BadRow bad : chunk.getBadRows()) {
+            String key = chunk.getTable() + ":" + bad.key();
+            Path file = dir.resolve(chunk.getTable() + "-" + bad.key() + ".json");
+            ledger.record(LedgerEntry.claimed(key, "mysql", chunk.getTable(), 0)
+                    .withStatus(ItemStatus.QUARANTINED, bad.reason() + " (kept as " + file + ")"));
+            Map<String, Object> kept = new LinkedHashMap<>();
+            kept.put("table", chunk.getTable());
+            kept.put("key", String.valueOf(bad.key()));
+            kept.put("reason", bad.reason());
+            kept.put("quarantinedAt", Instant.now().toString());
+            Map<String, String> values = new LinkedHashMap<>();
+            bad.row().forEach((column, value) -> values.put(column, value == null ? null : value.toString()));
+            kept.put("row", values);
+            json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), kept);
+            LOG.warn("{} row {} quarantined as {}: {}", chunk.getTable(), bad.key(), file, bad.reason());
+        }
+    }
+
+    static Schema schemaOf(String table, List<SqlColumn> columns) {
+        SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record(
+                CsvColumn.safeNames(List.of(table)).get(0)).namespace("io.nimbusverse.rows").fields();
+        for (SqlColumn column : columns) {
+            fields = fields.name(column.field()).type(column.avroSchema()).withDefault(null);
+        }
+        return fields.endRecord();
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text;
+    }
+
+    private static Map<String, Object> caseInsensitive(Map<String, Object> row) {
+        Map<String, Object> lower = new LinkedHashMap<>();
+        row.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
+        return lower;
+    }
+
+    static String text(Object value) {
+        if (value instanceof Timestamp t) {
+            return t.toLocalDateTime().toString();
+        }
+        return String.valueOf(value);
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.nimbusverse.sql;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.nimbusverse.ledger.ItemStatus;
+import io.nimbusverse.ledger.Ledger;
+import io.nimbusverse.ledger.LedgerEntry;
+import io.nimbusverse.notify.MilestoneMails;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.PollingConsumerPollStrategy;
+import org.apache.camel.spi.RouteIdAware;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a failed poll of a table means. A database out of reach is an outage: logged, and the consumer backs off
+ * (backoffMultiplier) and comes back by itself. Anything else (the table is gone, a column the query needs is
+ * gone) is a fault of that table: a clear error in the log, a FAILED ledger row {@code source:<table>} and an alert
+ * e-mail, once until the table reads again. Either way the other tables keep flowing.
+ */
+public class SqlPollStrategy implements PollingConsumerPollStrategy, CamelContextAware {
+
+    /** What a failed table's alert e-mail is made of. */
+    public record SourceFailure(String table, String error) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqlPollStrategy.class);
+
+    private final Ledger ledger;
+    private final SqlPositions positions;
+    private final Map<String, String> failing = new ConcurrentHashMap<>();
+    private CamelContext camelContext;
+
+    public SqlPollStrategy(Ledger ledger, SqlPositions positions) {
+        this.ledger = ledger;
+        this.positions = positions;
+    }
+
+    /** Before a poll reads past them, the moves a crash or a stop left pending are settled. */
+    @Override
+    public boolean begin(Consumer consumer, Endpoint endpoint) {
+        try {
+            positions.resolvePending();
+        } catch (IOException | SQLException e) {
+            throw new RuntimeCamelException("Cannot settle the pending moves of the tables", e);
+        }
+        return true;
+    }
+
+    @Override
+    public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
+        String table = tableOf(consumer);
+        if (failing.remove(table) != null) {
+            LOG.info("{} reads again", table);
+            ledger.record(LedgerEntry.claimed("source:" + table, "mysql", table, 0)
+                    .withStatus(ItemStatus.DONE, "reads again"));
+        }
+    }
+
+    @Override
+    public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
+        String table = tableOf(consumer);
+        String error = rootMessage(cause);
+        if (isOutage(cause)) {
+            LOG.warn("{}: the database cannot be reached ({}); backing off, polling again later", table, error);
+            return false;
+        }
+        if (!error.equals(failing.put(table, error))) {
+            LOG.error("{} cannot be read: {}. The other tables go on; this one is polled again until it reads.",
+                    table, error);
+            ledger.record(LedgerEntry.claimed("source:" + table, "mysql", table, 0)
+                    .withStatus(ItemStatus.FAILED, error));
+            camelContext.createFluentProducerTemplate().to("direct:mail")
+                    .withHeader(MilestoneMails.HEADER, "SOURCE_FAILED")
+                    .withBody(new SourceFailure(table, error))
+                    .asyncSend();
+        }
+        return false;
+    }
+
+    static boolean isOutage(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientException || t instanceof SQLNonTransientConnectionException
+                    || t instanceof SQLRecoverableException || t instanceof ConnectException
+                    || t instanceof org.springframework.dao.DataAccessResourceFailureException
+                    || t instanceof org.springframework.dao.TransientDataAccessException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return String.valueOf(root.getMessage()).replace('\n', ' ');
+    }
+
+    private static String tableOf(Consumer consumer) {
+        String routeId = consumer instanceof RouteIdAware aware ? aware.getRouteId() : null;
+        return routeId != null && routeId.startsWith("sql-") ? routeId.substring(4) : String.valueOf(routeId);
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+}
