@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.stream.Stream;
 
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
@@ -23,19 +22,9 @@ class HotReloadIT {
 
     @Test
     void anEditedRouteReloadsAndABrokenOneIsReportedThenRecovers(@TempDir Path dir) throws Exception {
-        Path routes = dir.resolve("routes");
-        Files.createDirectories(routes);
-        try (Stream<Path> files = Files.list(Path.of("routes"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, routes.resolve(file.getFileName()));
-            }
-        }
-        try (LogCapture log = LogCapture.attach();
-                NimbusApp app = new NimbusApp(dir)
-                        .set("camel.main.routes-include-pattern", "file:" + routes.toAbsolutePath() + "/*.yaml")
-                        .set("camel.main.routes-reload-enabled", "true")
-                        .set("camel.main.routes-reload-directory", routes.toAbsolutePath().toString())
-                        .start()) {
+        NimbusApp configured = new NimbusApp(dir);
+        Path routes = configured.ownRoutes();
+        try (LogCapture log = LogCapture.attach(); NimbusApp app = configured.start()) {
             Files.createDirectories(app.inbox());
             drop(app, "first.csv", "id\n1\n");
             awaitDone(app, "first.csv");

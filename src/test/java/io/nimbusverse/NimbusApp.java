@@ -2,9 +2,12 @@ package io.nimbusverse;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.run.RunOutcome;
@@ -71,6 +74,33 @@ public final class NimbusApp implements AutoCloseable {
         set("nimbus.embedded.smtp-port", String.valueOf(smtpPort));
         set("nimbus.embedded.imap-port", String.valueOf(imapPort));
         return set("nimbus.http.port", String.valueOf(httpPort));
+    }
+
+    /**
+     * Runs on a copy of the project's routes in the data folder, reloaded when edited, so that a test can change
+     * them; returns the copy's folder.
+     */
+    public Path ownRoutes() throws IOException {
+        Path routes = dataDir.resolve("routes");
+        Files.createDirectories(routes);
+        try (Stream<Path> files = Files.list(Path.of("routes"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, routes.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        set("camel.main.routes-include-pattern", "file:" + routes.toAbsolutePath() + "/*.yaml");
+        set("camel.main.routes-reload-enabled", "true");
+        set("camel.main.routes-reload-directory", routes.toAbsolutePath().toString());
+        return routes;
+    }
+
+    /** Reads the tables of {@code tablesYaml} (in place of routes/sql-tables.yaml) from the database at the URL. */
+    public NimbusApp readTables(String jdbcUrl, String user, String tablesYaml) throws IOException {
+        Files.writeString(ownRoutes().resolve("sql-tables.yaml"), tablesYaml);
+        set("nimbus.sql.enabled", "true");
+        set("nimbus.sql.jdbc-url", jdbcUrl);
+        set("nimbus.sql.jdbc-user", user);
+        return set("nimbus.sql.poll-delay-ms", "200");
     }
 
     public NimbusApp set(String key, String value) {

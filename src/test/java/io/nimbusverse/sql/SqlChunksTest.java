@@ -1,0 +1,222 @@
+package io.nimbusverse.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nimbusverse.intake.WorkFolders;
+import io.nimbusverse.ledger.ItemStatus;
+import io.nimbusverse.ledger.Ledger;
+import io.nimbusverse.signal.BatchItem;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * Chunks of a table and how the table moves past them. A crash is played by a failure at the worst moment: after
+ * the chunk's claim, before the move. A new {@link SqlPositions} on the same folder is the restart.
+ */
+class SqlChunksTest {
+
+    private static final byte[] PARQUET = "PAR1 stands for the Parquet bytes PAR1".getBytes();
+
+    /** A database that can be switched off, as a crash or an outage would. */
+    static final class SwitchableSource extends DriverManagerDataSource {
+        volatile boolean down;
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            if (down) {
+                throw new SQLNonTransientConnectionException("the database is down", "08001");
+            }
+            return super.getConnection();
+        }
+    }
+
+    @TempDir
+    Path dir;
+    private final SwitchableSource source = new SwitchableSource();
+    private final ObjectMapper json = new ObjectMapper();
+    private Ledger ledger;
+    private WorkFolders folders;
+
+    @BeforeEach
+    void open() throws Exception {
+        source.setUrl("jdbc:h2:mem:" + dir.getFileName() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1");
+        ledger = new Ledger(dir.resolve("ledger.csv"), 1000);
+        ledger.open();
+        folders = new WorkFolders(dir.resolve("inbox"), dir.resolve("work"), dir.resolve("quarantine"),
+                dir.resolve("duplicates"));
+        folders.create();
+        execute("CREATE TABLE payments (id BIGINT PRIMARY KEY, amount DECIMAL(10,2), exported BOOLEAN DEFAULT FALSE)");
+        execute("CREATE TABLE customers (id BIGINT PRIMARY KEY, name VARCHAR(40), updated_at TIMESTAMP(6))");
+        for (int i = 1; i <= 5; i++) {
+            execute("INSERT INTO payments (id, amount) VALUES (" + i + ", " + i + ".50)");
+            execute("INSERT INTO customers VALUES (" + i + ", 'c" + i + "', TIMESTAMP '2026-11-0" + i + " 10:00:00')");
+        }
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        ledger.close();
+        source.down = false;
+        execute("DROP ALL OBJECTS");
+    }
+
+    private SqlPositions positions() throws Exception {
+        SqlPositions positions = new SqlPositions(dir.resolve("sql"), source, ledger, json);
+        positions.open();
+        return positions;
+    }
+
+    private SqlChunks chunks(SqlPositions positions) {
+        return new SqlChunks(source, folders, ledger, json, positions);
+    }
+
+    @Test
+    void aChunkIsKeyedByItsRangeAndLeavesTheFlagOut() throws Exception {
+        SqlPositions positions = positions();
+        SqlChunks chunks = chunks(positions);
+        SqlChunk byFlag = chunks.read("payments", "id", "", "exported", unflaggedPayments(3));
+        assertThat(byFlag.getKey()).isEqualTo("payments:id:1..3:3");
+        assertThat(byFlag.getColumns()).extracting(SqlColumn::name).containsExactly("id", "amount");
+        assertThat(byFlag.getRecords().get(2).get("amount")).isNotNull();
+
+        SqlChunk byWatermark = chunks.read("customers", "id", "updated_at", "", customersPast(positions, 2));
+        assertThat(byWatermark.getKey())
+                .isEqualTo("customers:updated_at,id:2026-11-01T10:00,1..2026-11-02T10:00,2");
+        assertThat(byWatermark.getColumns()).extracting(SqlColumn::name).containsExactly("id", "name", "updated_at");
+    }
+
+    @Test
+    void aFlagReadChunkClaimedBeforeACrashIsFlaggedOnRestartAndNeverExportedAgain() throws Exception {
+        SqlChunks chunks = chunks(positions());
+        SqlChunk first = chunks.read("payments", "id", "", "exported", unflaggedPayments(3));
+        source.down = true;
+        assertThatThrownBy(() -> chunks.claim(first, PARQUET)).isInstanceOf(SQLException.class);
+        assertThat(ledger.find(first.getKey())).get().extracting(e -> e.status()).isEqualTo(ItemStatus.CLAIMED);
+        source.down = false;
+        assertThat(unflaggedPayments(10)).as("the crash came before the flags").hasSize(5);
+
+        SqlPositions restarted = positions();
+        restarted.resolvePending();
+        assertThat(unflaggedPayments(10)).extracting(row -> row.get("id")).containsExactly(4L, 5L);
+        assertThat(Files.list(dir.resolve("sql/pending"))).isEmpty();
+
+        SqlChunks after = chunks(restarted);
+        assertThat(after.claim(after.read("payments", "id", "", "exported", unflaggedPayments(3)), PARQUET))
+                .extracting(BatchItem::getKey).isEqualTo("payments:id:4..5:2");
+        assertThat(unflaggedPayments(10)).isEmpty();
+        assertThat(after.claim(first, PARQUET)).as("a chunk read twice goes out once").isNull();
+    }
+
+    @Test
+    void aWatermarkReadChunkClaimedBeforeACrashMovesTheWatermarkOnRestart() throws Exception {
+        SqlPositions positions = positions();
+        SqlChunks chunks = chunks(positions);
+        SqlChunk first = chunks.read("customers", "id", "updated_at", "", customersPast(positions, 3));
+        // the disk refuses the watermark: the chunk is claimed, the table not moved
+        Path blocked = Files.createDirectories(dir.resolve("sql/watermarks.properties.tmp/blocked"));
+        assertThatThrownBy(() -> chunks.claim(first, PARQUET)).isInstanceOf(UncheckedIOException.class);
+        assertThat(ledger.contains(first.getKey())).isTrue();
+        Files.delete(blocked);
+        Files.delete(blocked.getParent());
+
+        SqlPositions restarted = positions();
+        assertThat(customersPast(restarted, 10)).as("before the pending move is settled").hasSize(5);
+        restarted.resolvePending();
+        assertThat(restarted.value("customers", "updated_at"))
+                .isEqualTo(Timestamp.valueOf(LocalDateTime.of(2026, 11, 3, 10, 0)));
+        assertThat(customersPast(restarted, 10)).extracting(row -> row.get("id")).containsExactly(4L, 5L);
+        assertThat(Files.readString(dir.resolve("sql/watermarks.properties"))).contains("customers.key=3");
+    }
+
+    @Test
+    void aMoveWrittenDownButNeverClaimedIsDroppedAndItsRowsReadAgain() throws Exception {
+        SqlPositions positions = positions();
+        SqlChunk chunk = chunks(positions).read("customers", "id", "updated_at", "", customersPast(positions, 3));
+        positions.pending(chunk);
+
+        SqlPositions restarted = positions();
+        restarted.resolvePending();
+        assertThat(ledger.contains(chunk.getKey())).isFalse();
+        assertThat(customersPast(restarted, 10)).hasSize(5);
+        assertThat(Files.list(dir.resolve("sql/pending"))).isEmpty();
+    }
+
+    @Test
+    void aRowThatDoesNotConvertIsQuarantinedAndTheOthersGoOut() throws Exception {
+        SqlChunks chunks = chunks(positions());
+        List<Map<String, Object>> rows = unflaggedPayments(3);
+        rows.get(1).put("amount", new java.math.BigDecimal("123456789.99"));
+        SqlChunk chunk = chunks.read("payments", "id", "", "exported", rows);
+        assertThat(chunk.getRecords()).hasSize(2);
+        assertThat(chunk.getBadRows()).singleElement().satisfies(bad -> {
+            assertThat(bad.key()).isEqualTo(2L);
+            assertThat(bad.reason()).contains("amount", "decimal(10,2)");
+        });
+
+        BatchItem item = chunks.claim(chunk, PARQUET);
+        assertThat(item.getParquet().rows()).isEqualTo(2);
+        assertThat(ledger.find("payments:2")).get().satisfies(e -> {
+            assertThat(e.status()).isEqualTo(ItemStatus.QUARANTINED);
+            assertThat(e.detail()).contains("decimal(10,2)");
+        });
+        assertThat(Files.readString(folders.quarantine().resolve("rows/payments-2.json")))
+                .contains("123456789.99", "decimal(10,2)");
+        assertThat(unflaggedPayments(10)).as("the bad row is flagged too: it is kept, not read again")
+                .extracting(row -> row.get("id")).containsExactly(4L, 5L);
+    }
+
+    private List<Map<String, Object>> unflaggedPayments(int limit) throws SQLException {
+        return query("SELECT * FROM payments WHERE exported IS NULL OR exported = FALSE ORDER BY id LIMIT " + limit);
+    }
+
+    private List<Map<String, Object>> customersPast(SqlPositions positions, int limit) throws SQLException {
+        Timestamp watermark = (Timestamp) positions.value("customers", "updated_at");
+        Object key = positions.key("customers", "id");
+        return query("SELECT * FROM customers WHERE updated_at > TIMESTAMP '" + watermark + "' OR (updated_at = "
+                + "TIMESTAMP '" + watermark + "' AND id > " + key + ") ORDER BY updated_at, id LIMIT " + limit);
+    }
+
+    /** The rows as camel-sql hands them: a map of column label to value per row. */
+    private List<Map<String, Object>> query(String sql) throws SQLException {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (Connection c = source.getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            ResultSetMetaData meta = rs.getMetaData();
+            while (rs.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    row.put(meta.getColumnLabel(i), rs.getObject(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection c = source.getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.nimbusverse.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.sql.Time;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.Test;
+
+/** JDBC types as MariaDB Connector/J reports them, their Avro types, and the values as Avro holds them. */
+class SqlColumnTest {
+
+    private static SqlColumn column(int jdbcType, String typeName, int precision, int scale, boolean signed) {
+        return SqlColumn.of("c", "c", jdbcType, typeName, precision, scale, signed);
+    }
+
+    private static Schema valueSchema(SqlColumn column) {
+        Schema union = column.avroSchema();
+        assertThat(union.getTypes().get(0).getType()).as("every column is nullable").isEqualTo(Schema.Type.NULL);
+        return union.getTypes().get(1);
+    }
+
+    @Test
+    void typesKeepTheirMeaning() {
+        assertThat(column(Types.BOOLEAN, "BOOLEAN", 1, 0, true).kind()).isEqualTo(SqlColumn.Kind.BOOLEAN);
+        assertThat(column(Types.BIT, "BIT", 1, 0, false).kind()).isEqualTo(SqlColumn.Kind.BOOLEAN);
+        assertThat(column(Types.BIT, "BIT", 8, 0, false).kind()).as("BIT(8) is bits").isEqualTo(SqlColumn.Kind.BYTES);
+        assertThat(column(Types.TINYINT, "TINYINT", 3, 0, true).kind()).isEqualTo(SqlColumn.Kind.INT);
+        assertThat(column(Types.INTEGER, "INTEGER", 10, 0, true).kind()).isEqualTo(SqlColumn.Kind.INT);
+        assertThat(column(Types.INTEGER, "INTEGER UNSIGNED", 10, 0, false).kind()).isEqualTo(SqlColumn.Kind.LONG);
+        assertThat(column(Types.BIGINT, "BIGINT", 19, 0, true).kind()).isEqualTo(SqlColumn.Kind.LONG);
+        assertThat(column(Types.REAL, "FLOAT", 12, 31, true).kind()).isEqualTo(SqlColumn.Kind.FLOAT);
+        assertThat(column(Types.DOUBLE, "DOUBLE", 22, 31, true).kind()).isEqualTo(SqlColumn.Kind.DOUBLE);
+        assertThat(column(Types.LONGVARCHAR, "JSON", 0, 0, true).kind()).isEqualTo(SqlColumn.Kind.STRING);
+        assertThat(column(Types.CHAR, "CHAR", 1, 0, true).kind()).as("ENUM").isEqualTo(SqlColumn.Kind.STRING);
+        assertThat(column(Types.VARBINARY, "BLOB", 65535, 0, true).kind()).isEqualTo(SqlColumn.Kind.BYTES);
+
+        SqlColumn unsigned = column(Types.BIGINT, "BIGINT UNSIGNED", 20, 0, false);
+        assertThat(valueSchema(unsigned).getLogicalType()).isEqualTo(LogicalTypes.decimal(20, 0));
+        assertThat(unsigned.typeName()).isEqualTo("decimal(20,0)");
+        SqlColumn money = column(Types.DECIMAL, "DECIMAL", 12, 4, true);
+        assertThat(valueSchema(money).getLogicalType()).isEqualTo(LogicalTypes.decimal(12, 4));
+        assertThat(valueSchema(column(Types.TIMESTAMP, "DATETIME", 26, 6, true)).getLogicalType())
+                .isEqualTo(LogicalTypes.localTimestampMicros());
+        assertThat(valueSchema(column(Types.TIME, "TIME", 17, 6, true)).getLogicalType())
+                .isEqualTo(LogicalTypes.timeMicros());
+        assertThat(valueSchema(column(Types.DATE, "DATE", 10, 0, true)).getLogicalType())
+                .isEqualTo(LogicalTypes.date());
+        assertThat(column(Types.DECIMAL, "DECIMAL", 65, 2, true).kind())
+                .as("wider than Parquet's 38 digits: kept exactly, as text").isEqualTo(SqlColumn.Kind.STRING);
+    }
+
+    @Test
+    void valuesAreConvertedExactly() throws Exception {
+        SqlColumn unsigned = column(Types.BIGINT, "BIGINT UNSIGNED", 20, 0, false);
+        ByteBuffer max = (ByteBuffer) unsigned.avroValue(new BigInteger("18446744073709551615"));
+        assertThat(new BigInteger(max.array())).isEqualTo(new BigInteger("18446744073709551615"));
+
+        SqlColumn money = column(Types.DECIMAL, "DECIMAL", 12, 4, true);
+        ByteBuffer price = (ByteBuffer) money.avroValue(new BigDecimal("-12345678.1234"));
+        assertThat(new BigDecimal(new BigInteger(price.array()), 4)).isEqualByComparingTo("-12345678.1234");
+
+        assertThat(column(Types.TIMESTAMP, "DATETIME", 26, 6, true)
+                .avroValue(Timestamp.valueOf(LocalDateTime.of(2024, 1, 2, 3, 4, 5, 123_456_000))))
+                .isEqualTo(LocalDateTime.of(2024, 1, 2, 3, 4, 5).toEpochSecond(java.time.ZoneOffset.UTC) * 1_000_000L
+                        + 123_456);
+        assertThat(column(Types.DATE, "DATE", 10, 0, true).avroValue(java.sql.Date.valueOf("2024-02-29")))
+                .isEqualTo((int) LocalDate.of(2024, 2, 29).toEpochDay());
+        assertThat(column(Types.TIME, "TIME", 17, 6, true).avroValue(Time.valueOf(LocalTime.of(23, 59, 59))))
+                .isEqualTo(LocalTime.of(23, 59, 59).toNanoOfDay() / 1_000);
+        assertThat(column(Types.VARCHAR, "VARCHAR", 20, 0, true).avroValue("🚀 façade")).isEqualTo("🚀 façade");
+        assertThat(column(Types.BOOLEAN, "BOOLEAN", 1, 0, true).avroValue(1)).isEqualTo(true);
+        assertThat(column(Types.INTEGER, "INTEGER", 10, 0, true).avroValue(null)).isNull();
+    }
+
+    @Test
+    void aValueItsTypeCannotHoldIsABadValue() {
+        // MySQL's TIME is a duration up to 838:59:59; the driver hands 30:00:00 as a Time one day and six hours long
+        Time thirtyHours = new Time(Time.valueOf(LocalTime.of(6, 0)).getTime() + Duration.ofDays(1).toMillis());
+        assertThatThrownBy(() -> column(Types.TIME, "TIME", 17, 6, true).avroValue(thirtyHours))
+                .isInstanceOf(SqlColumn.BadValue.class).hasMessageContaining("beyond a time of day");
+        assertThatThrownBy(() -> column(Types.TIME, "TIME", 17, 6, true).avroValue(Duration.ofHours(-2)))
+                .isInstanceOf(SqlColumn.BadValue.class);
+        assertThatThrownBy(() -> column(Types.DECIMAL, "DECIMAL", 5, 2, true).avroValue(new BigDecimal("1234.5")))
+                .isInstanceOf(SqlColumn.BadValue.class).hasMessageContaining("decimal(5,2)");
+        assertThatThrownBy(() -> column(Types.DECIMAL, "DECIMAL", 5, 2, true).avroValue(new BigDecimal("1.234")))
+                .as("a value with more decimals than the column is not rounded").isInstanceOf(SqlColumn.BadValue.class);
+        assertThatThrownBy(() -> column(Types.INTEGER, "INTEGER", 10, 0, true).avroValue(1L << 40))
+                .isInstanceOf(SqlColumn.BadValue.class).hasMessageContaining("column c");
+    }
+}
