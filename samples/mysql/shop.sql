@@ -1,5 +1,6 @@
 -- The sample tables of the local profile's source database, created on the first run.
--- H2 runs them in MySQL mode; the same statements run on MySQL and MariaDB.
+-- H2 runs them in MySQL mode; the same statements run on MySQL and MariaDB. They may run again
+-- over existing tables (a new data folder, the same database): rows already there are left alone.
 CREATE TABLE IF NOT EXISTS customers (
   id BIGINT NOT NULL PRIMARY KEY,
   name VARCHAR(100) NOT NULL,
@@ -10,7 +11,7 @@ CREATE TABLE IF NOT EXISTS customers (
   signed_up DATE,
   updated_at TIMESTAMP NOT NULL
 );
-INSERT INTO customers (id, name, email, country, vip, credit, signed_up, updated_at) VALUES
+INSERT IGNORE INTO customers (id, name, email, country, vip, credit, signed_up, updated_at) VALUES
   (1, 'Ada Lovelace', 'ada@example.org', 'GB', TRUE, 1250.50, '2024-01-15', '2026-11-01 10:00:00'),
   (2, 'Alan Turing', 'alan@example.org', 'GB', FALSE, 0.00, '2024-02-03', '2026-11-01 10:05:00'),
   (3, 'Grace Hopper', NULL, 'US', TRUE, 98000.00, '2023-12-09', '2026-11-02 08:30:00'),
@@ -24,7 +25,7 @@ CREATE TABLE IF NOT EXISTS payments (
   method VARCHAR(20),
   exported BOOLEAN NOT NULL DEFAULT FALSE
 );
-INSERT INTO payments (id, customer_id, amount, paid_at, method) VALUES
+INSERT IGNORE INTO payments (id, customer_id, amount, paid_at, method) VALUES
   (101, 1, 129.90, '2026-11-02 09:15:00', 'card'),
   (102, 2, 15.00, '2026-11-02 11:00:00', 'transfer'),
   (103, 3, 2499.99, '2026-11-05 17:40:12', 'card'),

@@ -36,14 +36,18 @@ import io.nimbusverse.notify.MilestoneMails;
 import io.nimbusverse.run.BatchSummaries;
 import io.nimbusverse.run.RunOnce;
 import io.nimbusverse.run.RunOutcome;
+import io.nimbusverse.sql.KameletRouteRemover;
 import io.nimbusverse.sql.SqlChunks;
 import io.nimbusverse.sql.SqlPollStrategy;
 import io.nimbusverse.sql.SqlPositions;
+import io.nimbusverse.sql.SqlRowMapperFactory;
 import io.nimbusverse.sql.SqlSeeder;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.LoggingExceptionHandler;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -213,6 +217,10 @@ public class NimbusConfiguration implements CamelConfiguration {
         registry.bind("sqlPositions", SqlPositions.class, sqlPositions, "open", null);
         registry.bind("sqlChunks", new SqlChunks(sourceDataSource, folders, ledger, json, sqlPositions));
         registry.bind("sqlPollStrategy", new SqlPollStrategy(ledger, sqlPositions));
+        registry.bind("sqlRowMapperFactory", new SqlRowMapperFactory());
+        registry.bind("sqlPollFailures", new LoggingExceptionHandler(context, SqlPollStrategy.class,
+                LoggingLevel.DEBUG));
+        context.getManagementStrategy().addEventNotifier(new KameletRouteRemover());
     }
 
     /** A pool that starts even while its database is down: its first use fails and is retried then. */

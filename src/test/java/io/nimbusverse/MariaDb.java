@@ -58,6 +58,11 @@ public final class MariaDb implements AutoCloseable {
         db.stop();
     }
 
+    /** Starts the stopped server again, on its port and over its data. */
+    public void startAgain() throws Exception {
+        db.start();
+    }
+
     @Override
     public void close() throws Exception {
         stop();

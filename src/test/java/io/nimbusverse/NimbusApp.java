@@ -100,7 +100,12 @@ public final class NimbusApp implements AutoCloseable {
         set("nimbus.sql.enabled", "true");
         set("nimbus.sql.jdbc-url", jdbcUrl);
         set("nimbus.sql.jdbc-user", user);
+        set("nimbus.sql.seed-script", "");
         return set("nimbus.sql.poll-delay-ms", "200");
+    }
+
+    public String get(String key) {
+        return properties.get(key);
     }
 
     public NimbusApp set(String key, String value) {

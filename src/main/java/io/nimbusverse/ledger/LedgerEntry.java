@@ -5,10 +5,12 @@ import java.time.Instant;
 /**
  * One row of the ledger: the state of one item after one state change.
  *
- * @param key       SHA-256 of the content for files, {@code table:primary-key[:version]} for rows
+ * @param key       SHA-256 of the content for files; for table rows, the table and the range of a chunk
+ *                  ({@code payments:id:101..104:4}), {@code table:primary-key} for a quarantined row and
+ *                  {@code source:table} for a table that cannot be read
  * @param claimedAt when the key was first claimed
  * @param updatedAt when this row was written
- * @param s3Key     where the raw item landed in S3, once uploaded
+ * @param s3Key     where the item landed in S3, once uploaded: its raw form, or the Parquet of a chunk of rows
  */
 public record LedgerEntry(
         String key,

@@ -35,7 +35,8 @@ final class SqlTypes {
             return "DATE";
         }
         if (logical instanceof LogicalTypeAnnotation.TimeLogicalTypeAnnotation) {
-            return mysql() ? "TIME(6)" : "TIME";
+            // a bare TIME keeps whole seconds only in MySQL and H2
+            return "TIME(6)";
         }
         return switch (column.getPrimitiveTypeName()) {
             case INT64 -> "BIGINT";

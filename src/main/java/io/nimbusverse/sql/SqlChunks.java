@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -241,9 +240,6 @@ public class SqlChunks {
     }
 
     static String text(Object value) {
-        if (value instanceof Timestamp t) {
-            return t.toLocalDateTime().toString();
-        }
         return String.valueOf(value);
     }
 

@@ -17,6 +17,8 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
@@ -29,6 +31,8 @@ import org.apache.avro.Schema;
  * @param field its name in Avro and Parquet: lower case letters, digits and underscores
  */
 public record SqlColumn(String name, String field, Kind kind, String sqlType, int precision, int scale) {
+
+    private static final Pattern TIME_TEXT = Pattern.compile("(-)?(\\d{1,3}):\\d{2}:\\d{2}(\\.\\d{1,9})?");
 
     /** How a value travels. */
     public enum Kind { BOOLEAN, INT, LONG, DECIMAL, FLOAT, DOUBLE, DATE, TIMESTAMP, TIME, STRING, BYTES }
@@ -145,11 +149,11 @@ public record SqlColumn(String name, String field, Kind kind, String sqlType, in
     }
 
     private static LocalDate localDate(Object v) {
-        if (v instanceof java.sql.Date d) {
-            return d.toLocalDate();
-        }
         if (v instanceof LocalDate d) {
             return d;
+        }
+        if (v instanceof java.sql.Date d) {
+            return d.toLocalDate();
         }
         if (v instanceof LocalDateTime t) {
             return t.toLocalDate();
@@ -158,25 +162,35 @@ public record SqlColumn(String name, String field, Kind kind, String sqlType, in
     }
 
     private static LocalDateTime localDateTime(Object v) {
-        if (v instanceof Timestamp t) {
-            return t.toLocalDateTime();
-        }
         if (v instanceof LocalDateTime t) {
             return t;
+        }
+        if (v instanceof Timestamp t) {
+            return t.toLocalDateTime();
         }
         if (v instanceof OffsetDateTime t) {
             return t.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
         }
-        if (v instanceof java.sql.Date d) {
-            return d.toLocalDate().atStartOfDay();
+        if (v instanceof LocalDate d) {
+            return d.atStartOfDay();
         }
         throw new IllegalArgumentException("not a timestamp");
     }
 
-    /** A TIME of MySQL spans -838:59:59 to 838:59:59; only a time of day fits Parquet's TIME. */
+    /** MySQL's TIME spans -838:59:59 to 838:59:59; only a time of day fits Parquet's TIME. */
     private static LocalTime timeOfDay(Object v) {
         if (v instanceof LocalTime t) {
             return t;
+        }
+        if (v instanceof String text) {
+            Matcher time = TIME_TEXT.matcher(text);
+            if (!time.matches()) {
+                throw new IllegalArgumentException("not a time");
+            }
+            if (time.group(1) != null || Integer.parseInt(time.group(2)) > 23) {
+                throw new IllegalArgumentException("a duration beyond a time of day");
+            }
+            return LocalTime.parse((time.group(2).length() == 1 ? "0" : "") + text);
         }
         if (v instanceof Time t) {
             LocalTime local = t.toLocalTime();
@@ -184,12 +198,6 @@ public record SqlColumn(String name, String field, Kind kind, String sqlType, in
                 throw new IllegalArgumentException("a duration beyond a time of day");
             }
             return local;
-        }
-        if (v instanceof java.time.Duration d) {
-            if (d.isNegative() || d.toDays() > 0) {
-                throw new IllegalArgumentException("a duration beyond a time of day");
-            }
-            return LocalTime.ofNanoOfDay(d.toNanos());
         }
         throw new IllegalArgumentException("not a time");
     }

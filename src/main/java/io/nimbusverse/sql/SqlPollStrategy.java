@@ -7,6 +7,7 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.nimbusverse.ledger.ItemStatus;
@@ -18,6 +19,8 @@ import org.apache.camel.CamelContextAware;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.PollingConsumerPollStrategy;
 import org.apache.camel.spi.RouteIdAware;
 import org.slf4j.Logger;
@@ -27,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * What a failed poll of a table means. A database out of reach is an outage: logged, and the consumer backs off
  * (backoffMultiplier) and comes back by itself. Anything else (the table is gone, a column the query needs is
  * gone) is a fault of that table: a clear error in the log, a FAILED ledger row {@code source:<table>} and an alert
- * e-mail, once until the table reads again. Either way the other tables keep flowing.
+ * e-mail, once until the table reads again. Either way the other tables keep flowing. Each is logged once, not
+ * at every poll; the consumer's own report of a failed poll goes to DEBUG (the exception handler of the table
+ * routes).
  */
 public class SqlPollStrategy implements PollingConsumerPollStrategy, CamelContextAware {
 
@@ -40,6 +45,7 @@ public class SqlPollStrategy implements PollingConsumerPollStrategy, CamelContex
     private final Ledger ledger;
     private final SqlPositions positions;
     private final Map<String, String> failing = new ConcurrentHashMap<>();
+    private final Set<String> unreachable = ConcurrentHashMap.newKeySet();
     private CamelContext camelContext;
 
     public SqlPollStrategy(Ledger ledger, SqlPositions positions) {
@@ -61,6 +67,9 @@ public class SqlPollStrategy implements PollingConsumerPollStrategy, CamelContex
     @Override
     public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
         String table = tableOf(consumer);
+        if (unreachable.remove(table)) {
+            LOG.info("{}: the database is back", table);
+        }
         if (failing.remove(table) != null) {
             LOG.info("{} reads again", table);
             ledger.record(LedgerEntry.claimed("source:" + table, "mysql", table, 0)
@@ -73,10 +82,14 @@ public class SqlPollStrategy implements PollingConsumerPollStrategy, CamelContex
         String table = tableOf(consumer);
         String error = rootMessage(cause);
         if (isOutage(cause)) {
-            LOG.warn("{}: the database cannot be reached ({}); backing off, polling again later", table, error);
+            if (unreachable.add(table)) {
+                LOG.warn("{}: the database cannot be reached ({}); backing off, polling again until it is back",
+                        table, error);
+            }
             return false;
         }
-        if (!error.equals(failing.put(table, error))) {
+        // the same fault again, in words that may differ (a connection id): one alert until the table reads
+        if (!faultOf(cause).equals(failing.put(table, faultOf(cause)))) {
             LOG.error("{} cannot be read: {}. The other tables go on; this one is polled again until it reads.",
                     table, error);
             ledger.record(LedgerEntry.claimed("source:" + table, "mysql", table, 0)
@@ -104,6 +117,16 @@ public class SqlPollStrategy implements PollingConsumerPollStrategy, CamelContex
         return false;
     }
 
+    /** What tells two faults apart: the SQL state and vendor code of the database's error, else its message. */
+    private static String faultOf(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState() + "/" + sql.getErrorCode();
+            }
+        }
+        return rootMessage(cause);
+    }
+
     private static String rootMessage(Throwable cause) {
         Throwable root = cause;
         while (root.getCause() != null && root.getCause() != root) {
@@ -112,9 +135,13 @@ public class SqlPollStrategy implements PollingConsumerPollStrategy, CamelContex
         return String.valueOf(root.getMessage()).replace('\n', ' ');
     }
 
-    private static String tableOf(Consumer consumer) {
+    /** The table parameter of the route template (Kamelet) the consumer's route was made from. */
+    private String tableOf(Consumer consumer) {
         String routeId = consumer instanceof RouteIdAware aware ? aware.getRouteId() : null;
-        return routeId != null && routeId.startsWith("sql-") ? routeId.substring(4) : String.valueOf(routeId);
+        RouteDefinition route = routeId == null ? null : ((ModelCamelContext) camelContext).getRouteDefinition(routeId);
+        Object table = route == null || route.getTemplateParameters() == null ? null
+                : route.getTemplateParameters().get("table");
+        return String.valueOf(table != null ? table : routeId);
     }
 
     @Override

@@ -20,7 +20,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -202,9 +201,8 @@ public class SqlPositions {
     private Object typed(String table, String column, String saved) throws SQLException {
         int type = typeOf(table, column);
         return switch (type) {
-            case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> Timestamp.valueOf(
-                    saved == null ? LocalDateTime.of(1, 1, 1, 0, 0) : LocalDateTime.parse(saved));
-            case Types.DATE -> java.sql.Date.valueOf(saved == null ? LocalDate.of(1, 1, 1) : LocalDate.parse(saved));
+            case Types.TIMESTAMP -> saved == null ? LocalDateTime.of(1, 1, 1, 0, 0) : LocalDateTime.parse(saved);
+            case Types.DATE -> saved == null ? LocalDate.of(1, 1, 1) : LocalDate.parse(saved);
             case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT, Types.DECIMAL, Types.NUMERIC,
                     Types.REAL, Types.FLOAT, Types.DOUBLE -> saved == null
                             ? BigDecimal.valueOf(Long.MIN_VALUE).subtract(BigDecimal.ONE) : new BigDecimal(saved);

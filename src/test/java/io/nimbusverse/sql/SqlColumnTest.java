@@ -77,8 +77,12 @@ class SqlColumnTest {
                         + 123_456);
         assertThat(column(Types.DATE, "DATE", 10, 0, true).avroValue(java.sql.Date.valueOf("2024-02-29")))
                 .isEqualTo((int) LocalDate.of(2024, 2, 29).toEpochDay());
-        assertThat(column(Types.TIME, "TIME", 17, 6, true).avroValue(Time.valueOf(LocalTime.of(23, 59, 59))))
-                .isEqualTo(LocalTime.of(23, 59, 59).toNanoOfDay() / 1_000);
+        assertThat(column(Types.TIME, "TIME", 17, 6, true).avroValue("23:59:59.999999"))
+                .isEqualTo(LocalTime.of(23, 59, 59, 999_999_000).toNanoOfDay() / 1_000);
+        assertThat(column(Types.TIMESTAMP, "DATETIME", 26, 6, true)
+                .avroValue(LocalDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_000)))
+                .isEqualTo(LocalDateTime.of(9999, 12, 31, 23, 59, 59).toEpochSecond(java.time.ZoneOffset.UTC)
+                        * 1_000_000L + 999_999);
         assertThat(column(Types.VARCHAR, "VARCHAR", 20, 0, true).avroValue("🚀 façade")).isEqualTo("🚀 façade");
         assertThat(column(Types.BOOLEAN, "BOOLEAN", 1, 0, true).avroValue(1)).isEqualTo(true);
         assertThat(column(Types.INTEGER, "INTEGER", 10, 0, true).avroValue(null)).isNull();
@@ -86,12 +90,16 @@ class SqlColumnTest {
 
     @Test
     void aValueItsTypeCannotHoldIsABadValue() {
-        // MySQL's TIME is a duration up to 838:59:59; the driver hands 30:00:00 as a Time one day and six hours long
-        Time thirtyHours = new Time(Time.valueOf(LocalTime.of(6, 0)).getTime() + Duration.ofDays(1).toMillis());
-        assertThatThrownBy(() -> column(Types.TIME, "TIME", 17, 6, true).avroValue(thirtyHours))
+        // MySQL's TIME is a duration up to 838:59:59, read as its text
+        SqlColumn time = column(Types.TIME, "TIME", 17, 6, true);
+        assertThatThrownBy(() -> time.avroValue("30:00:00"))
                 .isInstanceOf(SqlColumn.BadValue.class).hasMessageContaining("beyond a time of day");
-        assertThatThrownBy(() -> column(Types.TIME, "TIME", 17, 6, true).avroValue(Duration.ofHours(-2)))
-                .isInstanceOf(SqlColumn.BadValue.class);
+        assertThatThrownBy(() -> time.avroValue("-02:00:00")).isInstanceOf(SqlColumn.BadValue.class);
+        // a driver that hands it as java.sql.Time gives one day and six hours
+        Time thirtyHours = new Time(Time.valueOf(LocalTime.of(6, 0)).getTime() + Duration.ofDays(1).toMillis());
+        assertThatThrownBy(() -> time.avroValue(thirtyHours)).isInstanceOf(SqlColumn.BadValue.class);
+        assertThatThrownBy(() -> column(Types.TIMESTAMP, "DATETIME", 19, 0, true).avroValue("0000-00-00 00:00:00"))
+                .as("MySQL's zero date").isInstanceOf(SqlColumn.BadValue.class);
         assertThatThrownBy(() -> column(Types.DECIMAL, "DECIMAL", 5, 2, true).avroValue(new BigDecimal("1234.5")))
                 .isInstanceOf(SqlColumn.BadValue.class).hasMessageContaining("decimal(5,2)");
         assertThatThrownBy(() -> column(Types.DECIMAL, "DECIMAL", 5, 2, true).avroValue(new BigDecimal("1.234")))
