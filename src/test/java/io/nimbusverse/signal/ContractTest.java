@@ -7,6 +7,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.nimbusverse.JsonSchemas;
 import io.nimbusverse.cloud.S3Keys;
@@ -44,11 +45,23 @@ class ContractTest {
         pdf.setMediaType("application/pdf");
         pdf.setRawKey(S3Keys.raw("unstructured", CREATED, pdf.getSha256(), "report.pdf"));
         pdf.setMetadataKey(S3Keys.metadata(pdf.getSha256()));
+        BatchItem rows = new BatchItem();
+        rows.setKey("payments:id:101..104:4");
+        rows.setSha256("d".repeat(64));
+        rows.setSource("mysql");
+        rows.setName("payments-2adecf0da1c9.parquet");
+        rows.setSize(1200);
+        rows.setItemClass("structured");
+        rows.setMediaType("application/vnd.apache.parquet");
+        rows.setMetadataKey(S3Keys.metadata(rows.getSha256()));
+        rows.setParquet(new ParquetPart("payments", "/work/payments.parquet", S3Keys.parquet("payments", CREATED,
+                BATCH, 2), 4, List.of(new ColumnSchema("id", "long", true), new ColumnSchema("paid", "time", true),
+                        new ColumnSchema("receipt", "binary", true))));
         BatchItem bad = new BatchItem();
         bad.setKey("c".repeat(64));
         bad.setName("broken.csv");
         bad.setQuarantineReason("malformed");
-        return Signal.of(SignalType.CLOUD_UPLOAD, BATCH, CREATED, List.of(csv, pdf, bad));
+        return Signal.of(SignalType.CLOUD_UPLOAD, BATCH, CREATED, List.of(csv, pdf, rows, bad));
     }
 
     @Test
@@ -69,6 +82,12 @@ class ContractTest {
                 .isNotEmpty();
         assertThat(JsonSchemas.validate("signal.schema.json", manifest.replace("\"batchId\":\"" + BATCH + "\",", "")))
                 .isNotEmpty();
+        // a file needs its raw object; a chunk of table rows, which has none, needs its Parquet
+        assertThat(JsonSchemas.validate("signal.schema.json", manifest.replaceFirst("\"rawKey\":\"[^\"]+\",", "")))
+                .isNotEmpty();
+        ObjectNode tree = (ObjectNode) JSON.readTree(manifest);
+        ((ObjectNode) tree.path("items").get(2)).remove("parquet");
+        assertThat(JsonSchemas.validate("signal.schema.json", JSON.writeValueAsString(tree))).isNotEmpty();
     }
 
     @Test
