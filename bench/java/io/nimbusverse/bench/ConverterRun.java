@@ -1,7 +1,5 @@
 package io.nimbusverse.bench;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -23,20 +21,7 @@ public final class ConverterRun {
     public static void main(String[] args) throws Exception {
         Path csv = Path.of(args[0]);
         Path parquet = Path.of(args[1]);
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        long[] peak = {0};
-        Thread sampler = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                peak[0] = Math.max(peak[0], memory.getHeapMemoryUsage().getUsed());
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        sampler.setDaemon(true);
-        sampler.start();
+        PeakHeap heap = PeakHeap.sample();
         // the same settings as the application's defaults (application.properties)
         CsvToParquet converter = new CsvToParquet(20_000, Set.of(), "SNAPPY", 64L << 20, 1 << 20);
         Path small = Files.createTempFile("first-lines", ".csv");
@@ -49,9 +34,8 @@ public final class ConverterRun {
         long start = System.nanoTime();
         CsvToParquet.Result result = converter.convert(csv, parquet);
         double seconds = (System.nanoTime() - start) / 1e9;
-        sampler.interrupt();
-        peak[0] = Math.max(peak[0], memory.getHeapMemoryUsage().getUsed());
+        heap.close();
         System.out.printf("rows=%d seconds=%.3f peakHeapMiB=%.1f firstSeconds=%.3f%n", result.rows(), seconds,
-                peak[0] / 1048576.0, firstSeconds);
+                heap.mebibytes(), firstSeconds);
     }
 }

@@ -116,7 +116,9 @@ class MariaDbIntakeIT {
         try (LogCapture log = LogCapture.attach();
                 NimbusApp app = new NimbusApp(dir).readTables(source, "root",
                         SqlTables.byWatermark("events", "id", "id", 100))
-                        .set("nimbus.sql.poll-delay-ms", "50").set("nimbus.sql.backoff-multiplier", "2")) {
+                        .set("nimbus.sql.poll-delay-ms", "50").set("nimbus.sql.backoff-multiplier", "2")
+                        // a poll of a few chunks, so the outage comes in the middle of the table
+                        .set("nimbus.sql.poll-rows", "300")) {
             app.start();
             await().atMost(PATIENCE).until(() -> chunks(app, "events:") >= 3);
             server.stop();
@@ -144,7 +146,9 @@ class MariaDbIntakeIT {
                 "CREATE TABLE orders (id INT PRIMARY KEY, amount DECIMAL(10,2), exported BOOLEAN DEFAULT FALSE)",
                 "INSERT INTO orders (id, amount) SELECT seq, seq / 100 FROM seq_1_to_3000");
         NimbusApp configured = new NimbusApp(dir).readTables(source, "root",
-                SqlTables.byFlag("orders", "id", "exported", 50)).set("nimbus.sql.poll-delay-ms", "10");
+                SqlTables.byFlag("orders", "id", "exported", 50)).set("nimbus.sql.poll-delay-ms", "10")
+                // two chunks a poll: the stops fall between polls and in the middle of one
+                .set("nimbus.sql.poll-rows", "100");
         Path routes = dir.resolve("routes");
         try (NimbusApp app = configured) {
             app.start();

@@ -21,11 +21,13 @@ public class SqlChunk {
     private final String flagColumn;
     private final String key;
     private final List<SqlColumn> columns;
-    private final List<GenericRecord> records;
+    private List<GenericRecord> records;
+    private final int recordCount;
     private final List<BadRow> badRows;
     private final List<Object> keys;
     private final Object lastWatermark;
     private final Object lastKey;
+    private byte[] parquet;
 
     SqlChunk(String table, String keyColumn, String watermarkColumn, String flagColumn, String key,
             List<SqlColumn> columns, List<GenericRecord> records, List<BadRow> badRows, List<Object> keys,
@@ -37,6 +39,7 @@ public class SqlChunk {
         this.key = key;
         this.columns = columns;
         this.records = records;
+        this.recordCount = records.size();
         this.badRows = badRows;
         this.keys = keys;
         this.lastWatermark = lastWatermark;
@@ -70,12 +73,22 @@ public class SqlChunk {
         return columns;
     }
 
+    /** The records, until they are Parquet. */
     public List<GenericRecord> getRecords() {
         return records;
     }
 
     public List<BadRow> getBadRows() {
         return badRows;
+    }
+
+    /** For the routes: a count, since the simple language hashes a list it calls a method on, every record deep. */
+    public int getRecordCount() {
+        return recordCount;
+    }
+
+    public int getBadRowCount() {
+        return badRows.size();
     }
 
     /** The key of every row read, bad ones included: the rows a processed flag is set on. */
@@ -91,8 +104,19 @@ public class SqlChunk {
         return lastKey;
     }
 
+    /** The records as Parquet, once made; null when no row converted. */
+    public byte[] getParquet() {
+        return parquet;
+    }
+
+    /** The records are Parquet now: they are let go, as a chunk waits for its turn to be claimed. */
+    void setParquet(byte[] parquet) {
+        this.parquet = parquet;
+        this.records = null;
+    }
+
     @Override
     public String toString() {
-        return key + " (" + records.size() + " rows, " + badRows.size() + " bad)";
+        return key + " (" + recordCount + " rows, " + badRows.size() + " bad)";
     }
 }

@@ -76,43 +76,55 @@ public class SqlChunks {
             List<SqlColumn> columns = new ArrayList<>();
             for (int i = 1; i <= meta.getColumnCount(); i++) {
                 columns.add(SqlColumn.of(names.get(i - 1), fields.get(i - 1), meta.getColumnType(i),
-                        meta.getColumnTypeName(i), meta.getPrecision(i), meta.getScale(i), meta.isSigned(i)));
+                        meta.getColumnTypeName(i), meta.getPrecision(i), meta.getScale(i), meta.isSigned(i),
+                        meta.isNullable(i) != ResultSetMetaData.columnNoNulls));
             }
             return columns;
         }
     }
 
     /**
-     * The chunk of the rows of one poll. {@code watermarkColumn} is empty for a table read by its processed flag,
-     * {@code flagColumn} for a table read by a watermark; the flag is the pipeline's, not data, and stays out.
+     * The rows of one poll, each a map of lower-case column name to value (SqlRowMapperFactory), cut into chunks of
+     * {@code chunkRows} rows, in their order. {@code watermarkColumn} is empty for a table read by its processed
+     * flag, {@code flagColumn} for a table read by a watermark; the flag is the pipeline's, not data, and stays out.
      */
-    public SqlChunk read(@Header("NimbusTable") String table, @Header("NimbusKeyColumn") String keyColumn,
+    public List<SqlChunk> read(@Header("NimbusTable") String table, @Header("NimbusKeyColumn") String keyColumn,
             @Header("NimbusWatermarkColumn") String watermarkColumn, @Header("NimbusFlagColumn") String flagColumn,
-            List<Map<String, Object>> rows) throws SQLException {
+            @Header("NimbusChunkRows") int chunkRows, List<Map<String, Object>> rows) throws SQLException {
         String watermark = blankToNull(watermarkColumn);
         String flag = blankToNull(flagColumn);
         List<SqlColumn> columns = columns(table).stream().filter(c -> !c.name().equalsIgnoreCase(flag)).toList();
         Schema schema = schemaOf(table, columns);
+        List<SqlChunk> chunks = new ArrayList<>();
+        for (int from = 0; from < rows.size(); from += chunkRows) {
+            chunks.add(chunk(table, keyColumn, watermark, flag, columns, schema,
+                    rows.subList(from, Math.min(rows.size(), from + chunkRows))));
+        }
+        return chunks;
+    }
+
+    private static SqlChunk chunk(String table, String keyColumn, String watermark, String flag,
+            List<SqlColumn> columns, Schema schema, List<Map<String, Object>> rows) throws SQLException {
         String k = keyColumn.toLowerCase(Locale.ROOT);
+        String[] names = columns.stream().map(c -> c.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
         List<GenericRecord> records = new ArrayList<>(rows.size());
         List<SqlChunk.BadRow> bad = new ArrayList<>();
         List<Object> keys = new ArrayList<>(rows.size());
         for (Map<String, Object> row : rows) {
-            Map<String, Object> values = caseInsensitive(row);
-            Object key = values.get(k);
+            Object key = row.get(k);
             keys.add(key);
             GenericRecord record = new GenericData.Record(schema);
             try {
-                for (SqlColumn column : columns) {
-                    record.put(column.field(), column.avroValue(values.get(column.name().toLowerCase(Locale.ROOT))));
+                for (int i = 0; i < names.length; i++) {
+                    record.put(i, columns.get(i).avroValue(row.get(names[i])));
                 }
                 records.add(record);
             } catch (SqlColumn.BadValue e) {
                 bad.add(new SqlChunk.BadRow(key, row, e.getMessage()));
             }
         }
-        Map<String, Object> first = caseInsensitive(rows.get(0));
-        Map<String, Object> last = caseInsensitive(rows.get(rows.size() - 1));
+        Map<String, Object> first = rows.get(0);
+        Map<String, Object> last = rows.get(rows.size() - 1);
         String w = watermark == null ? k : watermark.toLowerCase(Locale.ROOT);
         String chunkKey;
         if (watermark == null) {
@@ -129,13 +141,19 @@ public class SqlChunks {
                 last.get(w), last.get(k));
     }
 
+    /** Keeps the Parquet that the route made of a chunk's records, until the chunk's turn to be claimed. */
+    public void attach(SqlChunk chunk, byte[] parquet) {
+        chunk.setParquet(parquet);
+    }
+
     /**
-     * Exports a chunk: its Parquet (null when no row converted) staged in the work folder with its metadata, its
+     * Exports a chunk: its Parquet (none when no row converted) staged in the work folder with its metadata, its
      * bad rows quarantined, the chunk claimed in the ledger, its table moved past it. Returns the item to batch, or
      * null when there is none: no row converted, or the ledger has the chunk already (a poll repeated after a
      * crash, whose rows went out the first time).
      */
-    public BatchItem claim(SqlChunk chunk, byte[] parquet) throws IOException, SQLException {
+    public BatchItem claim(SqlChunk chunk) throws IOException, SQLException {
+        byte[] parquet = chunk.getParquet();
         if (ledger.contains(chunk.getKey())) {
             LOG.info("{} was claimed before: not exported again", chunk.getKey());
             positions.move(chunk);
@@ -149,7 +167,7 @@ public class SqlChunks {
                         .withStatus(ItemStatus.QUARANTINED, "every row of the chunk was quarantined")
                 : LedgerEntry.claimed(chunk.getKey(), "mysql", item.getName(), parquet.length)
                         .withClassification(MEDIA_TYPE, "structured")
-                        .withStatus(ItemStatus.CLAIMED, "rows=" + chunk.getRecords().size()));
+                        .withStatus(ItemStatus.CLAIMED, "rows=" + chunk.getRecordCount()));
         positions.move(chunk);
         return item;
     }
@@ -164,7 +182,7 @@ public class SqlChunks {
         Files.write(staged, parquet);
         String sha = HexFormat.of().formatHex(sha256(parquet));
         List<ColumnSchema> schema = chunk.getColumns().stream()
-                .map(c -> new ColumnSchema(c.field(), c.typeName(), true)).toList();
+                .map(c -> new ColumnSchema(c.field(), c.typeName(), c.nullable())).toList();
 
         BatchItem item = new BatchItem();
         item.setKey(chunk.getKey());
@@ -175,13 +193,13 @@ public class SqlChunks {
         item.setStagedPath(staged.toString());
         item.setMediaType(MEDIA_TYPE);
         item.setItemClass("structured");
-        item.setParquet(new ParquetPart(dataset, staged.toString(), null, chunk.getRecords().size(), schema));
+        item.setParquet(new ParquetPart(dataset, staged.toString(), null, chunk.getRecordCount(), schema));
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("key", chunk.getKey());
         metadata.put("source", "mysql");
         metadata.put("table", chunk.getTable());
         metadata.put("dataset", dataset);
-        metadata.put("records", chunk.getRecords().size());
+        metadata.put("records", chunk.getRecordCount());
         metadata.put("badRecords", chunk.getBadRows().size());
         metadata.put("sha256", sha);
         metadata.put("mediaType", MEDIA_TYPE);
@@ -224,19 +242,14 @@ public class SqlChunks {
         SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record(
                 CsvColumn.safeNames(List.of(table)).get(0)).namespace("io.nimbusverse.rows").fields();
         for (SqlColumn column : columns) {
-            fields = fields.name(column.field()).type(column.avroSchema()).withDefault(null);
+            fields = column.nullable() ? fields.name(column.field()).type(column.avroSchema()).withDefault(null)
+                    : fields.name(column.field()).type(column.avroSchema()).noDefault();
         }
         return fields.endRecord();
     }
 
     private static String blankToNull(String text) {
         return text == null || text.isBlank() ? null : text;
-    }
-
-    private static Map<String, Object> caseInsensitive(Map<String, Object> row) {
-        Map<String, Object> lower = new LinkedHashMap<>();
-        row.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
-        return lower;
     }
 
     static String text(Object value) {

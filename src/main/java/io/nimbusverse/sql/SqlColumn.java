@@ -27,10 +27,12 @@ import org.apache.avro.Schema;
  * A column of a source table and its Avro type, from the JDBC metadata: the types keep their meaning (unsigned
  * BIGINT as DECIMAL(20,0), DECIMAL with its precision and scale, DATETIME as a local timestamp, TIME as a time).
  *
- * @param name  the column's name in the table
- * @param field its name in Avro and Parquet: lower case letters, digits and underscores
+ * @param name     the column's name in the table
+ * @param field    its name in Avro and Parquet: lower case letters, digits and underscores
+ * @param nullable false for a NOT NULL column: a required field, which Parquet writes without null handling
  */
-public record SqlColumn(String name, String field, Kind kind, String sqlType, int precision, int scale) {
+public record SqlColumn(String name, String field, Kind kind, String sqlType, int precision, int scale,
+        boolean nullable) {
 
     private static final Pattern TIME_TEXT = Pattern.compile("(-)?(\\d{1,3}):\\d{2}:\\d{2}(\\.\\d{1,9})?");
 
@@ -45,7 +47,7 @@ public record SqlColumn(String name, String field, Kind kind, String sqlType, in
     }
 
     static SqlColumn of(String name, String field, int jdbcType, String typeName, int precision, int scale,
-            boolean signed) {
+            boolean signed, boolean nullable) {
         String type = typeName == null ? "" : typeName.toUpperCase(Locale.ROOT);
         boolean unsigned = !signed || type.contains("UNSIGNED");
         Kind kind;
@@ -80,10 +82,10 @@ public record SqlColumn(String name, String field, Kind kind, String sqlType, in
             case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> kind = Kind.BYTES;
             default -> kind = Kind.STRING;
         }
-        return new SqlColumn(name, field, kind, typeName, p, s);
+        return new SqlColumn(name, field, kind, typeName, p, s, nullable);
     }
 
-    /** The Avro type of the column's values; every column is nullable. */
+    /** The Avro type of the column's values: a union with null unless the column is NOT NULL. */
     Schema avroSchema() {
         Schema value = switch (kind) {
             case BOOLEAN -> Schema.create(Schema.Type.BOOLEAN);
@@ -98,7 +100,7 @@ public record SqlColumn(String name, String field, Kind kind, String sqlType, in
             case STRING -> Schema.create(Schema.Type.STRING);
             case BYTES -> Schema.create(Schema.Type.BYTES);
         };
-        return Schema.createUnion(Schema.create(Schema.Type.NULL), value);
+        return nullable ? Schema.createUnion(Schema.create(Schema.Type.NULL), value) : value;
     }
 
     /** The type name the manifest and the metadata use. */
@@ -115,6 +117,10 @@ public record SqlColumn(String name, String field, Kind kind, String sqlType, in
     /** The value as Avro's generic data model holds it (no logical type conversions). */
     Object avroValue(Object v) throws BadValue, SQLException {
         if (v == null) {
+            if (!nullable) {
+                // the column was made nullable between the poll and the read of its type: read them again
+                throw new SQLException("column " + name + " was read as NOT NULL but holds a NULL: its table changed");
+            }
             return null;
         }
         try {

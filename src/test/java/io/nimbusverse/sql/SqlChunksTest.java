@@ -94,12 +94,12 @@ class SqlChunksTest {
     void aChunkIsKeyedByItsRangeAndLeavesTheFlagOut() throws Exception {
         SqlPositions positions = positions();
         SqlChunks chunks = chunks(positions);
-        SqlChunk byFlag = chunks.read("payments", "id", "", "exported", unflaggedPayments(3));
+        SqlChunk byFlag = only(chunks.read("payments", "id", "", "exported", 100, unflaggedPayments(3)));
         assertThat(byFlag.getKey()).isEqualTo("payments:id:1..3:3");
         assertThat(byFlag.getColumns()).extracting(SqlColumn::name).containsExactly("id", "amount");
         assertThat(byFlag.getRecords().get(2).get("amount")).isNotNull();
 
-        SqlChunk byWatermark = chunks.read("customers", "id", "updated_at", "", customersPast(positions, 2));
+        SqlChunk byWatermark = only(chunks.read("customers", "id", "updated_at", "", 100, customersPast(positions, 2)));
         assertThat(byWatermark.getKey())
                 .isEqualTo("customers:updated_at,id:2026-11-01T10:00,1..2026-11-02T10:00,2");
         assertThat(byWatermark.getColumns()).extracting(SqlColumn::name).containsExactly("id", "name", "updated_at");
@@ -108,9 +108,9 @@ class SqlChunksTest {
     @Test
     void aFlagReadChunkClaimedBeforeACrashIsFlaggedOnRestartAndNeverExportedAgain() throws Exception {
         SqlChunks chunks = chunks(positions());
-        SqlChunk first = chunks.read("payments", "id", "", "exported", unflaggedPayments(3));
+        SqlChunk first = only(chunks.read("payments", "id", "", "exported", 100, unflaggedPayments(3)));
         source.down = true;
-        assertThatThrownBy(() -> chunks.claim(first, PARQUET)).isInstanceOf(SQLException.class);
+        assertThatThrownBy(() -> claim(chunks, first)).isInstanceOf(SQLException.class);
         assertThat(ledger.find(first.getKey())).get().extracting(e -> e.status()).isEqualTo(ItemStatus.CLAIMED);
         source.down = false;
         assertThat(unflaggedPayments(10)).as("the crash came before the flags").hasSize(5);
@@ -121,20 +121,20 @@ class SqlChunksTest {
         assertThat(Files.list(dir.resolve("sql/pending"))).isEmpty();
 
         SqlChunks after = chunks(restarted);
-        assertThat(after.claim(after.read("payments", "id", "", "exported", unflaggedPayments(3)), PARQUET))
+        assertThat(claim(after, only(after.read("payments", "id", "", "exported", 100, unflaggedPayments(3)))))
                 .extracting(BatchItem::getKey).isEqualTo("payments:id:4..5:2");
         assertThat(unflaggedPayments(10)).isEmpty();
-        assertThat(after.claim(first, PARQUET)).as("a chunk read twice goes out once").isNull();
+        assertThat(claim(after, first)).as("a chunk read twice goes out once").isNull();
     }
 
     @Test
     void aWatermarkReadChunkClaimedBeforeACrashMovesTheWatermarkOnRestart() throws Exception {
         SqlPositions positions = positions();
         SqlChunks chunks = chunks(positions);
-        SqlChunk first = chunks.read("customers", "id", "updated_at", "", customersPast(positions, 3));
+        SqlChunk first = only(chunks.read("customers", "id", "updated_at", "", 100, customersPast(positions, 3)));
         // the disk refuses the watermark: the chunk is claimed, the table not moved
         Path blocked = Files.createDirectories(dir.resolve("sql/watermarks.properties.tmp/blocked"));
-        assertThatThrownBy(() -> chunks.claim(first, PARQUET)).isInstanceOf(UncheckedIOException.class);
+        assertThatThrownBy(() -> claim(chunks, first)).isInstanceOf(UncheckedIOException.class);
         assertThat(ledger.contains(first.getKey())).isTrue();
         Files.delete(blocked);
         Files.delete(blocked.getParent());
@@ -151,7 +151,7 @@ class SqlChunksTest {
     @Test
     void aMoveWrittenDownButNeverClaimedIsDroppedAndItsRowsReadAgain() throws Exception {
         SqlPositions positions = positions();
-        SqlChunk chunk = chunks(positions).read("customers", "id", "updated_at", "", customersPast(positions, 3));
+        SqlChunk chunk = only(chunks(positions).read("customers", "id", "updated_at", "", 100, customersPast(positions, 3)));
         positions.pending(chunk);
 
         SqlPositions restarted = positions();
@@ -166,14 +166,14 @@ class SqlChunksTest {
         SqlChunks chunks = chunks(positions());
         List<Map<String, Object>> rows = unflaggedPayments(3);
         rows.get(1).put("amount", new java.math.BigDecimal("123456789.99"));
-        SqlChunk chunk = chunks.read("payments", "id", "", "exported", rows);
+        SqlChunk chunk = only(chunks.read("payments", "id", "", "exported", 100, rows));
         assertThat(chunk.getRecords()).hasSize(2);
         assertThat(chunk.getBadRows()).singleElement().satisfies(bad -> {
             assertThat(bad.key()).isEqualTo(2L);
             assertThat(bad.reason()).contains("amount", "decimal(10,2)");
         });
 
-        BatchItem item = chunks.claim(chunk, PARQUET);
+        BatchItem item = claim(chunks, chunk);
         assertThat(item.getParquet().rows()).isEqualTo(2);
         assertThat(ledger.find("payments:2")).get().satisfies(e -> {
             assertThat(e.status()).isEqualTo(ItemStatus.QUARANTINED);
@@ -183,6 +183,33 @@ class SqlChunksTest {
                 .contains("123456789.99", "decimal(10,2)");
         assertThat(unflaggedPayments(10)).as("the bad row is flagged too: it is kept, not read again")
                 .extracting(row -> row.get("id")).containsExactly(4L, 5L);
+    }
+
+    @Test
+    void aPollIsCutIntoChunksClaimedInKeyOrder() throws Exception {
+        SqlPositions positions = positions();
+        SqlChunks chunks = chunks(positions);
+        List<SqlChunk> poll = chunks.read("customers", "id", "updated_at", "", 2, customersPast(positions, 10));
+        assertThat(poll).extracting(SqlChunk::getKey).containsExactly(
+                "customers:updated_at,id:2026-11-01T10:00,1..2026-11-02T10:00,2",
+                "customers:updated_at,id:2026-11-03T10:00,3..2026-11-04T10:00,4",
+                "customers:updated_at,id:2026-11-05T10:00,5..2026-11-05T10:00,5");
+        claim(chunks, poll.get(0));
+        assertThat(customersPast(positions, 10)).extracting(row -> row.get("id")).containsExactly(3L, 4L, 5L);
+        claim(chunks, poll.get(1));
+        claim(chunks, poll.get(2));
+        assertThat(customersPast(positions, 10)).isEmpty();
+    }
+
+    private static SqlChunk only(List<SqlChunk> chunks) {
+        assertThat(chunks).hasSize(1);
+        return chunks.get(0);
+    }
+
+    /** What the route does with a chunk: its records made Parquet (stood in for here), then claimed. */
+    private static BatchItem claim(SqlChunks chunks, SqlChunk chunk) throws Exception {
+        chunks.attach(chunk, chunk.getRecordCount() > 0 ? PARQUET : null);
+        return chunks.claim(chunk);
     }
 
     private List<Map<String, Object>> unflaggedPayments(int limit) throws SQLException {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class SqlColumnTest {
 
     private static SqlColumn column(int jdbcType, String typeName, int precision, int scale, boolean signed) {
-        return SqlColumn.of("c", "c", jdbcType, typeName, precision, scale, signed);
+        return SqlColumn.of("c", "c", jdbcType, typeName, precision, scale, signed, true);
     }
 
     private static Schema valueSchema(SqlColumn column) {
@@ -59,6 +59,14 @@ class SqlColumnTest {
                 .isEqualTo(LogicalTypes.date());
         assertThat(column(Types.DECIMAL, "DECIMAL", 65, 2, true).kind())
                 .as("wider than Parquet's 38 digits: kept exactly, as text").isEqualTo(SqlColumn.Kind.STRING);
+    }
+
+    @Test
+    void aNotNullColumnIsARequiredField() {
+        SqlColumn id = SqlColumn.of("id", "id", Types.BIGINT, "BIGINT", 19, 0, true, false);
+        assertThat(id.avroSchema().getType()).isEqualTo(Schema.Type.LONG);
+        assertThatThrownBy(() -> id.avroValue(null)).isInstanceOf(java.sql.SQLException.class)
+                .hasMessageContaining("changed");
     }
 
     @Test
