@@ -1,28 +1,45 @@
 package io.nimbusverse.bench;
 
 import java.lang.management.ManagementFactory;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.nimbusverse.NimbusMain;
 import io.nimbusverse.run.RunOutcome;
+import javax.sql.DataSource;
+
+import io.nimbusverse.sql.SqlChunk;
+import io.nimbusverse.sql.SqlChunks;
 import io.nimbusverse.sql.SqlPositions;
+import io.nimbusverse.sql.SqlRowMapperFactory;
+import org.apache.camel.Exchange;
+import org.apache.camel.dataformat.parquet.avro.ParquetAvroDataFormat;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.main.Main;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
+import org.mariadb.jdbc.MariaDbDataSource;
+import org.springframework.jdbc.core.RowMapper;
 
 /**
  * One read of the benchmark table, in its own JVM so that its heap is measured alone: {@code jdbc} reads every row
  * and column with plain JDBC (the ceiling); {@code pipeline} runs the application's table routes (the Kamelet
  * sql-by-watermark and the route sql-chunk of routes/sql-intake.yaml, with the application's beans and defaults)
  * until the last chunk is claimed, its Parquet files written to the work folder. The batches are not uploaded:
- * bench/routes/bench-sink.yaml stands in for the rest of the pipeline.
+ * bench/routes/bench-sink.yaml stands in for the rest of the pipeline. {@code format} times camel-parquet-avro alone: the
+ * rows are read and made Avro records by the application's row mapper and SqlChunks (untimed), chunk by chunk, and
+ * only the data format's marshal of each chunk is timed, on one thread: what the pipeline could reach at best.
  * Prints one line: {@code rows=<n> seconds=<s> peakHeapMiB=<m>}.
  */
 public final class SqlRun {
@@ -38,7 +55,11 @@ public final class SqlRun {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpuBefore = os.getProcessCpuTime();
-        double[] result = mode.equals("jdbc") ? readPlain(url) : runPipeline(url, rows, Path.of(args[3]));
+        double[] result = switch (mode) {
+            case "jdbc" -> readPlain(url);
+            case "format" -> marshalOnly(url, Integer.getInteger("nimbus.sql.chunk-rows", 10_000));
+            default -> runPipeline(url, rows, Path.of(args[3]));
+        };
         double cpuSeconds = (os.getProcessCpuTime() - cpuBefore) / 1e9;
         heap.close();
         long gcMillis = ManagementFactory.getGarbageCollectorMXBeans().stream()
@@ -75,6 +96,68 @@ public final class SqlRun {
             throw new IllegalStateException("no value read");
         }
         return new double[] {count, (System.nanoTime() - start) / 1e9};
+    }
+
+    private static double[] marshalOnly(String url, int chunkRows) throws Exception {
+        MariaDbDataSource source = new MariaDbDataSource(url);
+        source.setUser("root");
+        SqlChunks chunks = new SqlChunks(source, null, null, null, null);
+        RowMapper<?> mapper = new SqlRowMapperFactory().newColumnRowMapper();
+        ParquetAvroDataFormat format = new ParquetAvroDataFormat();
+        format.setCompressionCodecName("SNAPPY");
+        CountingOutputStream bytes = new CountingOutputStream();
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            Exchange exchange = new DefaultExchange(context);
+            marshalEach(source, "bench_warmup", chunkRows, mapper, chunks, format, exchange, bytes);
+            return marshalEach(source, "bench_rows", chunkRows, mapper, chunks, format, exchange, bytes);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static double[] marshalEach(DataSource source, String table, int chunkRows, RowMapper<?> mapper,
+            SqlChunks chunks, ParquetAvroDataFormat format, Exchange exchange, CountingOutputStream bytes)
+            throws Exception {
+        long marshalNanos = 0;
+        long count = 0;
+        try (Connection c = source.getConnection(); Statement st = c.createStatement()) {
+            st.setFetchSize(chunkRows);
+            try (ResultSet rs = st.executeQuery("SELECT * FROM " + table + " ORDER BY id")) {
+                List<Map<String, Object>> rows = new ArrayList<>(chunkRows);
+                boolean more = rs.next();
+                while (more) {
+                    rows.add((Map<String, Object>) mapper.mapRow(rs, rows.size()));
+                    more = rs.next();
+                    if (rows.size() == chunkRows || !more) {
+                        for (SqlChunk chunk : chunks.read(table, "id", "id", "", chunkRows, rows)) {
+                            long start = System.nanoTime();
+                            format.marshal(exchange, chunk.getRecords(), bytes);
+                            marshalNanos += System.nanoTime() - start;
+                            count += chunk.getRecordCount();
+                        }
+                        rows.clear();
+                    }
+                }
+            }
+        }
+        if (bytes.count == 0) {
+            throw new IllegalStateException("no Parquet written");
+        }
+        return new double[] {count, marshalNanos / 1e9};
+    }
+
+    /** Where the data format's Parquet goes: counted, not kept. */
+    private static final class CountingOutputStream extends OutputStream {
+        private long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
     }
 
     private static double[] runPipeline(String url, long rows, Path dataDir) throws Exception {

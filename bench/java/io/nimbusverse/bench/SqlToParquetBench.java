@@ -14,11 +14,12 @@ import io.nimbusverse.MariaDb;
 
 /**
  * MySQL table to Parquet: the pipeline's table routes (at -Xmx256m, in a child JVM) against a plain JDBC read of
- * the same rows (the ceiling, also at -Xmx256m), on a 10-column table of a real MariaDB server, in the same run.
+ * the same rows (the ceiling, also at -Xmx256m), on a 10-column table of a real MariaDB server, in the same run;
+ * and, to show where the time goes, camel-parquet-avro's marshal alone on Avro records made beforehand.
  *
  * <p>Properties: {@code bench.rows} (default 1000000), {@code bench.runs} (default 2), {@code bench.dir}
- * (default bench/out), {@code bench.jvm} (options for the child JVMs, {@code {mode}} standing for jdbc or
- * pipeline).
+ * (default bench/out), {@code bench.jvm} (options for the child JVMs, {@code {mode}} standing for jdbc,
+ * format or pipeline; -Dnimbus.sql.chunk-rows=... and -Dnimbus.sql.poll-rows=... there try other chunk sizes).
  */
 public final class SqlToParquetBench {
 
@@ -47,23 +48,30 @@ public final class SqlToParquetBench {
                     (System.nanoTime() - start) / 1e9);
             List<Double> plain = new ArrayList<>();
             List<Double> ours = new ArrayList<>();
+            List<Double> formatOnly = new ArrayList<>();
             double plainHeap = 0;
             double ourHeap = 0;
             for (int run = 1; run <= runs; run++) {
                 double[] p = child("jdbc", url, rows, null);
+                double[] f = child("format", url, rows, null);
                 Path data = Files.createTempDirectory(dir, "sql-run-");
                 double[] o = child("pipeline", url, rows, data);
                 plain.add(p[0]);
                 ours.add(o[0]);
+                formatOnly.add(f[0]);
                 plainHeap = Math.max(plainHeap, p[1]);
                 ourHeap = Math.max(ourHeap, o[1]);
-                System.out.printf("run %d: plain JDBC %.2f s, pipeline %.2f s%n", run, p[0], o[0]);
+                System.out.printf("run %d: plain JDBC %.2f s, parquetAvro marshal alone %.2f s, pipeline %.2f s%n",
+                        run, p[0], f[0], o[0]);
                 deleteTree(data);
             }
             double bestPlain = plain.stream().min(Double::compare).orElseThrow();
             double bestOurs = ours.stream().min(Double::compare).orElseThrow();
+            double bestFormat = formatOnly.stream().min(Double::compare).orElseThrow();
             System.out.printf("plain JDBC read: %.0f rows/s   table to Parquet: %.0f rows/s   ratio: %.2fx%n",
                     rows / bestPlain, rows / bestOurs, bestPlain / bestOurs);
+            System.out.printf("camel-parquet-avro marshal alone, one thread, records ready: %.0f rows/s = %.2fx the plain read%n",
+                    rows / bestFormat, bestPlain / bestFormat);
             System.out.printf("peak heap at -Xmx256m: pipeline %.0f MiB, plain read %.0f MiB%n", ourHeap, plainHeap);
         }
     }
