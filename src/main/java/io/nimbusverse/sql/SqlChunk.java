@@ -6,7 +6,7 @@ import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 
 /**
- * The rows of one poll of a table, ready to become one Parquet object: Avro records of the table's current
+ * A run of rows of one poll of a table, ready to become one Parquet object: Avro records of the table's current
  * schema, the rows whose values did not convert, and what identifies the chunk.
  */
 public class SqlChunk {
@@ -26,12 +26,11 @@ public class SqlChunk {
     private final List<BadRow> badRows;
     private final List<Object> keys;
     private final Object lastWatermark;
-    private final Object lastKey;
     private byte[] parquet;
 
     SqlChunk(String table, String keyColumn, String watermarkColumn, String flagColumn, String key,
             List<SqlColumn> columns, List<GenericRecord> records, List<BadRow> badRows, List<Object> keys,
-            Object lastWatermark, Object lastKey) {
+            Object lastWatermark) {
         this.table = table;
         this.keyColumn = keyColumn;
         this.watermarkColumn = watermarkColumn;
@@ -43,7 +42,6 @@ public class SqlChunk {
         this.badRows = badRows;
         this.keys = keys;
         this.lastWatermark = lastWatermark;
-        this.lastKey = lastKey;
     }
 
     public String getTable() {
@@ -101,7 +99,7 @@ public class SqlChunk {
     }
 
     public Object getLastKey() {
-        return lastKey;
+        return keys.get(keys.size() - 1);
     }
 
     /** The records as Parquet, once made; null when no row converted. */
@@ -109,7 +107,7 @@ public class SqlChunk {
         return parquet;
     }
 
-    /** The records are Parquet now: they are let go, as a chunk waits for its turn to be claimed. */
+    /** The records are Parquet now: they are let go, so a poll holds its rows once. */
     void setParquet(byte[] parquet) {
         this.parquet = parquet;
         this.records = null;

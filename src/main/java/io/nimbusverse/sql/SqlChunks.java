@@ -137,11 +137,10 @@ public class SqlChunks {
             chunkKey = table + ":" + watermark + "," + keyColumn + ":" + text(first.get(w)) + "," + text(first.get(k))
                     + ".." + text(last.get(w)) + "," + text(last.get(k));
         }
-        return new SqlChunk(table, keyColumn, watermark, flag, chunkKey, columns, records, bad, keys,
-                last.get(w), last.get(k));
+        return new SqlChunk(table, keyColumn, watermark, flag, chunkKey, columns, records, bad, keys, last.get(w));
     }
 
-    /** Keeps the Parquet that the route made of a chunk's records, until the chunk's turn to be claimed. */
+    /** Keeps the Parquet that the route made of a chunk's records, for its claim. */
     public void attach(SqlChunk chunk, byte[] parquet) {
         chunk.setParquet(parquet);
     }

@@ -53,13 +53,14 @@ public class SqlPollStrategy implements PollingConsumerPollStrategy, CamelContex
         this.positions = positions;
     }
 
-    /** Before a poll reads past them, the moves a crash or a stop left pending are settled. */
+    /** Before a poll reads past it, the move a crash or a stop left pending for its table is settled. */
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
+        String table = tableOf(consumer);
         try {
-            positions.resolvePending();
+            positions.resolvePending(table);
         } catch (IOException | SQLException e) {
-            throw new RuntimeCamelException("Cannot settle the pending moves of the tables", e);
+            throw new RuntimeCamelException("Cannot settle the pending move of " + table, e);
         }
         return true;
     }

@@ -10,7 +10,6 @@ import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -43,8 +42,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A chunk moves its table forward only once it is claimed in the ledger, and the claim and the move cannot
  * happen at once. So the move is first written down as pending, then the chunk is claimed, then the table moved,
- * then the pending move dropped. A crash in between leaves the pending move, which {@link #resolvePending()}
- * (before every poll) carries out when the ledger has the chunk and drops when it has not: the rows of a chunk are
+ * then the pending move dropped. A crash in between leaves the pending move, which {@link #resolvePending(String)}
+ * (before every poll of the table) carries out when the ledger has the chunk and drops when it has not: the rows of a chunk are
  * never read again once exported, and never skipped when not.
  */
 public class SqlPositions {
@@ -113,19 +112,22 @@ public class SqlPositions {
         carryOut(Move.of(chunk));
     }
 
-    /** Carries out the pending moves whose chunk the ledger has, and drops the others. */
-    public synchronized void resolvePending() throws IOException, SQLException {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(pendingDir, "*.json")) {
-            for (Path file : files) {
-                Move move = json.readValue(file.toFile(), Move.class);
-                if (ledger.contains(move.chunk())) {
-                    LOG.info("{} was claimed before the last stop: moving {} past it", move.chunk(), move.table());
-                    carryOut(move);
-                } else {
-                    LOG.info("{} was never claimed: its rows are read again", move.chunk());
-                    Files.delete(file);
-                }
-            }
+    /**
+     * Carries out the table's pending move when the ledger has its chunk, and drops it when not. Called before each
+     * poll of that table, on the thread that also claims its chunks, so it never meets a claim half done.
+     */
+    public synchronized void resolvePending(String table) throws IOException, SQLException {
+        Path file = pendingFile(table);
+        if (!Files.exists(file)) {
+            return;
+        }
+        Move move = json.readValue(file.toFile(), Move.class);
+        if (ledger.contains(move.chunk())) {
+            LOG.info("{} was claimed before the last stop: moving {} past it", move.chunk(), move.table());
+            carryOut(move);
+        } else {
+            LOG.info("{} was never claimed: its rows are read again", move.chunk());
+            Files.delete(file);
         }
     }
 

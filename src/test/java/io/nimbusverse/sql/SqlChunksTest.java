@@ -116,7 +116,7 @@ class SqlChunksTest {
         assertThat(unflaggedPayments(10)).as("the crash came before the flags").hasSize(5);
 
         SqlPositions restarted = positions();
-        restarted.resolvePending();
+        restarted.resolvePending("payments");
         assertThat(unflaggedPayments(10)).extracting(row -> row.get("id")).containsExactly(4L, 5L);
         assertThat(Files.list(dir.resolve("sql/pending"))).isEmpty();
 
@@ -141,7 +141,7 @@ class SqlChunksTest {
 
         SqlPositions restarted = positions();
         assertThat(customersPast(restarted, 10)).as("before the pending move is settled").hasSize(5);
-        restarted.resolvePending();
+        restarted.resolvePending("customers");
         assertThat(restarted.value("customers", "updated_at"))
                 .isEqualTo(LocalDateTime.of(2026, 11, 3, 10, 0));
         assertThat(customersPast(restarted, 10)).extracting(row -> row.get("id")).containsExactly(4L, 5L);
@@ -155,7 +155,7 @@ class SqlChunksTest {
         positions.pending(chunk);
 
         SqlPositions restarted = positions();
-        restarted.resolvePending();
+        restarted.resolvePending("customers");
         assertThat(ledger.contains(chunk.getKey())).isFalse();
         assertThat(customersPast(restarted, 10)).hasSize(5);
         assertThat(Files.list(dir.resolve("sql/pending"))).isEmpty();
