@@ -29,6 +29,7 @@ import io.nimbusverse.intake.Quarantine;
 import io.nimbusverse.intake.WorkFolders;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.loader.ParquetTableLoader;
+import io.nimbusverse.loader.S3BatchObjects;
 import io.nimbusverse.local.EmbeddedStack;
 import io.nimbusverse.local.SampleFeeder;
 import io.nimbusverse.local.Welcome;
@@ -198,8 +199,8 @@ public class NimbusConfiguration implements CamelConfiguration {
 
         HikariDataSource dataSource = pool("loader", jdbcUrl, jdbcUser, jdbcPassword);
         registry.bind("loaderDataSource", DataSource.class, dataSource, null, "close");
-        registry.bind("tableLoader", new ParquetTableLoader(dataSource, s3, bucket, Path.of(workDir, "loader"), json,
-                insertBatchSize));
+        registry.bind("tableLoader", new ParquetTableLoader(dataSource,
+                new S3BatchObjects(s3, bucket, Path.of(workDir, "loader")), json, insertBatchSize));
 
         registry.bind("completions", new Completions(ledger, batches, Duration.ofMillis(completionTimeoutMs)));
         BatchSummaries summaries = new BatchSummaries(ledger);

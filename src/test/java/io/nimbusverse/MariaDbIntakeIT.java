@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import io.nimbusverse.contract.MariaDb;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.LedgerEntry;
 import org.apache.camel.component.kamelet.Kamelet;

@@ -76,7 +76,7 @@ class ParquetTableLoaderTest {
     void newDatabase() {
         db = new JdbcDataSource();
         db.setURL("jdbc:h2:mem:" + System.nanoTime() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1");
-        loader = new ParquetTableLoader(db, s3, "bucket", dir.resolve("tmp"), JSON, 2);
+        loader = new ParquetTableLoader(db, new S3BatchObjects(s3, "bucket", dir.resolve("tmp")), JSON, 2);
     }
 
     /** Converts the CSV to Parquet, puts it in S3 and returns the manifest of a one-item batch. */
@@ -170,7 +170,7 @@ class ParquetTableLoaderTest {
     void aDatabaseThatCannotBeReachedIsATransientFailureToRetry() throws Exception {
         JdbcDataSource unreachable = new JdbcDataSource();
         unreachable.setURL("jdbc:h2:tcp://127.0.0.1:" + NimbusApp.freePort() + "/nothing");
-        ParquetTableLoader down = new ParquetTableLoader(unreachable, s3, "bucket", dir.resolve("tmp"), JSON, 2);
+        ParquetTableLoader down = new ParquetTableLoader(unreachable, new S3BatchObjects(s3, "bucket", dir.resolve("tmp")), JSON, 2);
         String manifest = batch("20261125T100000Z-abcdef", "orders", "id\n1\n");
 
         assertThatThrownBy(() -> down.load(manifest)).isInstanceOf(SQLException.class)

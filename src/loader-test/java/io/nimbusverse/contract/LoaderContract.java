@@ -1,0 +1,118 @@
+package io.nimbusverse.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Time;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The loader contract of DESIGN.md as a test, the same for every loader (the on-prem loader of the app, the Glue job
+ * of aws/glue; this folder is a test source folder of both builds). contract/s3 holds a batch as S3 holds it (a SIGNAL
+ * manifest and its Parquet objects, from a real run on the samples); contract/expected holds what a loader must leave:
+ * the rows of every table, and its COMPLETE answer. Values are compared in one database-neutral form, so the same
+ * expectations hold on H2 and on MariaDB.
+ */
+public final class LoaderContract {
+
+    public static final String BATCH_ID = "20261125T203744Z-768c9c";
+    public static final String MANIFEST_KEY = "signals/" + BATCH_ID + ".SIGNAL";
+    public static final String COMPLETE_KEY = "signals/" + BATCH_ID + ".COMPLETE";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+
+    public LoaderContract() {
+        this(Path.of(System.getProperty("nimbus.contract.dir", "contract")));
+    }
+
+    public LoaderContract(Path dir) {
+        this.dir = dir;
+    }
+
+    /** The batch's objects, at their S3 keys under this folder. */
+    public Path objects() {
+        return dir.resolve("s3");
+    }
+
+    public String manifest() throws IOException {
+        return Files.readString(objects().resolve(MANIFEST_KEY));
+    }
+
+    /** Asserts that the database holds exactly the expected rows in the expected tables. */
+    public void assertTablesLoaded(DataSource db) throws Exception {
+        JsonNode expected = JSON.readTree(dir.resolve("expected/tables.json").toFile());
+        for (Map.Entry<String, JsonNode> table : expected.properties()) {
+            List<String> columns = new ArrayList<>();
+            table.getValue().path("columns").forEach(c -> columns.add(c.asText()));
+            assertThat(rows(db, table.getKey(), columns))
+                    .as("rows of table %s", table.getKey())
+                    .isEqualTo(table.getValue().path("rows"));
+        }
+    }
+
+    /** Asserts that a COMPLETE answer is the expected one (its finishedAt aside, which is the loader's clock). */
+    public void assertAnswered(String completeJson) throws IOException {
+        ObjectNode answer = (ObjectNode) JSON.readTree(completeJson);
+        assertThat(answer.path("finishedAt").asText()).isNotBlank();
+        answer.remove("finishedAt");
+        assertThat(answer).isEqualTo(JSON.readTree(dir.resolve("expected/complete.json").toFile()));
+    }
+
+    /** A table's rows ordered by its first column, each value in its database-neutral form. */
+    public static ArrayNode rows(DataSource db, String table, List<String> columns) throws SQLException {
+        ArrayNode rows = JSON.createArrayNode();
+        String sql = "SELECT " + String.join(", ", columns) + " FROM " + table + " ORDER BY " + columns.get(0);
+        try (Connection c = db.getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                ArrayNode row = rows.addArray();
+                for (int i = 1; i <= columns.size(); i++) {
+                    row.add(neutral(rs.getObject(i)));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static String neutral(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof BigDecimal decimal) {
+            return decimal.toPlainString();
+        }
+        if (value instanceof Timestamp timestamp) {
+            return timestamp.toLocalDateTime().toString();
+        }
+        if (value instanceof java.sql.Date date) {
+            return date.toLocalDate().toString();
+        }
+        if (value instanceof Time time) {
+            return time.toLocalTime().toString();
+        }
+        if (value instanceof byte[] bytes) {
+            return HexFormat.of().formatHex(bytes);
+        }
+        return value.toString();
+    }
+}
