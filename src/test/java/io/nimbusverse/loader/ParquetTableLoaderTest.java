@@ -3,7 +3,6 @@ package io.nimbusverse.loader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,16 +18,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.nimbusverse.NimbusApp;
-import io.nimbusverse.cloud.S3Clients;
 import io.nimbusverse.convert.CsvToParquet;
 import io.nimbusverse.signal.ColumnSchema;
 import io.nimbusverse.signal.Complete;
 import io.nimbusverse.signal.Manifest;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
 import org.h2.jdbcx.JdbcDataSource;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,8 +34,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 /** The on-prem loader against a real S3 server (S3Proxy, in memory) and H2 in MySQL mode. */
 class ParquetTableLoaderTest {
 
-    private static S3Proxy proxy;
-    private static BlobStoreContext blobs;
+    private static InMemoryS3 server;
     private static S3Client s3;
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -53,23 +46,13 @@ class ParquetTableLoaderTest {
 
     @BeforeAll
     static void startS3() throws Exception {
-        int port = NimbusApp.freePort();
-        blobs = ContextBuilder.newBuilder("transient").credentials("id", "secret").build(BlobStoreContext.class);
-        blobs.getBlobStore().createContainerInLocation(null, "bucket");
-        proxy = S3Proxy.builder().blobStore(blobs.getBlobStore()).awsAuthentication(AuthenticationType.NONE, null,
-                null).endpoint(URI.create("http://127.0.0.1:" + port)).build();
-        proxy.start();
-        while (!proxy.getState().equals("STARTED")) {
-            Thread.sleep(10);
-        }
-        s3 = S3Clients.create("http://127.0.0.1:" + port, "us-east-1", "anonymous", true);
+        server = new InMemoryS3("bucket");
+        s3 = server.client();
     }
 
     @AfterAll
     static void stopS3() throws Exception {
-        s3.close();
-        proxy.stop();
-        blobs.close();
+        server.close();
     }
 
     @BeforeEach
