@@ -58,6 +58,43 @@ public final class LoaderContract {
         return Files.readString(objects().resolve(MANIFEST_KEY));
     }
 
+    /** The key of the batch's last Parquet object, which {@link #manifestWithAMissingObject()} replaces. */
+    public static final String LAST_OBJECT = "parquet/payments/ingest_date=2026-11-25/" + BATCH_ID + "-3.parquet";
+    public static final String MISSING_OBJECT = "parquet/payments/ingest_date=2026-11-25/" + BATCH_ID + "-9.parquet";
+
+    /** The batch with its last Parquet object missing: the two before it load, then the load must fail. */
+    public String manifestWithAMissingObject() throws IOException {
+        String manifest = manifest();
+        assertThat(manifest).contains(LAST_OBJECT);
+        return manifest.replace(LAST_OBJECT, MISSING_OBJECT);
+    }
+
+    /** Asserts that no table of the batch has a row (a failed batch leaves nothing, tables made ready aside). */
+    public void assertNothingLoaded(DataSource db) throws Exception {
+        JsonNode expected = JSON.readTree(dir.resolve("expected/tables.json").toFile());
+        for (Map.Entry<String, JsonNode> table : expected.properties()) {
+            try (Connection c = db.getConnection(); Statement st = c.createStatement();
+                    ResultSet rs = c.getMetaData().getTables(c.getCatalog(), null, table.getKey(), null)) {
+                if (rs.next()) {
+                    try (ResultSet count = st.executeQuery("SELECT count(*) FROM " + table.getKey())) {
+                        count.next();
+                        assertThat(count.getLong(1)).as("rows of table %s", table.getKey()).isZero();
+                    }
+                }
+            }
+        }
+    }
+
+    /** Asserts that a COMPLETE answer says FAILED, names the missing object and counts no table. */
+    public void assertAnsweredFailedForTheMissingObject(String completeJson) throws IOException {
+        JsonNode answer = JSON.readTree(completeJson);
+        assertThat(answer.path("batchId").asText()).isEqualTo(BATCH_ID);
+        assertThat(answer.path("status").asText()).isEqualTo("FAILED");
+        assertThat(answer.path("tables")).isEmpty();
+        assertThat(answer.path("errors")).singleElement().extracting(JsonNode::asText).asString()
+                .contains(MISSING_OBJECT);
+    }
+
     /** Asserts that the database holds exactly the expected rows in the expected tables. */
     public void assertTablesLoaded(DataSource db) throws Exception {
         JsonNode expected = JSON.readTree(dir.resolve("expected/tables.json").toFile());

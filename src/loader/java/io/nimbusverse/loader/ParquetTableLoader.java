@@ -19,6 +19,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,26 +92,33 @@ public class ParquetTableLoader {
 
     private Complete loadOnce(Connection connection, Dialect dialect, String batchId, JsonNode items)
             throws IOException, SQLException {
+        List<BatchObjects.ParquetObject> opened = new ArrayList<>();
         boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
         try {
-            Map<String, Long> rowsByDataset = new LinkedHashMap<>();
+            Map<BatchObjects.ParquetObject, String> tables = new LinkedHashMap<>();
             for (JsonNode item : items) {
                 JsonNode parquet = item.path("parquet");
-                if (parquet.isMissingNode() || parquet.isNull()) {
-                    continue;
+                if (!parquet.isMissingNode() && !parquet.isNull()) {
+                    BatchObjects.ParquetObject object = open(parquet.path("key").asText());
+                    opened.add(object);
+                    tables.put(object, parquet.path("dataset").asText());
                 }
-                String dataset = parquet.path("dataset").asText();
-                long rows;
-                try (BatchObjects.ParquetObject object = objects.openParquet(parquet.path("key").asText())) {
-                    rows = loadFile(connection, dialect, dataset, object.inputFile());
-                }
-                rowsByDataset.merge(dataset, rows, Long::sum);
             }
-            List<Complete.Table> tables = rowsByDataset.entrySet().stream()
+            // MySQL, MariaDB and H2 commit an open transaction on DDL: every table is made ready before the rows'
+            // transaction starts, so that the rows of a batch are committed all together or not at all
+            for (Map.Entry<BatchObjects.ParquetObject, String> table : tables.entrySet()) {
+                ensureTable(connection, dialect, table.getValue(), schemaOf(table.getKey().inputFile()));
+            }
+            connection.setAutoCommit(false);
+            Map<String, Long> rowsByDataset = new LinkedHashMap<>();
+            for (Map.Entry<BatchObjects.ParquetObject, String> table : tables.entrySet()) {
+                long rows = loadRows(connection, dialect, table.getValue(), table.getKey().inputFile());
+                rowsByDataset.merge(table.getValue(), rows, Long::sum);
+            }
+            List<Complete.Table> answered = rowsByDataset.entrySet().stream()
                     .map(e -> new Complete.Table(e.getKey(), e.getKey(), e.getValue()))
                     .toList();
-            Complete complete = new Complete(batchId, Complete.SUCCEEDED, Instant.now(), tables, List.of());
+            Complete complete = new Complete(batchId, Complete.SUCCEEDED, Instant.now(), answered, List.of());
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + dialect.quote(LOADS_TABLE)
                     + " (batch_id, loaded_at, answer) VALUES (?, ?, ?)")) {
                 insert.setString(1, batchId);
@@ -122,19 +130,46 @@ public class ParquetTableLoader {
             LOG.info("Batch {} loaded: {}", batchId, rowsByDataset);
             return complete;
         } catch (SQLException e) {
-            connection.rollback();
+            rollback(connection);
             if (isTransient(e)) {
                 throw e;
             }
             return failed(batchId, e);
         } catch (IOException | RuntimeException e) {
-            connection.rollback();
+            rollback(connection);
             if (objects.isTransient(e)) {
                 throw e;
             }
             return failed(batchId, e);
         } finally {
             connection.setAutoCommit(autoCommit);
+            for (BatchObjects.ParquetObject object : opened) {
+                object.close();
+            }
+        }
+    }
+
+    /** Opens an object of the batch; an object that cannot be had is named in the error of the answer. */
+    private BatchObjects.ParquetObject open(String key) throws IOException {
+        try {
+            return objects.openParquet(key);
+        } catch (IOException | RuntimeException e) {
+            if (objects.isTransient(e)) {
+                throw e;
+            }
+            throw new IOException("cannot read " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void rollback(Connection connection) throws SQLException {
+        if (!connection.getAutoCommit()) {
+            connection.rollback();
+        }
+    }
+
+    private static MessageType schemaOf(InputFile file) throws IOException {
+        try (ParquetFileReader reader = ParquetFileReader.open(file)) {
+            return reader.getFooter().getFileMetaData().getSchema();
         }
     }
 
@@ -167,11 +202,10 @@ public class ParquetTableLoader {
         }
     }
 
-    private long loadFile(Connection connection, Dialect dialect, String table, InputFile file)
+    private long loadRows(Connection connection, Dialect dialect, String table, InputFile file)
             throws IOException, SQLException {
         try (ParquetFileReader reader = ParquetFileReader.open(file)) {
             MessageType schema = reader.getFooter().getFileMetaData().getSchema();
-            ensureTable(connection, dialect, table, schema);
             List<PrimitiveType> columns = schema.getFields().stream().map(Type::asPrimitiveType).toList();
             StringJoiner names = new StringJoiner(", ");
             StringJoiner marks = new StringJoiner(", ");

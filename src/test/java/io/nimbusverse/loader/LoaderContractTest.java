@@ -59,4 +59,12 @@ class LoaderContractTest {
         assertThat(again).isEqualTo(first);
         contract.assertTablesLoaded(db);
     }
+
+    @Test
+    void aBatchThatCannotBeReadWhollyLeavesNoRowAndAnswersFailed() throws Exception {
+        Complete complete = loader.load(contract.manifestWithAMissingObject());
+
+        contract.assertNothingLoaded(db);
+        contract.assertAnsweredFailedForTheMissingObject(JSON.writeValueAsString(complete));
+    }
 }
