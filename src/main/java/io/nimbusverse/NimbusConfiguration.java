@@ -16,7 +16,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.nimbusverse.classify.MediaTypes;
-import io.nimbusverse.cloud.S3Clients;
+import io.nimbusverse.cloud.AwsClients;
 import io.nimbusverse.cloud.Uploads;
 import io.nimbusverse.convert.CsvToParquet;
 import io.nimbusverse.convert.ItemConverter;
@@ -49,6 +49,7 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.LoggingExceptionHandler;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -103,6 +104,10 @@ public class NimbusConfiguration implements CamelConfiguration {
     @PropertyInject("nimbus.s3.part-size-bytes")
     long s3PartSize;
 
+    @PropertyInject("nimbus.loader.trigger")
+    String loaderTrigger;
+    @PropertyInject(value = "nimbus.loader.lambda-endpoint", defaultValue = "")
+    String lambdaEndpoint;
     @PropertyInject("nimbus.loader.jdbc-url")
     String jdbcUrl;
     @PropertyInject("nimbus.loader.jdbc-user")
@@ -193,14 +198,25 @@ public class NimbusConfiguration implements CamelConfiguration {
                 parquetCompression, parquetRowGroupBytes, parquetPageBytes);
         registry.bind("itemConverter", new ItemConverter(mediaTypes, csvToParquet, new MetadataExtractor(), json));
 
-        S3Client s3 = S3Clients.create(s3Endpoint, s3Region, s3Credentials, s3PathStyle);
+        S3Client s3 = AwsClients.s3(s3Endpoint, s3Region, s3Credentials, s3PathStyle);
         registry.bind("s3Client", S3Client.class, s3, null, "close");
         registry.bind("uploads", new Uploads(s3PartSize));
 
-        HikariDataSource dataSource = pool("loader", jdbcUrl, jdbcUser, jdbcPassword);
-        registry.bind("loaderDataSource", DataSource.class, dataSource, null, "close");
-        registry.bind("tableLoader", new ParquetTableLoader(dataSource,
-                new S3BatchObjects(s3, bucket, Path.of(workDir, "loader")), json, insertBatchSize));
+        switch (loaderTrigger) {
+            case "local" -> {
+                HikariDataSource dataSource = pool("loader", jdbcUrl, jdbcUser, jdbcPassword);
+                registry.bind("loaderDataSource", DataSource.class, dataSource, null, "close");
+                registry.bind("tableLoader", new ParquetTableLoader(dataSource,
+                        new S3BatchObjects(s3, bucket, Path.of(workDir, "loader")), json, insertBatchSize));
+            }
+            case "lambda" -> registry.bind("lambdaClient", LambdaClient.class,
+                    AwsClients.lambda(lambdaEndpoint, s3Region), null, "close");
+            case "s3-event" -> {
+                // S3 notifies the Lambda of the SIGNAL by itself (aws/template.yaml)
+            }
+            default -> throw new IllegalArgumentException(
+                    "nimbus.loader.trigger must be local, s3-event or lambda, not " + loaderTrigger);
+        }
 
         registry.bind("completions", new Completions(ledger, batches, Duration.ofMillis(completionTimeoutMs)));
         BatchSummaries summaries = new BatchSummaries(ledger);

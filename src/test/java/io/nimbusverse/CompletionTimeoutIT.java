@@ -25,7 +25,7 @@ class CompletionTimeoutIT {
     @Test
     void aBatchWithoutAnswerTimesOutAndALateAnswerStillCompletesIt(@TempDir Path dir) throws Exception {
         try (NimbusApp app = new NimbusApp(dir)
-                .set("nimbus.loader.enabled", "false")
+                .set("nimbus.loader.trigger", "s3-event")
                 .set("nimbus.completion.timeout-ms", "1500")
                 .start()) {
             Files.createDirectories(app.inbox());

@@ -33,7 +33,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nimbusverse.cloud.S3Clients;
+import io.nimbusverse.cloud.AwsClients;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.LedgerEntry;
 import io.nimbusverse.ledger.LedgerRows;
@@ -78,7 +78,7 @@ class PipelineIT {
         dir = Files.createTempDirectory("pipeline-it");
         // files above 5 MiB (the smallest part S3 takes) go up in parts of 5 MiB
         app = new NimbusApp(dir).set("nimbus.s3.part-size-bytes", String.valueOf(5 << 20)).start();
-        s3 = S3Clients.create("http://127.0.0.1:" + app.s3Port, "us-east-1", "anonymous", true);
+        s3 = AwsClients.s3("http://127.0.0.1:" + app.s3Port, "us-east-1", "anonymous", true);
         Files.createDirectories(app.inbox());
 
         app.context().getManagementStrategy().addEventNotifier(new EventNotifierSupport() {

@@ -26,7 +26,7 @@ class RestartIT {
         String batchId;
         String key;
         // first run: no loader, so the batch stops at UPLOADED
-        NimbusApp first = new NimbusApp(dir).set("nimbus.loader.enabled", "false");
+        NimbusApp first = new NimbusApp(dir).set("nimbus.loader.trigger", "s3-event");
         try (first) {
             first.start();
             Files.createDirectories(first.inbox());

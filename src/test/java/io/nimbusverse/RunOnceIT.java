@@ -38,7 +38,7 @@ class RunOnceIT {
     void aRunWhereABatchTimesOutEndsWithExitCodeOne(@TempDir Path dir) throws Exception {
         NimbusApp app = new NimbusApp(dir)
                 .set("nimbus.run-once", "true")
-                .set("nimbus.loader.enabled", "false")
+                .set("nimbus.loader.trigger", "s3-event")
                 .set("nimbus.completion.timeout-ms", "1500");
         Files.createDirectories(app.inbox());
         Files.copy(Path.of("samples/orders.csv"), app.inbox().resolve("orders.csv"));

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 import io.nimbusverse.NimbusApp;
-import io.nimbusverse.cloud.S3Clients;
+import io.nimbusverse.cloud.AwsClients;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
@@ -31,7 +31,7 @@ final class InMemoryS3 implements AutoCloseable {
         while (!proxy.getState().equals("STARTED")) {
             Thread.onSpinWait();
         }
-        client = S3Clients.create("http://127.0.0.1:" + port, "us-east-1", "anonymous", true);
+        client = AwsClients.s3("http://127.0.0.1:" + port, "us-east-1", "anonymous", true);
     }
 
     S3Client client() {
