@@ -3,6 +3,7 @@ package io.nimbusverse.aws.glue;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -21,16 +22,23 @@ import org.mariadb.jdbc.MariaDbDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
 
 /**
  * The Glue job (Glue 5.0, entered through aws/glue/load_batch.scala): loads the batch named by its arguments into
  * the database with the loader the on-prem route uses (src/loader/java), then writes the batch's COMPLETE answer
  * next to its SIGNAL. Arguments: --batch-id, --bucket, --manifest-key (from the Lambda); --jdbc-url,
- * --jdbc-secret-id (default arguments of the job, aws/template.yaml); optional --objects-root (default
+ * --jdbc-secret-id, --region (default arguments of the job, aws/template.yaml); optional --objects-root (default
  * s3://&lt;bucket&gt;/) and --insert-batch-size (default 1000).
  */
 public final class LoadBatchJob {
+
+    /** The arguments of each run, given by the signal Lambda (aws/lambda). */
+    public static final List<String> RUN_ARGUMENTS = List.of("--batch-id", "--bucket", "--manifest-key");
+    /** The job's own default arguments, from aws/template.yaml. */
+    public static final List<String> DEFAULT_ARGUMENTS = List.of("--jdbc-url", "--jdbc-secret-id", "--region");
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadBatchJob.class);
 
@@ -41,8 +49,13 @@ public final class LoadBatchJob {
         JobArguments arguments = JobArguments.parse(args);
         Configuration hadoop = SparkSession.builder().appName("nimbus-load-batch").getOrCreate()
                 .sparkContext().hadoopConfiguration();
-        try (SecretsManagerClient secrets = SecretsManagerClient.builder()
-                .httpClient(UrlConnectionHttpClient.create()).build()) {
+        SecretsManagerClientBuilder secretsClient = SecretsManagerClient.builder()
+                .httpClient(UrlConnectionHttpClient.create());
+        String region = arguments.optional("--region", "");
+        if (!region.isEmpty()) {
+            secretsClient.region(Region.of(region));
+        }
+        try (SecretsManagerClient secrets = secretsClient.build()) {
             run(arguments, hadoop, secrets);
         }
     }

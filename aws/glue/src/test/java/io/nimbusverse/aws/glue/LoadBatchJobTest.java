@@ -82,7 +82,8 @@ class LoadBatchJobTest {
         // what Glue passes: its own arguments, the job's defaults, the Lambda's per-run arguments
         return new String[] {"--JOB_ID", "j_0123", "--JOB_RUN_ID", "jr_0123", "--job-bookmark-option",
             "job-bookmark-disable", "--TempDir", "s3://nimbus-glue-assets/temporary/",
-            "--jdbc-url", jdbcUrl, "--jdbc-secret-id", SECRET_ID, "--objects-root", bucketDir.toUri().toString(),
+            "--jdbc-url", jdbcUrl, "--jdbc-secret-id", SECRET_ID, "--region", "eu-west-1",
+            "--objects-root", bucketDir.toUri().toString(),
             "--batch-id", LoaderContract.BATCH_ID, "--bucket", "nimbus-data", "--manifest-key",
             LoaderContract.MANIFEST_KEY};
     }

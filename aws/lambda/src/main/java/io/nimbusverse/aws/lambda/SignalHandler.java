@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public class SignalHandler implements RequestStreamHandler {
 
-    static final String GLUE_JOB_VARIABLE = "NIMBUS_GLUE_JOB";
+    public static final String GLUE_JOB_VARIABLE = "NIMBUS_GLUE_JOB";
     private static final Logger LOG = LoggerFactory.getLogger(SignalHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
