@@ -221,8 +221,6 @@ public class NimbusConfiguration implements CamelConfiguration {
         registry.bind("completions", new Completions(ledger, batches, Duration.ofMillis(completionTimeoutMs)));
         BatchSummaries summaries = new BatchSummaries(ledger);
         registry.bind("milestoneMails", new MilestoneMails(mailSubjectPrefix, summaries));
-        RunOutcome outcome = registry.lookupByNameAndType("runOutcome", RunOutcome.class);
-        registry.bind("runOnce", new RunOnce(ledger, summaries, outcome == null ? new RunOutcome() : outcome));
         registry.bind("sampleFeeder", new SampleFeeder(Path.of(samplesDir), Path.of(inboxDir), Path.of(dataDir)));
 
         HikariDataSource sourceDataSource = pool("source", sqlJdbcUrl, sqlJdbcUser, sqlJdbcPassword);
@@ -233,11 +231,16 @@ public class NimbusConfiguration implements CamelConfiguration {
         SqlPositions sqlPositions = new SqlPositions(Path.of(sqlPositionsDir), sourceDataSource, ledger, json);
         registry.bind("sqlPositions", SqlPositions.class, sqlPositions, "open", null);
         registry.bind("sqlChunks", new SqlChunks(sourceDataSource, folders, ledger, json, sqlPositions));
-        registry.bind("sqlPollStrategy", new SqlPollStrategy(ledger, sqlPositions));
+        SqlPollStrategy sqlPollStrategy = new SqlPollStrategy(ledger, sqlPositions);
+        registry.bind("sqlPollStrategy", sqlPollStrategy);
         registry.bind("sqlRowMapperFactory", new SqlRowMapperFactory());
         registry.bind("sqlPollFailures", new LoggingExceptionHandler(context, SqlPollStrategy.class,
                 LoggingLevel.DEBUG));
         context.getManagementStrategy().addEventNotifier(new KameletRouteRemover());
+
+        RunOutcome outcome = registry.lookupByNameAndType("runOutcome", RunOutcome.class);
+        registry.bind("runOnce", new RunOnce(ledger, summaries, outcome == null ? new RunOutcome() : outcome,
+                sqlPollStrategy::everyTableReadThrough));
     }
 
     /** A pool that starts even while its database is down: its first use fails and is retried then. */

@@ -51,4 +51,20 @@ class RunOnceIT {
                     "Some batches failed or timed out: exit code 1");
         }
     }
+
+    @Test
+    void aRunWaitsUntilEveryTableIsReadThrough(@TempDir Path dir) throws Exception {
+        // an empty inbox is read through at once: the run must still wait for the tables' first polls
+        try (NimbusApp app = new NimbusApp(dir)
+                .set("nimbus.run-once", "true")
+                .set("nimbus.sql.enabled", "true")
+                .set("nimbus.sql.poll-delay-ms", "1500")
+                .set("nimbus.sql.seed-script", Path.of("samples/mysql/shop.sql").toAbsolutePath().toString())
+                .runInBackground()) {
+            await().atMost(Duration.ofSeconds(120)).until(() -> !app.isRunning());
+
+            assertThat(app.outcome.exitCode()).isZero();
+            assertThat(app.outcome.summary()).contains("customers 5", "payments 4", "Every batch completed");
+        }
+    }
 }

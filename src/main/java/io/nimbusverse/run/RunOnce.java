@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import io.nimbusverse.intake.BatchProgress;
@@ -19,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The run-once mode: once the inbox has been read through and every batch has ended (completed, failed or timed
- * out), prints a summary of each batch and stops the application with exit code 0, or 1 when a batch failed or
- * timed out.
+ * The run-once mode: once the inbox and every table have been read through and every batch has ended (completed,
+ * failed or timed out), prints a summary of each batch and stops the application with exit code 0, or 1 when a
+ * batch failed or timed out.
  */
 public class RunOnce implements CamelContextAware {
 
@@ -32,6 +33,7 @@ public class RunOnce implements CamelContextAware {
     private final Ledger ledger;
     private final BatchSummaries summaries;
     private final RunOutcome outcome;
+    private final BooleanSupplier tablesReadThrough;
     private final Instant started = Instant.now();
     private final Map<String, Complete> answers = new ConcurrentHashMap<>();
     private CamelContext camelContext;
@@ -39,10 +41,11 @@ public class RunOnce implements CamelContextAware {
     private volatile boolean quietOnce;
     private volatile boolean finished;
 
-    public RunOnce(Ledger ledger, BatchSummaries summaries, RunOutcome outcome) {
+    public RunOnce(Ledger ledger, BatchSummaries summaries, RunOutcome outcome, BooleanSupplier tablesReadThrough) {
         this.ledger = ledger;
         this.summaries = summaries;
         this.outcome = outcome;
+        this.tablesReadThrough = tablesReadThrough;
     }
 
     /** The file consumer found nothing new in the inbox. */
@@ -57,7 +60,7 @@ public class RunOnce implements CamelContextAware {
 
     /** Called on a timer: stops the application once all is done (twice in a row, so that nothing is between). */
     public synchronized void check() {
-        if (finished || !inboxDrained) {
+        if (finished || !inboxDrained || !tablesReadThrough.getAsBoolean()) {
             return;
         }
         boolean quiet = ledger.count(e -> e.status() == ItemStatus.CLAIMED && !e.hasBatch()) == 0

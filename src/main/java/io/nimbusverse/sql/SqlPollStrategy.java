@@ -46,6 +46,7 @@ public class SqlPollStrategy implements PollingConsumerPollStrategy, CamelContex
     private final SqlPositions positions;
     private final Map<String, String> failing = new ConcurrentHashMap<>();
     private final Set<String> unreachable = ConcurrentHashMap.newKeySet();
+    private final Set<String> readThrough = ConcurrentHashMap.newKeySet();
     private CamelContext camelContext;
 
     public SqlPollStrategy(Ledger ledger, SqlPositions positions) {
@@ -68,6 +69,12 @@ public class SqlPollStrategy implements PollingConsumerPollStrategy, CamelContex
     @Override
     public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
         String table = tableOf(consumer);
+        // a poll's chunks are claimed before its commit: an empty poll means every row so far is claimed
+        if (polledMessages == 0) {
+            readThrough.add(table);
+        } else {
+            readThrough.remove(table);
+        }
         if (unreachable.remove(table)) {
             LOG.info("{}: the database is back", table);
         }
@@ -101,6 +108,19 @@ public class SqlPollStrategy implements PollingConsumerPollStrategy, CamelContex
                     .asyncSend();
         }
         return false;
+    }
+
+    /**
+     * Whether every table has been read as far as it goes: its last poll found no new row, or failed (a fault or an
+     * outage, reported on their own). The run-once mode waits for it, as it waits for the inbox to be read.
+     */
+    public boolean everyTableReadThrough() {
+        return ((ModelCamelContext) camelContext).getRouteDefinitions().stream()
+                .map(RouteDefinition::getTemplateParameters)
+                .filter(parameters -> parameters != null && parameters.containsKey("table"))
+                .map(parameters -> String.valueOf(parameters.get("table")))
+                .allMatch(table -> readThrough.contains(table) || failing.containsKey(table)
+                        || unreachable.contains(table));
     }
 
     static boolean isOutage(Throwable cause) {
