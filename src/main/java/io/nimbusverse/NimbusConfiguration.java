@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nimbusverse.classify.MediaTypes;
 import io.nimbusverse.cloud.AwsClients;
 import io.nimbusverse.cloud.Uploads;
@@ -34,6 +36,7 @@ import io.nimbusverse.local.EmbeddedStack;
 import io.nimbusverse.local.SampleFeeder;
 import io.nimbusverse.local.Welcome;
 import io.nimbusverse.notify.MilestoneMails;
+import io.nimbusverse.observe.BatchMetrics;
 import io.nimbusverse.run.BatchSummaries;
 import io.nimbusverse.run.RunOnce;
 import io.nimbusverse.run.RunOutcome;
@@ -183,11 +186,22 @@ public class NimbusConfiguration implements CamelConfiguration {
 
         Ledger ledger = new Ledger(Path.of(ledgerFile), ledgerCompactMinLines);
         registry.bind("ledger", Ledger.class, ledger, "open", "close");
+
+        // one registry for Camel's metrics and the pipeline's: camel-micrometer-prometheus binds it under this name
+        // when it starts first, and takes ours when it starts after
+        PrometheusMeterRegistry metrics = registry.lookupByNameAndType("metricsRegistry",
+                PrometheusMeterRegistry.class);
+        if (metrics == null) {
+            metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind("metricsRegistry", PrometheusMeterRegistry.class, metrics, null, "close");
+        }
+        metrics.config().meterFilter(BatchMetrics.histogramBuckets());
+        registry.bind("batchMetrics", new BatchMetrics(metrics, ledger));
         WorkFolders folders = new WorkFolders(Path.of(inboxDir), Path.of(workDir), Path.of(quarantineDir),
                 Path.of(duplicatesDir));
         registry.bind("workFolders", WorkFolders.class, folders, "create", null);
 
-        registry.bind("intake", new Intake(folders, ledger));
+        registry.bind("intake", new Intake(folders, ledger, metrics));
         Batches batches = new Batches(ledger, folders, json);
         registry.bind("batches", batches);
         registry.bind("batchProgress", new BatchProgress(ledger));

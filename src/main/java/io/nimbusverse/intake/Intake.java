@@ -12,6 +12,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
@@ -31,10 +33,14 @@ public class Intake {
 
     private final WorkFolders folders;
     private final Ledger ledger;
+    private final Counter duplicatesSkipped;
 
-    public Intake(WorkFolders folders, Ledger ledger) {
+    public Intake(WorkFolders folders, Ledger ledger, MeterRegistry metrics) {
         this.folders = folders;
         this.ledger = ledger;
+        this.duplicatesSkipped = Counter.builder("nimbus.duplicates.skipped")
+                .description("Files skipped because their content was ingested before under another name")
+                .register(metrics);
     }
 
     /** Hashes and copies the file; the copy waits under a temporary name until the claim is decided. */
@@ -96,6 +102,7 @@ public class Intake {
                 item.getSize()).withStatus(ItemStatus.DUPLICATE, "same content as " + original + "; moved to "
                 + target));
         Files.move(Path.of(item.getInboxPath()), target, StandardCopyOption.ATOMIC_MOVE);
+        duplicatesSkipped.increment();
         LOG.info("{} is a duplicate of {}: skipped and moved to {}", item.getName(), original, target);
         return null;
     }

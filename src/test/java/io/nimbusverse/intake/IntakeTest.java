@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
@@ -29,6 +30,7 @@ class IntakeTest {
     private WorkFolders folders;
     private Intake intake;
     private Batches batches;
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
     @BeforeEach
     void open() throws Exception {
@@ -37,7 +39,7 @@ class IntakeTest {
         folders = new WorkFolders(dir.resolve("inbox"), dir.resolve("work"), dir.resolve("quarantine"),
                 dir.resolve("duplicates"));
         folders.create();
-        intake = new Intake(folders, ledger);
+        intake = new Intake(folders, ledger, metrics);
         batches = new Batches(ledger, folders, new ObjectMapper());
     }
 
@@ -78,6 +80,7 @@ class IntakeTest {
         assertThat(duplicate.status()).isEqualTo(ItemStatus.DUPLICATE);
         assertThat(duplicate.detail()).startsWith("same content as a.csv (CLAIMED)");
         assertThat(ledger.find(original.getKey()).orElseThrow().status()).isEqualTo(ItemStatus.CLAIMED);
+        assertThat(metrics.counter("nimbus.duplicates.skipped").count()).isEqualTo(1);
     }
 
     @Test
