@@ -37,6 +37,7 @@ import io.nimbusverse.local.SampleFeeder;
 import io.nimbusverse.local.Welcome;
 import io.nimbusverse.notify.MilestoneMails;
 import io.nimbusverse.observe.BatchMetrics;
+import io.nimbusverse.observe.InboxMetrics;
 import io.nimbusverse.run.BatchSummaries;
 import io.nimbusverse.run.RunOnce;
 import io.nimbusverse.run.RunOutcome;
@@ -133,6 +134,8 @@ public class NimbusConfiguration implements CamelConfiguration {
     @PropertyInject("nimbus.sql.seed-script")
     String sqlSeedScript;
 
+    @PropertyInject("nimbus.alerts.no-successful-batch-seconds")
+    long noSuccessAlertSeconds;
     @PropertyInject("nimbus.completion.timeout-ms")
     long completionTimeoutMs;
 
@@ -196,7 +199,8 @@ public class NimbusConfiguration implements CamelConfiguration {
             registry.bind("metricsRegistry", PrometheusMeterRegistry.class, metrics, null, "close");
         }
         metrics.config().meterFilter(BatchMetrics.histogramBuckets());
-        registry.bind("batchMetrics", new BatchMetrics(metrics, ledger));
+        registry.bind("batchMetrics", new BatchMetrics(metrics, ledger, Duration.ofSeconds(noSuccessAlertSeconds)));
+        InboxMetrics.register(metrics, Path.of(inboxDir));
         WorkFolders folders = new WorkFolders(Path.of(inboxDir), Path.of(workDir), Path.of(quarantineDir),
                 Path.of(duplicatesDir));
         registry.bind("workFolders", WorkFolders.class, folders, "create", null);

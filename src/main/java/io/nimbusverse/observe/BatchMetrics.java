@@ -41,9 +41,16 @@ public class BatchMetrics {
     private final MultiGauge awaiting;
     private final Counter timeouts;
 
-    public BatchMetrics(MeterRegistry registry, Ledger ledger) {
+    /**
+     * @param noSuccessAlert how long without a successful batch makes the alert NimbusNoSuccessfulBatch fire
+     *                       (prometheus/rules): exported so that it is configured with the application
+     */
+    public BatchMetrics(MeterRegistry registry, Ledger ledger, Duration noSuccessAlert) {
         this.registry = registry;
         this.ledger = ledger;
+        Gauge.builder("nimbus.alert.no.successful.batch.seconds", noSuccessAlert::toSeconds)
+                .description("After this long without a successful batch, NimbusNoSuccessfulBatch fires")
+                .register(registry);
         timeouts = Counter.builder("nimbus.completion.timeouts")
                 .description("Batches that got no COMPLETE before nimbus.completion.timeout-ms")
                 .register(registry);
