@@ -141,6 +141,10 @@ public class NimbusConfiguration implements CamelConfiguration {
 
     @PropertyInject("nimbus.mail.subject-prefix")
     String mailSubjectPrefix;
+    @PropertyInject("nimbus.mail.milestones")
+    String mailMilestones;
+    @PropertyInject("nimbus.mail.digest-milestones")
+    String mailDigestMilestones;
     @PropertyInject("nimbus.mail.to")
     String mailTo;
 
@@ -238,7 +242,8 @@ public class NimbusConfiguration implements CamelConfiguration {
 
         registry.bind("completions", new Completions(ledger, batches, Duration.ofMillis(completionTimeoutMs)));
         BatchSummaries summaries = new BatchSummaries(ledger);
-        registry.bind("milestoneMails", new MilestoneMails(mailSubjectPrefix, summaries));
+        registry.bind("milestoneMails", new MilestoneMails(mailSubjectPrefix, Set.copyOf(list(mailMilestones)),
+                Set.copyOf(list(mailDigestMilestones)), summaries));
         registry.bind("sampleFeeder", new SampleFeeder(Path.of(samplesDir), Path.of(inboxDir), Path.of(dataDir)));
 
         HikariDataSource sourceDataSource = pool("source", sqlJdbcUrl, sqlJdbcUser, sqlJdbcPassword);

@@ -58,6 +58,8 @@ public final class NimbusApp implements AutoCloseable {
         set("nimbus.completion.check-interval-ms", "500");
         set("nimbus.errors.redelivery-delay-ms", "100");
         set("nimbus.errors.maximum-redelivery-delay-ms", "1000");
+        // one mail per milestone, at once (MailIT sets digests up itself)
+        set("nimbus.mail.digest-milestones", "");
     }
 
     /** The ports of another run: a restart on the same data folder finds its servers where they were. */

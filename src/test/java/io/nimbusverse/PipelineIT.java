@@ -326,7 +326,9 @@ class PipelineIT {
             assertThat(subjects).filteredOn(s -> s.endsWith("completed: SUCCEEDED"))
                     .hasSize(keys("archive/signals/").size() / 2);
             assertThat(mails).allMatch(m -> m.to().equals(List.of("data-team@nimbus.local")));
-            assertThat(mails).extracting(Mailbox.Mail::contentType).allMatch(t -> t.startsWith("text/plain"));
+            assertThat(mails).extracting(Mailbox.Mail::contentType)
+                    .allMatch(t -> t.startsWith("multipart/alternative"));
+            assertThat(mails).allMatch(m -> !m.text().isEmpty() && m.html().contains("<h2"));
             List<Mailbox.Mail> completedMails = mails.stream()
                     .filter(m -> m.subject().endsWith("completed: SUCCEEDED")).toList();
             assertThat(completedMails).anyMatch(m -> m.text().contains("orders"));

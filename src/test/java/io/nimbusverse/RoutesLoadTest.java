@@ -32,10 +32,13 @@ class RoutesLoadTest {
             var model = ((org.apache.camel.model.ModelCamelContext) context);
             assertThat(model.getRouteDefinitions()).hasSizeGreaterThanOrEqualTo(12)
                     .allSatisfy(route -> assertThat(route.getRouteId()).matches("[a-z]+(-[a-z]+)*"))
-                    .allSatisfy(route -> assertThat(route.getRouteConfigurationId() == null
-                            || route.getRouteConfigurationId().equals("nimbus-errors")).isTrue());
+                    .allSatisfy(route -> assertThat(route.getRouteConfigurationId()).isIn(null, "nimbus-errors",
+                            "mail-errors"));
             assertThat(model.getRouteConfigurationDefinitions())
-                    .extracting(c -> c.getId()).containsExactly("nimbus-errors");
+                    .extracting(c -> c.getId()).containsExactly("nimbus-errors", "mail-errors");
+            assertThat(model.getRouteDefinitions()).filteredOn(r -> r.getRouteId().contains("mail"))
+                    .as("a mail route never reports its own failure by mail")
+                    .allSatisfy(r -> assertThat(r.getRouteConfigurationId()).isEqualTo("mail-errors"));
         }
     }
 }

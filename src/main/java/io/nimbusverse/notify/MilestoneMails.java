@@ -1,6 +1,10 @@
 package io.nimbusverse.notify;
 
-import java.util.stream.Collectors;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import io.nimbusverse.run.BatchSummaries;
 import io.nimbusverse.signal.BatchItem;
@@ -12,86 +16,137 @@ import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 
-/** Subject and text of the milestone e-mails: batch converted, batch completed, item quarantined, batch timed out. */
+/**
+ * What a milestone e-mail says, as a model for its templates (templates/mail: FreeMarker, HTML and plain text):
+ * batch converted, uploaded, completed (with its summary), timed out; item or table rows quarantined; table that
+ * cannot be read; route failed. Which milestones send mail, and which are gathered into digests, is configured.
+ */
 public class MilestoneMails {
 
     public static final String HEADER = "NimbusMilestone";
+    /** Set on a failed exchange for ROUTE_FAILED: the route and the error. */
+    public static final String FAILED_ROUTE = "NimbusFailedRoute";
+    public static final String FAILURE = "NimbusFailure";
+
+    /** A rendered mail's content: what the templates show. */
+    public record Model(String milestone, String subject, String headline, String lead, String batchId,
+            List<Map<String, String>> items, String summary, List<Model> entries) {
+
+        /** The template pair that renders it: "milestone" for one, "digest" for many. */
+        public String template() {
+            return entries.isEmpty() ? "milestone" : "digest";
+        }
+    }
 
     private final String subjectPrefix;
+    private final Set<String> milestones;
+    private final Set<String> digested;
     private final BatchSummaries summaries;
 
-    public MilestoneMails(String subjectPrefix, BatchSummaries summaries) {
+    public MilestoneMails(String subjectPrefix, Set<String> milestones, Set<String> digested,
+            BatchSummaries summaries) {
         this.subjectPrefix = subjectPrefix.isBlank() ? "" : subjectPrefix.trim() + " ";
+        this.milestones = milestones;
+        this.digested = digested;
         this.summaries = summaries;
     }
 
-    public String subject(@Header(HEADER) String milestone, @Body Object body) {
-        return subjectPrefix + switch (milestone) {
-            case "BATCH_CONVERTED" -> {
-                Signal s = (Signal) body;
-                yield "Batch " + s.getBatchId() + " converted: " + s.getLiveItems().size() + " items, "
-                        + (s.getItems().size() - s.getLiveItems().size()) + " quarantined";
-            }
-            case "BATCH_COMPLETED" -> {
-                Signal s = (Signal) body;
-                yield "Batch " + s.getBatchId() + " completed: " + s.getStatus();
-            }
-            case "BATCH_TIMED_OUT" -> "Batch " + ((Signal) body).getBatchId() + " timed out waiting for its loader";
-            case "ITEM_QUARANTINED" -> "Quarantined: " + ((BatchItem) body).getName();
-            case "ROWS_QUARANTINED" -> {
-                SqlChunk chunk = (SqlChunk) body;
-                yield "Quarantined: " + chunk.getBadRows().size() + " rows of " + chunk.getTable();
-            }
-            case "SOURCE_FAILED" -> "Table " + ((SqlPollStrategy.SourceFailure) body).table() + " cannot be read";
-            default -> throw new IllegalArgumentException("no e-mail for milestone " + milestone);
-        };
+    /** Whether this milestone sends mail at all (nimbus.mail.milestones). */
+    public boolean wanted(@Header(HEADER) String milestone) {
+        return milestones.contains(milestone);
     }
 
-    public String text(@Header(HEADER) String milestone, @Body Object body,
-            @ExchangeProperty("complete") Complete complete) {
+    /** Whether this milestone's mails are gathered into one per window (nimbus.mail.digest-milestones). */
+    public boolean digested(@Header(HEADER) String milestone) {
+        return digested.contains(milestone);
+    }
+
+    public Model model(@Header(HEADER) String milestone, @Body Object body,
+            @ExchangeProperty("complete") Complete complete, @Header(FAILED_ROUTE) String failedRoute,
+            @Header(FAILURE) String failure) {
         return switch (milestone) {
             case "BATCH_CONVERTED" -> {
                 Signal s = (Signal) body;
-                yield "Batch " + s.getBatchId() + " is converted and on its way to S3.\n\n" + s.getItems().stream()
-                        .map(MilestoneMails::line).collect(Collectors.joining("\n")) + "\n";
+                int quarantined = s.getItems().size() - s.getLiveItems().size();
+                yield model(milestone, "Batch " + s.getBatchId() + " converted: " + s.getLiveItems().size()
+                        + " items, " + quarantined + " quarantined", "Batch " + s.getBatchId()
+                        + " is converted and on its way to S3.", s.getBatchId(), items(s), null);
+            }
+            case "BATCH_UPLOADED" -> {
+                Signal s = (Signal) body;
+                yield model(milestone, "Batch " + s.getBatchId() + " uploaded: " + s.getLiveItems().size() + " items",
+                        "Batch " + s.getBatchId() + " is in S3 with its manifest " + s.getManifestKey()
+                                + "; the loader has it now.", s.getBatchId(), items(s), null);
             }
             case "BATCH_COMPLETED" -> {
                 Signal s = (Signal) body;
-                yield summaries.of(s.getBatchId(), complete, s.getStatus());
+                yield model(milestone, "Batch " + s.getBatchId() + " completed: " + s.getStatus(),
+                        "The loader answered batch " + s.getBatchId() + ": " + s.getStatus() + ".", s.getBatchId(),
+                        null, summaries.of(s.getBatchId(), complete, s.getStatus()));
             }
             case "BATCH_TIMED_OUT" -> {
                 Signal s = (Signal) body;
-                yield "The loader did not answer batch " + s.getBatchId() + " in time: " + s.getDetail()
-                        + ".\nIts data is in S3; a COMPLETE arriving later still completes it.\n\n"
-                        + summaries.of(s.getBatchId(), null, "TIMED_OUT");
-            }
-            case "ROWS_QUARANTINED" -> {
-                SqlChunk chunk = (SqlChunk) body;
-                yield chunk.getBadRows().size() + " rows of " + chunk.getTable() + " were left out of " + chunk.getKey()
-                        + " and kept in the quarantine folder:\n\n" + chunk.getBadRows().stream()
-                                .map(r -> "  key " + r.key() + ": " + r.reason())
-                                .collect(Collectors.joining("\n")) + "\n";
-            }
-            case "SOURCE_FAILED" -> {
-                SqlPollStrategy.SourceFailure failure = (SqlPollStrategy.SourceFailure) body;
-                yield "Table " + failure.table() + " cannot be read: " + failure.error()
-                        + "\n\nThe other tables keep flowing; this one is polled again until it reads.\n";
+                yield model(milestone, "Batch " + s.getBatchId() + " timed out waiting for its loader",
+                        "The loader did not answer batch " + s.getBatchId() + " in time: " + s.getDetail()
+                                + ". Its data is in S3; a COMPLETE arriving later still completes it.",
+                        s.getBatchId(), null, summaries.of(s.getBatchId(), null, "TIMED_OUT"));
             }
             case "ITEM_QUARANTINED" -> {
                 BatchItem item = (BatchItem) body;
-                yield item.getName() + " was quarantined and left out of its batch.\n\nreason: "
-                        + item.getQuarantineReason() + "\nsha256: " + item.getSha256() + "\nsize: " + item.getSize()
-                        + " bytes\nmedia type: " + item.getMediaType() + "\n";
+                yield model(milestone, "Quarantined: " + item.getName(), item.getName()
+                        + " was quarantined and left out of its batch: " + item.getQuarantineReason(), null,
+                        List.of(row(item.getName(), "sha256 " + item.getSha256() + ", " + item.getSize()
+                                + " bytes, " + item.getMediaType())), null);
             }
+            case "ROWS_QUARANTINED" -> {
+                SqlChunk chunk = (SqlChunk) body;
+                List<Map<String, String>> rows = chunk.getBadRows().stream()
+                        .map(r -> row("key " + r.key(), r.reason())).toList();
+                yield model(milestone, "Quarantined: " + chunk.getBadRows().size() + " rows of " + chunk.getTable(),
+                        chunk.getBadRows().size() + " rows of " + chunk.getTable() + " were left out of "
+                                + chunk.getKey() + " and kept in the quarantine folder.", null, rows, null);
+            }
+            case "SOURCE_FAILED" -> {
+                SqlPollStrategy.SourceFailure source = (SqlPollStrategy.SourceFailure) body;
+                yield model(milestone, "Table " + source.table() + " cannot be read", "Table " + source.table()
+                        + " cannot be read: " + source.error() + ". The other tables keep flowing; this one is "
+                        + "polled again until it reads.", null, null, null);
+            }
+            case "ROUTE_FAILED" -> model(milestone, "Route " + failedRoute + " failed", "Route " + failedRoute
+                    + " gave up after its retries: " + failure + ". Its input is taken again later: nothing is lost.",
+                    null, null, null);
             default -> throw new IllegalArgumentException("no e-mail for milestone " + milestone);
         };
     }
 
-    private static String line(BatchItem item) {
-        String what = item.isQuarantined() ? "QUARANTINED: " + item.getQuarantineReason()
-                : item.getItemClass() + ", " + item.getMediaType()
-                        + (item.getParquet() == null ? "" : ", " + item.getParquet().rows() + " rows to table "
-                                + item.getParquet().dataset());
-        return "  " + item.getName() + " - " + what;
+    /** One mail for the mails of a milestone gathered over a window. */
+    public Model digest(@Body List<Model> gathered) {
+        String milestone = gathered.get(0).milestone();
+        String headline = gathered.size() + " x " + milestone.toLowerCase().replace('_', ' ');
+        return new Model(milestone, subjectPrefix + headline, headline, gathered.size() + " "
+                + milestone.toLowerCase().replace('_', ' ') + " mails, gathered into one:", null, List.of(), null,
+                List.copyOf(gathered));
+    }
+
+    private Model model(String milestone, String headline, String lead, String batchId,
+            List<Map<String, String>> items, String summary) {
+        return new Model(milestone, subjectPrefix + headline, headline, lead, batchId, items, summary, List.of());
+    }
+
+    private static List<Map<String, String>> items(Signal signal) {
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (BatchItem item : signal.getItems()) {
+            rows.add(row(item.getName(), item.isQuarantined() ? "QUARANTINED: " + item.getQuarantineReason()
+                    : item.getItemClass() + ", " + item.getMediaType() + (item.getParquet() == null ? ""
+                            : ", " + item.getParquet().rows() + " rows to table " + item.getParquet().dataset())));
+        }
+        return rows;
+    }
+
+    private static Map<String, String> row(String name, String what) {
+        Map<String, String> row = new LinkedHashMap<>();
+        row.put("name", name);
+        row.put("what", what);
+        return row;
     }
 }
