@@ -64,6 +64,15 @@ class ComposeTest {
 
         assertThat(read).hasSizeGreaterThan(10);
         assertThat(given).containsAll(read);
+        Properties defaults = new Properties();
+        Properties docker = new Properties();
+        try (Reader base = Files.newBufferedReader(Path.of("src/main/resources/application.properties"));
+                Reader profile = Files.newBufferedReader(Path.of("src/main/resources/application-docker.properties"))) {
+            defaults.load(base);
+            docker.load(profile);
+        }
+        assertThat(defaults).as("the profile only sets keys the application has")
+                .containsKeys(docker.stringPropertyNames().toArray());
         assertThat(dockerfile()).contains("CAMEL_MAIN_PROFILE=docker");
     }
 
