@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.nimbusverse.MariaDb;
+import io.nimbusverse.contract.MariaDb;
 
 /**
  * MySQL table to Parquet: the pipeline's table routes (at -Xmx256m, in a child JVM) against a plain JDBC read of
