@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -85,10 +87,12 @@ class DockerProfileIT {
         JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(Path.of("docker-compose.yml").toFile());
         Properties example = envExample();
         Map<String, String> env = new java.util.LinkedHashMap<>();
+        List<String> services = new ArrayList<>();
+        compose.path("services").fieldNames().forEachRemaining(services::add);
         compose.path("services").path("app").path("environment").properties().forEach(variable -> {
             Matcher reference = VARIABLE.matcher(variable.getValue().asText());
             String value = reference.replaceAll(m -> Matcher.quoteReplacement(example.getProperty(m.group(1))));
-            for (String service : compose.path("services").properties().stream().map(Map.Entry::getKey).toList()) {
+            for (String service : services) {
                 value = value.replace("//" + service + ":", "//127.0.0.1:");
                 if (value.equals(service) || value.startsWith(service + ":")) {
                     value = value.replaceFirst(Pattern.quote(service), "127.0.0.1");

@@ -19,7 +19,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,16 +91,14 @@ public class ParquetTableLoader {
 
     private Complete loadOnce(Connection connection, Dialect dialect, String batchId, JsonNode items)
             throws IOException, SQLException {
-        List<BatchObjects.ParquetObject> opened = new ArrayList<>();
+        // each opened object with its dataset, in the manifest's order; all closed at the end
+        Map<BatchObjects.ParquetObject, String> tables = new LinkedHashMap<>();
         boolean autoCommit = connection.getAutoCommit();
         try {
-            Map<BatchObjects.ParquetObject, String> tables = new LinkedHashMap<>();
             for (JsonNode item : items) {
                 JsonNode parquet = item.path("parquet");
                 if (!parquet.isMissingNode() && !parquet.isNull()) {
-                    BatchObjects.ParquetObject object = open(parquet.path("key").asText());
-                    opened.add(object);
-                    tables.put(object, parquet.path("dataset").asText());
+                    tables.put(open(parquet.path("key").asText()), parquet.path("dataset").asText());
                 }
             }
             // MySQL, MariaDB and H2 commit an open transaction on DDL: every table is made ready before the rows'
@@ -143,7 +140,7 @@ public class ParquetTableLoader {
             return failed(batchId, e);
         } finally {
             connection.setAutoCommit(autoCommit);
-            for (BatchObjects.ParquetObject object : opened) {
+            for (BatchObjects.ParquetObject object : tables.keySet()) {
                 object.close();
             }
         }

@@ -1,5 +1,9 @@
 package io.nimbusverse.ledger;
 
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+
 /**
  * Where an item stands. The pipeline stages move an item forward along CLAIMED, CONVERTED, UPLOADED, DONE;
  * the other statuses are final. REMOVED is the tombstone written when a claim is released.
@@ -7,6 +11,10 @@ package io.nimbusverse.ledger;
 public enum ItemStatus {
     CLAIMED(1), CONVERTED(2), UPLOADED(3), DONE(4),
     DUPLICATE(-1), QUARANTINED(-1), FAILED(-1), REMOVED(-1);
+
+    /** The statuses of an item still on its way through the stages. */
+    public static final Set<ItemStatus> IN_FLIGHT = Collections.unmodifiableSet(EnumSet.of(CLAIMED, CONVERTED,
+            UPLOADED));
 
     private final int stage;
 

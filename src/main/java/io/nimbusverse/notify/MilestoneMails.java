@@ -122,10 +122,10 @@ public class MilestoneMails {
     /** One mail for the mails of a milestone gathered over a window. */
     public Model digest(@Body List<Model> gathered) {
         String milestone = gathered.get(0).milestone();
-        String headline = gathered.size() + " x " + milestone.toLowerCase().replace('_', ' ');
-        return new Model(milestone, subjectPrefix + headline, headline, gathered.size() + " "
-                + milestone.toLowerCase().replace('_', ' ') + " mails, gathered into one:", null, List.of(), null,
-                List.copyOf(gathered));
+        String what = milestone.toLowerCase().replace('_', ' ');
+        String headline = gathered.size() + " x " + what;
+        return new Model(milestone, subjectPrefix + headline, headline, gathered.size() + " " + what
+                + " mails, gathered into one:", null, List.of(), null, List.copyOf(gathered));
     }
 
     private Model model(String milestone, String headline, String lead, String batchId,

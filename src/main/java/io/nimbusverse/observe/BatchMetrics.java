@@ -2,9 +2,6 @@ package io.nimbusverse.observe;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -19,6 +16,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.nimbusverse.intake.Batches;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.signal.Complete;
@@ -30,10 +28,6 @@ import io.nimbusverse.signal.Complete;
  */
 public class BatchMetrics {
 
-    private static final Set<ItemStatus> IN_FLIGHT = Set.of(ItemStatus.CLAIMED, ItemStatus.CONVERTED,
-            ItemStatus.UPLOADED);
-    /** Batch ids begin with their creation time in UTC: 20261125T181833Z-3fa9c1. */
-    private static final DateTimeFormatter BATCH_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
     private final MeterRegistry registry;
     private final Ledger ledger;
@@ -54,7 +48,7 @@ public class BatchMetrics {
         timeouts = Counter.builder("nimbus.completion.timeouts")
                 .description("Batches that got no COMPLETE before nimbus.completion.timeout-ms")
                 .register(registry);
-        Gauge.builder("nimbus.batches.in.flight", () -> ledger.batchesWith(IN_FLIGHT).size())
+        Gauge.builder("nimbus.batches.in.flight", () -> ledger.batchesWith(ItemStatus.IN_FLIGHT).size())
                 .description("Batches with items not yet done, failed or quarantined")
                 .register(registry);
         for (ItemStatus status : ItemStatus.values()) {
@@ -79,7 +73,7 @@ public class BatchMetrics {
                 .description("From a batch's creation to its COMPLETE answer")
                 .tag("status", complete.status())
                 .register(registry)
-                .record(Duration.between(createdAt(complete.batchId()), Instant.now()));
+                .record(Duration.between(Batches.createdAt(complete.batchId()), Instant.now()));
         if (complete.succeeded()) {
             lastSuccess.set(Instant.now().getEpochSecond());
         }
@@ -94,7 +88,7 @@ public class BatchMetrics {
     public void refreshAwaiting() {
         List<MultiGauge.Row<?>> rows = ledger.batchesWith(Set.of(ItemStatus.UPLOADED)).stream()
                 .<MultiGauge.Row<?>>map(batchId -> MultiGauge.Row.of(Tags.of("batch_id", batchId),
-                        () -> Duration.between(createdAt(batchId), Instant.now()).toSeconds()))
+                        () -> Duration.between(Batches.createdAt(batchId), Instant.now()).toSeconds()))
                 .toList();
         awaiting.register(rows, true);
     }
@@ -122,7 +116,4 @@ public class BatchMetrics {
         };
     }
 
-    static Instant createdAt(String batchId) {
-        return LocalDateTime.parse(batchId.substring(0, 16), BATCH_TIME).toInstant(ZoneOffset.UTC);
-    }
 }

@@ -27,8 +27,6 @@ import org.slf4j.LoggerFactory;
 public class RunOnce implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunOnce.class);
-    private static final Set<ItemStatus> IN_FLIGHT = Set.of(ItemStatus.CLAIMED, ItemStatus.CONVERTED,
-            ItemStatus.UPLOADED);
 
     private final Ledger ledger;
     private final BatchSummaries summaries;
@@ -64,7 +62,7 @@ public class RunOnce implements CamelContextAware {
             return;
         }
         boolean quiet = ledger.count(e -> e.status() == ItemStatus.CLAIMED && !e.hasBatch()) == 0
-                && ledger.batchesWith(IN_FLIGHT).stream().allMatch(this::ended);
+                && ledger.batchesWith(ItemStatus.IN_FLIGHT).stream().allMatch(this::ended);
         if (!quiet) {
             quietOnce = false;
             return;
@@ -88,7 +86,7 @@ public class RunOnce implements CamelContextAware {
     /** A batch has ended when no item waits on a stage any more, or its wait for COMPLETE timed out. */
     private boolean ended(String batchId) {
         return ledger.batch(batchId).stream()
-                .filter(e -> IN_FLIGHT.contains(e.status()))
+                .filter(e -> ItemStatus.IN_FLIGHT.contains(e.status()))
                 .allMatch(e -> e.status() == ItemStatus.UPLOADED && e.detail().contains(BatchProgress.TIMED_OUT));
     }
 
