@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import io.nimbusverse.convert.CsvToParquet;
+import io.nimbusverse.convert.Limits;
 
 /**
  * One conversion by our converter, in its own JVM so that its heap is measured alone. It converts the first 100
@@ -23,7 +24,7 @@ public final class ConverterRun {
         Path parquet = Path.of(args[1]);
         PeakHeap heap = PeakHeap.sample();
         // the same settings as the application's defaults (application.properties)
-        CsvToParquet converter = new CsvToParquet(20_000, Set.of(), "SNAPPY", 64L << 20, 1 << 20);
+        CsvToParquet converter = new CsvToParquet(20_000, Set.of(), "SNAPPY", 64L << 20, 1 << 20, Limits.DEFAULTS);
         Path small = Files.createTempFile("first-lines", ".csv");
         try (Stream<String> lines = Files.lines(csv)) {
             Files.write(small, lines.limit(101).toList());

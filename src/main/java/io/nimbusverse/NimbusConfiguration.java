@@ -22,6 +22,7 @@ import io.nimbusverse.cloud.AwsClients;
 import io.nimbusverse.cloud.Uploads;
 import io.nimbusverse.convert.CsvToParquet;
 import io.nimbusverse.convert.ItemConverter;
+import io.nimbusverse.convert.Limits;
 import io.nimbusverse.convert.MetadataExtractor;
 import io.nimbusverse.intake.BatchProgress;
 import io.nimbusverse.intake.Batches;
@@ -94,6 +95,15 @@ public class NimbusConfiguration implements CamelConfiguration {
     long parquetRowGroupBytes;
     @PropertyInject("nimbus.convert.parquet.page-bytes")
     int parquetPageBytes;
+
+    @PropertyInject(Limits.MAX_RECORD_BYTES)
+    int maxRecordBytes;
+    @PropertyInject(Limits.MAX_COLUMNS)
+    int maxColumns;
+    @PropertyInject(Limits.MAX_NESTING_DEPTH)
+    int maxNestingDepth;
+    @PropertyInject(Limits.MAX_EXPANDED_BYTES)
+    long maxExpandedBytes;
 
     @PropertyInject("nimbus.s3.bucket")
     String bucket;
@@ -216,9 +226,11 @@ public class NimbusConfiguration implements CamelConfiguration {
         registry.bind("quarantine", new Quarantine(folders, ledger));
 
         MediaTypes mediaTypes = new MediaTypes(list(structuredTypes), list(semiStructuredTypes));
+        Limits limits = new Limits(maxRecordBytes, maxColumns, maxNestingDepth, maxExpandedBytes);
         CsvToParquet csvToParquet = new CsvToParquet(csvSampleRecords, Set.copyOf(list(csvNullValues)),
-                parquetCompression, parquetRowGroupBytes, parquetPageBytes);
-        registry.bind("itemConverter", new ItemConverter(mediaTypes, csvToParquet, new MetadataExtractor(), json));
+                parquetCompression, parquetRowGroupBytes, parquetPageBytes, limits);
+        registry.bind("itemConverter", new ItemConverter(mediaTypes, csvToParquet, new MetadataExtractor(limits),
+                json));
 
         S3Client s3 = AwsClients.s3(s3Endpoint, s3Region, s3Credentials, s3PathStyle);
         registry.bind("s3Client", S3Client.class, s3, null, "close");

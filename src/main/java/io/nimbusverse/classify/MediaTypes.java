@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.nimbusverse.names.FileNames;
 import org.apache.tika.config.TikaConfig;
 import org.apache.tika.detect.Detector;
 import org.apache.tika.io.TikaInputStream;
@@ -17,8 +18,17 @@ import org.apache.tika.mime.MediaType;
 import org.apache.tika.mime.MediaTypeRegistry;
 
 /**
- * Detects the media type of a file with Apache Tika and sorts it into a class: structured, semi-structured or
- * unstructured. The name goes to detection too: from bytes alone, CSV and JSON are plain text.
+ * Detects the media type of a file and sorts it into a class: structured, semi-structured or unstructured.
+ * Content comes first, the name is a hint:
+ * <ol>
+ * <li>Tika reads the first bytes: a binary format or a marked text format (PDF, PNG, gzip, an XML declaration...)
+ * is what its bytes say, whatever the name ({@code report.csv} holding a PDF is a PDF).</li>
+ * <li>Text that the bytes cannot tell apart takes the format of the name's extension when it has one Tika knows
+ * ({@code .csv}, {@code .tsv}, {@code .json}, {@code .txt}...). Only the extension is used: the rest of a name
+ * ({@code ?}, {@code #}, spaces, any script) never changes the answer.</li>
+ * <li>Text whose name has no such extension is sniffed: JSON when it opens with { or [, XML with &lt;, CSV or TSV
+ * when its first lines hold the same number of one delimiter; plain text otherwise.</li>
+ * </ol>
  */
 public class MediaTypes {
 
@@ -51,10 +61,33 @@ public class MediaTypes {
 
     /** The media type of the file, without parameters such as the charset. */
     public String detect(Path file, String name) throws IOException {
+        String extension = FileNames.extensionOf(name);
         Metadata metadata = new Metadata();
-        metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, name);
+        if (!extension.isEmpty()) {
+            // Tika reads a resource name as a URL: "a?b#.csv" would lose its extension
+            metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, "item." + extension.toLowerCase(Locale.ROOT));
+        }
+        MediaType type;
         try (InputStream in = TikaInputStream.get(file)) {
-            return detector.detect(in, metadata).getBaseType().toString();
+            type = detector.detect(in, metadata).getBaseType();
+        }
+        if (type.equals(MediaType.TEXT_PLAIN) && !namesAFormat(extension)) {
+            return TextSniffer.sniff(file);
+        }
+        return type.toString();
+    }
+
+    /** Whether Tika knows a media type by this extension. */
+    private boolean namesAFormat(String extension) {
+        if (extension.isEmpty()) {
+            return false;
+        }
+        Metadata metadata = new Metadata();
+        metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, "item." + extension.toLowerCase(Locale.ROOT));
+        try {
+            return !detector.detect(null, metadata).equals(MediaType.OCTET_STREAM);
+        } catch (IOException e) {
+            return false;
         }
     }
 

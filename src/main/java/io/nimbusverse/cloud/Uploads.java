@@ -4,6 +4,7 @@ import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.nimbusverse.names.FileNames;
 import io.nimbusverse.signal.BatchItem;
 import io.nimbusverse.signal.Signal;
 import io.nimbusverse.signal.SignalType;
@@ -35,8 +36,9 @@ public class Uploads {
             item.setMetadataKey(S3Keys.metadata(item.getSha256()));
             // a chunk of table rows has no raw form but its Parquet
             if (!SQL_SOURCE.equals(item.getSource())) {
+                // S3 servers store an object under its key's last part plus a suffix of their own: it is bounded
                 item.setRawKey(S3Keys.raw(item.getItemClass(), signal.getCreatedAt(), item.getSha256(),
-                        item.getName()));
+                        FileNames.bounded(item.getName())));
                 puts.add(put(item.getStagedPath(), item.getRawKey()));
             }
             if (item.getParquet() != null) {

@@ -26,9 +26,26 @@ import org.apache.parquet.schema.PrimitiveType;
  */
 abstract class ColumnChunkWriter {
 
-    /** Dictionaries larger than this fall back to PLAIN for the rest of the row group. */
-    static final int DICTIONARY_MAX_BYTES = 1 << 20;
+    /** Dictionaries with more entries than this fall back to PLAIN for the rest of the row group. */
     static final int DICTIONARY_MAX_ENTRIES = 1 << 16;
+
+    /**
+     * What every column of a file shares: the codec, the page sizes, how large a dictionary may grow, and the
+     * buffers a page is encoded in. Pages are flushed one at a time on the writing thread, so one set of buffers
+     * serves all columns: a file of thousands of columns does not hold thousands of them.
+     *
+     * @param pageValues         values per page at most
+     * @param pageBytes          bytes of values per page at most
+     * @param dictionaryMaxBytes a dictionary larger than this falls back to PLAIN for the rest of the row group
+     */
+    record PageSettings(PageCompressor compressor, CompressionCodecName codec, int pageValues, int pageBytes,
+            int dictionaryMaxBytes, Output body, Output levelBytes) {
+
+        PageSettings(PageCompressor compressor, CompressionCodecName codec, int pageValues, int pageBytes,
+                int dictionaryMaxBytes) {
+            this(compressor, codec, pageValues, pageBytes, dictionaryMaxBytes, new Output(), new Output());
+        }
+    }
 
     private record Page(byte[] bytes, int uncompressedSize, int valueCount, Statistics<?> statistics,
             Encoding encoding) {
@@ -41,9 +58,10 @@ abstract class ColumnChunkWriter {
     private final CompressionCodecName codec;
     private final int pageValues;
     private final int pageBytes;
+    private final int dictionaryMaxBytes;
     private final List<Page> pages = new ArrayList<>();
-    private final Output body = new Output();
-    private final Output levelBytes = new Output();
+    private final Output body;
+    private final Output levelBytes;
 
     /** definition levels of the page (nullable columns only) */
     private final int[] levels;
@@ -59,15 +77,17 @@ abstract class ColumnChunkWriter {
     private long chunkValues;
     private long chunkBytes;
 
-    ColumnChunkWriter(ColumnDescriptor descriptor, boolean useDictionary, PageCompressor compressor,
-            CompressionCodecName codec, int pageValues, int pageBytes) {
+    ColumnChunkWriter(ColumnDescriptor descriptor, boolean useDictionary, PageSettings settings) {
         this.descriptor = descriptor;
         this.type = descriptor.getPrimitiveType();
         this.optional = descriptor.getMaxDefinitionLevel() > 0;
-        this.compressor = compressor;
-        this.codec = codec;
-        this.pageValues = pageValues;
-        this.pageBytes = pageBytes;
+        this.compressor = settings.compressor();
+        this.codec = settings.codec();
+        this.pageValues = settings.pageValues();
+        this.pageBytes = settings.pageBytes();
+        this.dictionaryMaxBytes = settings.dictionaryMaxBytes();
+        this.body = settings.body();
+        this.levelBytes = settings.levelBytes();
         this.levels = optional ? new int[pageValues] : null;
         this.useDictionary = useDictionary;
         this.dictionary = useDictionary;
@@ -118,7 +138,7 @@ abstract class ColumnChunkWriter {
 
     /** Stops using the dictionary once it is too big: the pages so far keep it, the next ones are PLAIN. */
     final void checkDictionarySize() throws IOException {
-        if (dictionary && (dictionaryBytes() > DICTIONARY_MAX_BYTES || dictionarySize() >= DICTIONARY_MAX_ENTRIES)) {
+        if (dictionary && (dictionaryBytes() > dictionaryMaxBytes || dictionarySize() >= DICTIONARY_MAX_ENTRIES)) {
             flushPage();
             dictionary = false;
         }
@@ -167,10 +187,10 @@ abstract class ColumnChunkWriter {
         flushPage();
         writer.startColumn(descriptor, chunkValues, codec);
         if (dictionaryPagesWritten) {
-            Output dict = new Output();
-            int entries = writeDictionary(dict);
-            byte[] compressed = compressor.compress(dict.buffer(), dict.size());
-            writer.writeDictionaryPage(new DictionaryPage(BytesInput.from(compressed), dict.size(), entries,
+            body.reset();
+            int entries = writeDictionary(body);
+            byte[] compressed = compressor.compress(body.buffer(), body.size());
+            writer.writeDictionaryPage(new DictionaryPage(BytesInput.from(compressed), body.size(), entries,
                     Encoding.PLAIN));
         }
         for (Page page : pages) {
@@ -192,7 +212,7 @@ abstract class ColumnChunkWriter {
     /** A byte array output stream that shows its buffer, and writes little-endian numbers. */
     static final class Output extends ByteArrayOutputStream {
         Output() {
-            super(1 << 16);
+            super(1 << 12);
         }
 
         byte[] buffer() {

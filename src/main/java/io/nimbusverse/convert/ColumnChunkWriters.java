@@ -3,6 +3,7 @@ package io.nimbusverse.convert;
 import java.io.IOException;
 import java.util.Arrays;
 
+import io.nimbusverse.convert.ColumnChunkWriter.PageSettings;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.statistics.BinaryStatistics;
 import org.apache.parquet.column.statistics.BooleanStatistics;
@@ -10,7 +11,6 @@ import org.apache.parquet.column.statistics.DoubleStatistics;
 import org.apache.parquet.column.statistics.IntStatistics;
 import org.apache.parquet.column.statistics.LongStatistics;
 import org.apache.parquet.column.statistics.Statistics;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
@@ -21,12 +21,12 @@ final class ColumnChunkWriters {
     }
 
     static ColumnChunkWriter create(ColumnDescriptor descriptor, ColumnType type, boolean useDictionary,
-            PageCompressor compressor, CompressionCodecName codec, int pageValues, int pageBytes) {
+            PageSettings settings) {
         return switch (type) {
-            case DOUBLE -> new Doubles(descriptor, useDictionary, compressor, codec, pageValues, pageBytes);
-            case BOOLEAN -> new Booleans(descriptor, compressor, codec, pageValues, pageBytes);
-            case NONE, STRING -> new Texts(descriptor, useDictionary, compressor, codec, pageValues, pageBytes);
-            default -> new Numbers(descriptor, useDictionary, compressor, codec, pageValues, pageBytes);
+            case DOUBLE -> new Doubles(descriptor, useDictionary, settings);
+            case BOOLEAN -> new Booleans(descriptor, settings);
+            case NONE, STRING -> new Texts(descriptor, useDictionary, settings);
+            default -> new Numbers(descriptor, useDictionary, settings);
         };
     }
 
@@ -40,11 +40,10 @@ final class ColumnChunkWriters {
         private long max;
         private final LongIds dict;
 
-        Numbers(ColumnDescriptor d, boolean useDictionary, PageCompressor compressor,
-                CompressionCodecName codec, int pageValues, int pageBytes) {
-            super(d, useDictionary, compressor, codec, pageValues, pageBytes);
+        Numbers(ColumnDescriptor d, boolean useDictionary, PageSettings settings) {
+            super(d, useDictionary, settings);
             this.int32 = type.getPrimitiveTypeName() == PrimitiveTypeName.INT32;
-            this.values = new long[pageValues];
+            this.values = new long[settings.pageValues()];
             this.dict = useDictionary ? new LongIds() : null;
         }
 
@@ -146,10 +145,9 @@ final class ColumnChunkWriters {
         private double max;
         private final LongIds dict;
 
-        Doubles(ColumnDescriptor d, boolean useDictionary, PageCompressor compressor,
-                CompressionCodecName codec, int pageValues, int pageBytes) {
-            super(d, useDictionary, compressor, codec, pageValues, pageBytes);
-            this.values = new double[pageValues];
+        Doubles(ColumnDescriptor d, boolean useDictionary, PageSettings settings) {
+            super(d, useDictionary, settings);
+            this.values = new double[settings.pageValues()];
             this.dict = useDictionary ? new LongIds() : null;
         }
 
@@ -241,10 +239,9 @@ final class ColumnChunkWriters {
         private boolean anyTrue;
         private boolean anyFalse;
 
-        Booleans(ColumnDescriptor d, PageCompressor compressor, CompressionCodecName codec, int pageValues,
-                int pageBytes) {
-            super(d, false, compressor, codec, pageValues, pageBytes);
-            this.values = new boolean[pageValues];
+        Booleans(ColumnDescriptor d, PageSettings settings) {
+            super(d, false, settings);
+            this.values = new boolean[settings.pageValues()];
         }
 
         @Override
@@ -322,7 +319,7 @@ final class ColumnChunkWriters {
 
     /** BYTE_ARRAY values (UTF-8 text); statistics compare bytes unsigned, as Parquet orders strings. */
     static final class Texts extends ColumnChunkWriter {
-        private byte[] arena = new byte[1 << 16];
+        private byte[] arena;
         private int used;
         private final int[] offsets;
         private final int[] lengths;
@@ -336,11 +333,11 @@ final class ColumnChunkWriters {
         private int maxLen;
         private final BytesIds dict;
 
-        Texts(ColumnDescriptor d, boolean useDictionary, PageCompressor compressor, CompressionCodecName codec,
-                int pageValues, int pageBytes) {
-            super(d, useDictionary, compressor, codec, pageValues, pageBytes);
-            this.offsets = new int[pageValues];
-            this.lengths = new int[pageValues];
+        Texts(ColumnDescriptor d, boolean useDictionary, PageSettings settings) {
+            super(d, useDictionary, settings);
+            this.arena = new byte[Math.min(1 << 16, settings.pageValues() * 16)];
+            this.offsets = new int[settings.pageValues()];
+            this.lengths = new int[settings.pageValues()];
             this.dict = useDictionary ? new BytesIds() : null;
         }
 
@@ -497,10 +494,10 @@ final class ColumnChunkWriters {
 
     /** Ids of long values in first-seen order: an open-addressing table, no boxing. */
     static final class LongIds {
-        long[] values = new long[1024];
+        long[] values = new long[16];
         int size;
-        private long[] keys = new long[2048];
-        private int[] slots = new int[2048];
+        private long[] keys = new long[32];
+        private int[] slots = new int[32];
 
         int idOf(long key) {
             int mask = slots.length - 1;
@@ -555,13 +552,13 @@ final class ColumnChunkWriters {
 
     /** Ids of byte strings in first-seen order, each stored once in an arena. */
     static final class BytesIds {
-        byte[] arena = new byte[1 << 16];
+        byte[] arena = new byte[256];
         int used;
-        int[] offsets = new int[1024];
-        int[] lengths = new int[1024];
-        private int[] hashes = new int[1024];
+        int[] offsets = new int[16];
+        int[] lengths = new int[16];
+        private int[] hashes = new int[16];
         int size;
-        private int[] slots = new int[2048];
+        private int[] slots = new int[32];
 
         int idOf(byte[] b, int off, int len) {
             int hash = hash(b, off, len);

@@ -14,8 +14,6 @@ import java.util.Arrays;
  */
 final class CsvBytes {
 
-    private static final int MAX_RECORD_BYTES = 64 << 20;
-
     /** Receives each record; returns false to stop reading. */
     interface Sink {
         boolean record(Record record);
@@ -23,6 +21,7 @@ final class CsvBytes {
 
     /** The fields of one record, as slices of a buffer. */
     static final class Record {
+        private final int maxFields;
         int count;
         byte[][] buffers = new byte[16][];
         int[] offsets = new int[16];
@@ -30,7 +29,15 @@ final class CsvBytes {
         /** line of the file where the record starts, from 1 */
         long line;
 
+        Record(int maxFields) {
+            this.maxFields = maxFields;
+        }
+
         private void add(byte[] buffer, int offset, int length) {
+            if (count == maxFields) {
+                throw new TooLarge("line " + line + ": more than " + maxFields + " fields", Limits.MAX_COLUMNS,
+                        maxFields);
+            }
             if (count == offsets.length) {
                 int size = count * 2;
                 buffers = Arrays.copyOf(buffers, size);
@@ -51,6 +58,18 @@ final class CsvBytes {
         }
     }
 
+    /** A record holds more bytes or fields than the limits allow: the file is refused, never read into memory. */
+    static final class TooLarge extends RuntimeException {
+        final String setting;
+        final long limit;
+
+        TooLarge(String message, String setting, long limit) {
+            super(message, null, false, false);
+            this.setting = setting;
+            this.limit = limit;
+        }
+    }
+
     private enum Outcome { RECORD, MORE, END }
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -60,8 +79,9 @@ final class CsvBytes {
     private final InputStream in;
     private final byte delimiter;
     private final long delimiters;
-    private final Record record = new Record();
-    private byte[] buffer = new byte[1 << 20];
+    private final int maxRecordBytes;
+    private final Record record;
+    private byte[] buffer;
     private byte[] unescaped = new byte[1024];
     private int unescapedUsed;
     private int pos;
@@ -71,8 +91,15 @@ final class CsvBytes {
     /** the record's only field was "" (an empty text, not an empty line) */
     private boolean quotedEmpty;
 
-    CsvBytes(InputStream in, char delimiter) {
+    /**
+     * @param maxRecordBytes the most bytes one record may take (its line end included)
+     * @param maxFields      the most fields one record may have
+     */
+    CsvBytes(InputStream in, char delimiter, int maxRecordBytes, int maxFields) {
         this.in = in;
+        this.maxRecordBytes = maxRecordBytes;
+        this.record = new Record(maxFields);
+        this.buffer = new byte[Math.min(1 << 20, maxRecordBytes + 2)];
         this.delimiter = (byte) delimiter;
         this.delimiters = 0x0101010101010101L * (delimiter & 0xFF);
     }
@@ -83,6 +110,7 @@ final class CsvBytes {
             pos = 3;
         }
         while (true) {
+            int start = pos;
             Outcome outcome = nextRecord();
             if (outcome == Outcome.END) {
                 return;
@@ -90,6 +118,9 @@ final class CsvBytes {
             if (outcome == Outcome.MORE) {
                 compactAndFill();
                 continue;
+            }
+            if (pos - start > maxRecordBytes) {
+                throw recordTooLong(record.line);
             }
             boolean emptyLine = record.count == 1 && record.lengths[0] == 0 && record.buffers[0] == buffer
                     && !quotedEmpty;
@@ -261,12 +292,19 @@ final class CsvBytes {
             limit -= pos;
             pos = 0;
         } else if (limit == buffer.length) {
-            if (buffer.length >= MAX_RECORD_BYTES) {
-                throw new SyntaxError("line " + line + ": a record longer than " + (MAX_RECORD_BYTES >> 20) + " MB");
+            // one record fills the buffer: it grows only until the record is known to be too long
+            if (buffer.length > maxRecordBytes) {
+                throw recordTooLong(line);
             }
-            buffer = Arrays.copyOf(buffer, buffer.length * 2);
+            buffer = Arrays.copyOf(buffer, (int) Math.min(Math.min(buffer.length * 2L, maxRecordBytes + 2L),
+                    Integer.MAX_VALUE - 16));
         }
         fill();
+    }
+
+    private TooLarge recordTooLong(long atLine) {
+        return new TooLarge("line " + atLine + ": a record of more than " + maxRecordBytes + " bytes",
+                Limits.MAX_RECORD_BYTES, maxRecordBytes);
     }
 
     private void fill() throws IOException {

@@ -28,26 +28,28 @@ public class CsvToParquet {
 
     private static final Logger LOG = LoggerFactory.getLogger(CsvToParquet.class);
     private static final char[] DELIMITERS = {',', ';', '\t', '|'};
-    private static final int BATCH_ROWS = 8_192;
 
     private final int sampleRecords;
     private final Set<String> nullValues;
     private final CompressionCodecName compression;
     private final long rowGroupBytes;
     private final int pageBytes;
+    private final Limits limits;
 
     /**
      * @param sampleRecords records read to infer the column types
      * @param nullValues    texts read as null besides the empty field
      * @param compression   UNCOMPRESSED, SNAPPY, GZIP, ZSTD...
+     * @param limits        the longest record and the most columns a file may have
      */
     public CsvToParquet(int sampleRecords, Set<String> nullValues, String compression, long rowGroupBytes,
-            int pageBytes) {
+            int pageBytes, Limits limits) {
         this.sampleRecords = sampleRecords;
         this.nullValues = Set.copyOf(nullValues);
         this.compression = CompressionCodecName.valueOf(compression.trim().toUpperCase(Locale.ROOT));
         this.rowGroupBytes = rowGroupBytes;
         this.pageBytes = pageBytes;
+        this.limits = limits;
     }
 
     /** What a conversion produced. */
@@ -101,7 +103,7 @@ public class CsvToParquet {
     private ProfilingHandler profile(Path csv, char delimiter) throws IOException, MalformedFileException {
         ProfilingHandler profiler = new ProfilingHandler(nullValues, sampleRecords);
         try (InputStream in = Files.newInputStream(csv)) {
-            new CsvBytes(in, delimiter).parse(profiler);
+            csvBytes(in, delimiter).parse(profiler);
         } catch (RuntimeException e) {
             throw malformed(e);
         }
@@ -118,10 +120,11 @@ public class CsvToParquet {
         try (ParquetColumnsWriter writer = new ParquetColumnsWriter(new LocalOutputFile(parquet), columns,
                         dictionaryColumns, compression, rowGroupBytes, pageBytes,
                         Map.of("nimbus.source", csv.getFileName().toString()));
-                BatchWriter batches = new BatchWriter(writer, columns, BATCH_ROWS, 3);
+                BatchWriter batches = new BatchWriter(writer, columns,
+                        ColumnBudget.forColumns(columns.size()).batchRows(), 3);
                 InputStream in = Files.newInputStream(csv)) {
             TypedRowHandler handler = new TypedRowHandler(batches.firstBatch(), columns, nullValues, batches);
-            new CsvBytes(in, delimiter).parse(handler);
+            csvBytes(in, delimiter).parse(handler);
             rows = batches.finish(handler.pending());
             done = true;
         } catch (TypedRowHandler.ColumnWidening widening) {
@@ -139,11 +142,18 @@ public class CsvToParquet {
         return new Result(rows, columns, delimiter);
     }
 
+    private CsvBytes csvBytes(InputStream in, char delimiter) {
+        return new CsvBytes(in, delimiter, limits.maxRecordBytes(), limits.maxColumns());
+    }
+
     /** What the parser reports about the file's content, as a MalformedFileException; anything else as it is. */
     private static RuntimeException malformed(RuntimeException e) throws MalformedFileException {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof TypedRowHandler.ColumnWidening widening) {
                 return widening;
+            }
+            if (t instanceof CsvBytes.TooLarge tooLarge) {
+                throw Limits.exceeded("CSV, " + t.getMessage(), tooLarge.setting, tooLarge.limit);
             }
             if (t instanceof TypedRowHandler.RowShapeMismatch || t instanceof CsvBytes.SyntaxError) {
                 throw new MalformedFileException("malformed CSV, " + t.getMessage(), e);

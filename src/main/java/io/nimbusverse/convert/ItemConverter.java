@@ -1,21 +1,27 @@
 package io.nimbusverse.convert;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nimbusverse.classify.MediaTypes;
+import io.nimbusverse.names.Datasets;
 import io.nimbusverse.signal.BatchItem;
 import io.nimbusverse.signal.ColumnSchema;
 import io.nimbusverse.signal.ParquetPart;
 
 /**
  * Converts one staged item: detects and classifies it, turns CSV into Parquet, and writes its metadata JSON beside
- * it in its work folder. A file that is not what it claims to be raises {@link MalformedFileException}.
+ * it in its work folder. Whatever goes wrong while the item's content is read is the item's own failure, whatever
+ * the library threw: it raises {@link MalformedFileException}, so the item is quarantined and its batch goes on.
+ * Only the outside world (a full disk, a missing file, an interruption) is retried ({@link ContentFailures}).
+ *
+ * <p>A zero-byte file is an item like any other: classified by its name, described (size 0, empty), uploaded and
+ * DONE; it has no rows, so no Parquet and no table.
  */
 public class ItemConverter {
 
@@ -39,6 +45,20 @@ public class ItemConverter {
             // a chunk of table rows: made Parquet, and described, when it was read
             return item;
         }
+        try {
+            return describe(item);
+        } catch (MalformedFileException e) {
+            throw e;
+        } catch (Exception | StackOverflowError e) {
+            // a stack overflow unwinds completely: it is the content's nesting, and the thread is as good as before
+            if (ContentFailures.isOutsideWorld(e)) {
+                throw e;
+            }
+            throw new MalformedFileException("unreadable content (" + ContentFailures.reasonOf(e) + ")", e);
+        }
+    }
+
+    private BatchItem describe(BatchItem item) throws IOException, MalformedFileException {
         Path staged = Path.of(item.getStagedPath());
         String mediaType = mediaTypes.detect(staged, item.getName());
         String itemClass = mediaTypes.classify(mediaType);
@@ -53,7 +73,9 @@ public class ItemConverter {
         description.put("sha256", item.getSha256());
         description.put("mediaType", mediaType);
         description.put("class", itemClass);
-        if (itemClass.equals(MediaTypes.STRUCTURED) && DELIMITED.contains(mediaType)) {
+        if (Files.size(staged) == 0) {
+            description.put("empty", true);
+        } else if (itemClass.equals(MediaTypes.STRUCTURED) && DELIMITED.contains(mediaType)) {
             description.putAll(toParquet(item, staged));
         } else if (mediaType.equals("application/json") || mediaType.endsWith("+json")
                 || mediaType.equals("application/x-ndjson")) {
@@ -71,7 +93,7 @@ public class ItemConverter {
     }
 
     private Map<String, Object> toParquet(BatchItem item, Path staged) throws IOException, MalformedFileException {
-        String dataset = datasetOf(item.getName());
+        String dataset = Datasets.ofFile(item.getName());
         Path parquet = staged.getParent().resolveSibling(dataset + ".parquet");
         CsvToParquet.Result result = csvToParquet.convert(staged, parquet);
         List<ColumnSchema> schema = result.columns().stream()
@@ -87,19 +109,5 @@ public class ItemConverter {
                         "nullable", c.nullable()))
                 .toList());
         return description;
-    }
-
-    /** The table a CSV loads into: its file name without extension, in lower-case letters, digits and _. */
-    static String datasetOf(String fileName) {
-        String base = Path.of(fileName).getFileName().toString();
-        int dot = base.lastIndexOf('.');
-        if (dot > 0) {
-            base = base.substring(0, dot);
-        }
-        String dataset = base.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
-        if (dataset.isEmpty() || Character.isDigit(dataset.charAt(0))) {
-            dataset = "t_" + dataset;
-        }
-        return dataset;
     }
 }

@@ -19,34 +19,59 @@ import javax.xml.stream.XMLStreamReader;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import org.apache.tika.exception.TikaException;
 import org.apache.tika.io.TikaInputStream;
 import org.apache.tika.metadata.Metadata;
 import org.apache.tika.metadata.TikaCoreProperties;
 import org.apache.tika.parser.AutoDetectParser;
+import org.apache.tika.parser.AutoDetectParserConfig;
 import org.apache.tika.parser.ParseContext;
 import org.xml.sax.SAXException;
 import org.xml.sax.helpers.DefaultHandler;
 
 /**
  * Describes a file without holding it in memory: records and keys of JSON, root element and records of XML (read as
- * streams), the metadata Tika finds in anything else (the text content is discarded as it is parsed).
+ * streams), the metadata Tika finds in anything else (the text content is discarded as it is parsed). Nesting, the
+ * length of one JSON text and what a compressed file expands to are bounded by the {@link Limits}.
  */
 public class MetadataExtractor {
 
     private static final int SAMPLED_RECORDS = 1_000;
     private static final int MAX_NAMES = 200;
+    /** Tika's zip-bomb guard: text beyond this many characters must not exceed the ratio below */
+    private static final long TIKA_OUTPUT_THRESHOLD = 1_000_000;
+    private static final long TIKA_MAX_COMPRESSION_RATIO = 100;
+    private static final int TIKA_MAX_PACKAGE_DEPTH = 10;
+    private static final String WOODSTOX_MAX_DEPTH = "com.ctc.wstx.maxElementDepth";
 
-    private final JsonFactory json = JsonFactory.builder().enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
+    private final Limits limits;
+    private final JsonFactory json;
     private final XMLInputFactory xml = XMLInputFactory.newFactory();
     private final AutoDetectParser tika = new AutoDetectParser();
 
-    public MetadataExtractor() {
+    public MetadataExtractor(Limits limits) {
+        this.limits = limits;
+        this.json = JsonFactory.builder()
+                .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(limits.maxNestingDepth())
+                        .maxStringLength(limits.maxRecordBytes())
+                        .maxNameLength(limits.maxRecordBytes())
+                        .build())
+                .build();
         xml.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         xml.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        // Woodstox (brought by Tika) has a nesting limit of its own: ours names the setting
+        if (xml.isPropertySupported(WOODSTOX_MAX_DEPTH)) {
+            xml.setProperty(WOODSTOX_MAX_DEPTH, Integer.MAX_VALUE);
+        }
+        tika.setAutoDetectParserConfig(new AutoDetectParserConfig(null, TIKA_OUTPUT_THRESHOLD,
+                TIKA_MAX_COMPRESSION_RATIO, limits.maxNestingDepth(), TIKA_MAX_PACKAGE_DEPTH));
     }
 
     /**
@@ -74,8 +99,11 @@ public class MetadataExtractor {
                     collectKeys(parser, token, keys, records);
                 }
             }
-        } catch (StreamReadException e) {
-            throw new MalformedFileException("malformed JSON at line " + e.getLocation().getLineNr() + ": "
+        } catch (StreamConstraintsException e) {
+            throw jsonLimit(e);
+        } catch (JsonProcessingException e) {
+            throw new MalformedFileException("malformed JSON"
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()) + ": "
                     + e.getOriginalMessage(), e);
         }
         if (documents == 0) {
@@ -86,6 +114,16 @@ public class MetadataExtractor {
         description.put("records", records);
         description.put("keys", new ArrayList<>(keys));
         return description;
+    }
+
+    private LimitExceededException jsonLimit(StreamConstraintsException e) {
+        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+        if (e.getMessage().contains("nesting depth")) {
+            return Limits.exceeded("JSON nested deeper than " + limits.maxNestingDepth() + " levels" + where,
+                    Limits.MAX_NESTING_DEPTH, limits.maxNestingDepth());
+        }
+        return Limits.exceeded("JSON with a text longer than " + limits.maxRecordBytes() + " characters" + where,
+                Limits.MAX_RECORD_BYTES, limits.maxRecordBytes());
     }
 
     private static void collectKeys(JsonParser parser, JsonToken token, Set<String> keys, long record)
@@ -117,6 +155,11 @@ public class MetadataExtractor {
                     int event = reader.next();
                     if (event == XMLStreamConstants.START_ELEMENT) {
                         depth++;
+                        if (depth > limits.maxNestingDepth()) {
+                            throw Limits.exceeded("XML nested deeper than " + limits.maxNestingDepth()
+                                    + " levels at line " + reader.getLocation().getLineNumber(),
+                                    Limits.MAX_NESTING_DEPTH, limits.maxNestingDepth());
+                        }
                         if (depth == 1) {
                             root = reader.getLocalName();
                             namespace = reader.getNamespaceURI();
@@ -151,13 +194,21 @@ public class MetadataExtractor {
         return description;
     }
 
-    /** What Tika knows of the file (author, dimensions, duration...), sorted by name. */
+    /**
+     * What Tika knows of the file (author, dimensions, duration...), sorted by name. A file whose text expands to
+     * more than the limit, and more than its own size (a compressed or packaged file), is refused.
+     */
     public Map<String, Object> describeWithTika(Path file, String name) throws IOException, MalformedFileException {
         Metadata metadata = new Metadata();
         metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, name);
+        ExpansionGuard guard = new ExpansionGuard(Math.max(limits.maxExpandedBytes(), Files.size(file)));
         try (InputStream in = TikaInputStream.get(file)) {
-            tika.parse(in, new DefaultHandler(), metadata, new ParseContext());
+            tika.parse(in, guard, metadata, new ParseContext());
         } catch (TikaException | SAXException e) {
+            if (guard.exceeded) {
+                throw Limits.exceeded(metadata.get(Metadata.CONTENT_TYPE) + " expanding to more than "
+                        + guard.maxChars + " characters of text", Limits.MAX_EXPANDED_BYTES, limits.maxExpandedBytes());
+            }
             throw new MalformedFileException("unreadable " + metadata.get(Metadata.CONTENT_TYPE) + ": "
                     + e.getMessage(), e);
         }
@@ -169,5 +220,34 @@ public class MetadataExtractor {
         Map<String, Object> description = new LinkedHashMap<>();
         description.put("tika", values);
         return description;
+    }
+
+    /** Discards the text Tika extracts, and stops the parse once there is more of it than allowed. */
+    private static final class ExpansionGuard extends DefaultHandler {
+        final long maxChars;
+        long chars;
+        boolean exceeded;
+
+        ExpansionGuard(long maxChars) {
+            this.maxChars = maxChars;
+        }
+
+        @Override
+        public void characters(char[] ch, int start, int length) throws SAXException {
+            count(length);
+        }
+
+        @Override
+        public void ignorableWhitespace(char[] ch, int start, int length) throws SAXException {
+            count(length);
+        }
+
+        private void count(int length) throws SAXException {
+            chars += length;
+            if (chars > maxChars) {
+                exceeded = true;
+                throw new SAXException("more than " + maxChars + " characters of text");
+            }
+        }
     }
 }

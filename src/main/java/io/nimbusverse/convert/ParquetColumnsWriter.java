@@ -24,9 +24,6 @@ import org.apache.parquet.schema.Types;
  */
 final class ParquetColumnsWriter implements AutoCloseable {
 
-    /** Rows per page at most: page statistics stay fine-grained for readers that skip pages. */
-    private static final int PAGE_VALUES = 20_000;
-
     private final ParquetFileWriter file;
     private final CodecFactory codecs;
     private final ColumnChunkWriter[] columns;
@@ -46,13 +43,16 @@ final class ParquetColumnsWriter implements AutoCloseable {
         this.rowGroupBytes = rowGroupBytes;
         this.metadata = metadata;
         this.columns = new ColumnChunkWriter[csvColumns.size()];
+        ColumnBudget budget = ColumnBudget.forColumns(columns.length);
+        // pages stay fine-grained for readers that skip pages; all columns share one compressor and its buffers
+        ColumnChunkWriter.PageSettings pages = new ColumnChunkWriter.PageSettings(
+                PageCompressor.of(codec, codecs == null ? null : codecs.getCompressor(codec)), codec,
+                budget.pageValues(), pageBytes, budget.dictionaryMaxBytes());
         List<ColumnDescriptor> descriptors = schema.getColumns();
         for (int c = 0; c < columns.length; c++) {
             CsvColumn column = csvColumns.get(c);
             columns[c] = ColumnChunkWriters.create(descriptors.get(c), column.type(),
-                    dictionaryColumns.contains(column.name()),
-                    PageCompressor.of(codec, codecs == null ? null : codecs.getCompressor(codec)), codec, PAGE_VALUES,
-                    pageBytes);
+                    dictionaryColumns.contains(column.name()), pages);
         }
         file.start();
     }

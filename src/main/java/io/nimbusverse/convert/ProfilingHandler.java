@@ -15,7 +15,8 @@ import java.util.Set;
  */
 final class ProfilingHandler implements CsvBytes.Sink {
 
-    private static final int DISTINCT_LIMIT = 1_000;
+    /** values longer than this are not kept to count distinct values: a column of them gets no dictionary */
+    private static final int DISTINCT_VALUE_BYTES = 256;
 
     private final Set<String> nullValues;
     private final int longestNullValue;
@@ -26,6 +27,8 @@ final class ProfilingHandler implements CsvBytes.Sink {
     private int[] scales;
     private boolean[] nulls;
     private List<Set<String>> distinct;
+    private boolean[] diverse;
+    private int distinctLimit;
     private long[] nonNull;
     long records;
 
@@ -54,7 +57,9 @@ final class ProfilingHandler implements CsvBytes.Sink {
             }
             nonNull[i]++;
             Set<String> seen = distinct.get(i);
-            if (seen.size() < DISTINCT_LIMIT) {
+            if (len > DISTINCT_VALUE_BYTES) {
+                diverse[i] = true;
+            } else if (!diverse[i] && seen.size() < distinctLimit) {
                 seen.add(new String(b, off, len, StandardCharsets.UTF_8));
             }
             CsvValues.Shape shape = CsvValues.shape(b, off, len);
@@ -87,6 +92,8 @@ final class ProfilingHandler implements CsvBytes.Sink {
         scales = new int[n];
         nulls = new boolean[n];
         nonNull = new long[n];
+        diverse = new boolean[n];
+        distinctLimit = ColumnBudget.forColumns(n).distinctValues();
         distinct = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             distinct.add(new HashSet<>());
@@ -94,15 +101,16 @@ final class ProfilingHandler implements CsvBytes.Sink {
     }
 
     /**
-     * The names of the columns whose sampled values repeat (fewer than {@value #DISTINCT_LIMIT} distinct values, each
-     * seen four times on average). Dictionary encoding of the others costs a hash lookup per value for nothing.
+     * The names of the columns whose sampled values repeat (fewer distinct short values than the column's share of
+     * the {@link ColumnBudget}, each seen four times on average). Dictionary encoding of the others costs a hash
+     * lookup per value for nothing.
      */
     Set<String> repetitiveColumns() {
         Set<String> repetitive = new HashSet<>();
         List<String> names = CsvColumn.safeNames(headers);
         for (int i = 0; distinct != null && i < names.size(); i++) {
             int values = distinct.get(i).size();
-            if (values < DISTINCT_LIMIT && values * 4L <= nonNull[i]) {
+            if (!diverse[i] && values < distinctLimit && values * 4L <= nonNull[i]) {
                 repetitive.add(names.get(i));
             }
         }

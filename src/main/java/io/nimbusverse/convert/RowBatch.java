@@ -10,6 +10,8 @@ import java.util.List;
  */
 final class RowBatch {
 
+    static final int MAX_TEXT_BYTES = 8 << 20;
+
     final int capacity;
     final ColumnType[] types;
     final int[] scales;
@@ -27,6 +29,8 @@ final class RowBatch {
     /** the line of each row, for the errors of deferred columns */
     final long[] lines;
     int size;
+    /** bytes of text held by all columns */
+    private long textBytes;
 
     RowBatch(List<CsvColumn> columns, int capacity) {
         this(columns, capacity, new boolean[columns.size()]);
@@ -71,12 +75,14 @@ final class RowBatch {
         return types.length;
     }
 
+    /** Full at its capacity of rows, or earlier once its text takes {@value #MAX_TEXT_BYTES} bytes: long values. */
     boolean isFull() {
-        return size == capacity;
+        return size == capacity || textBytes >= MAX_TEXT_BYTES;
     }
 
     void clear() {
         size = 0;
+        textBytes = 0;
         Arrays.fill(textUsed, 0);
     }
 
@@ -92,5 +98,6 @@ final class RowBatch {
         textOffsets[column][row] = used;
         textLengths[column][row] = len;
         textUsed[column] = used + len;
+        textBytes += len;
     }
 }

@@ -5,9 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.Optional;
 
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
+import io.nimbusverse.ledger.LedgerEntry;
+import io.nimbusverse.names.FileNames;
 import io.nimbusverse.signal.BatchItem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +22,7 @@ import org.slf4j.LoggerFactory;
 public class Quarantine {
 
     private static final Logger LOG = LoggerFactory.getLogger(Quarantine.class);
+    private static final String KEPT_AS = " (kept as ";
 
     private final WorkFolders folders;
     private final Ledger ledger;
@@ -28,17 +32,30 @@ public class Quarantine {
         this.ledger = ledger;
     }
 
-    /** Records the item QUARANTINED first, then moves it: the inbox loses nothing the ledger does not know of. */
-    public BatchItem isolate(BatchItem item, String reason) throws IOException {
-        Path target = WorkFolders.free(folders.quarantine(), Path.of(item.getName()).getFileName().toString());
-        ledger.find(item.getKey()).ifPresent(e -> ledger.record(
-                e.withClassification(nullToEmpty(item.getMediaType()), nullToEmpty(item.getItemClass()))
-                        .withStatus(ItemStatus.QUARANTINED, reason + " (kept as " + target + ")")));
-        Path original = item.getInboxPath() == null ? null : Path.of(item.getInboxPath());
-        if (original != null && Files.exists(original)) {
-            Files.move(original, target, StandardCopyOption.ATOMIC_MOVE);
+    /**
+     * Records the item QUARANTINED first, then moves it: the inbox loses nothing the ledger does not know of. Done
+     * once: an item quarantined before (a batch taken again after a failure) keeps its one copy.
+     */
+    public BatchItem isolate(BatchItem item, String failure) throws IOException {
+        String reason = failure;
+        Optional<LedgerEntry> entry = ledger.find(item.getKey());
+        Path target = entry.filter(e -> e.status() == ItemStatus.QUARANTINED).map(e -> keptAs(e.detail()))
+                .filter(Files::exists).orElse(null);
+        boolean first = target == null;
+        if (first) {
+            Path kept = WorkFolders.free(folders.quarantine(), FileNames.bounded(item.getName()));
+            entry.ifPresent(e -> ledger.record(
+                    e.withClassification(nullToEmpty(item.getMediaType()), nullToEmpty(item.getItemClass()))
+                            .withStatus(ItemStatus.QUARANTINED, failure + KEPT_AS + kept + ")")));
+            Path original = item.getInboxPath() == null ? null : Path.of(item.getInboxPath());
+            if (original != null && Files.exists(original)) {
+                Files.move(original, kept, StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                Files.copy(Path.of(item.getStagedPath()), kept);
+            }
+            target = kept;
         } else {
-            Files.copy(Path.of(item.getStagedPath()), target);
+            reason = entry.get().detail().substring(0, entry.get().detail().lastIndexOf(KEPT_AS));
         }
         Files.writeString(target.resolveSibling(target.getFileName() + ".reason.txt"), """
                 reason: %s
@@ -50,8 +67,17 @@ public class Quarantine {
                 """.formatted(reason, item.getName(), item.getSha256(), item.getSize(), item.getMediaType(),
                 Instant.now()));
         item.setQuarantineReason(reason);
-        LOG.warn("{} quarantined as {}: {}", item.getName(), target, reason);
+        if (first) {
+            LOG.warn("{} quarantined as {}: {}", item.getName(), target, reason);
+        }
         return item;
+    }
+
+    /** The copy a QUARANTINED ledger detail names, or null. */
+    static Path keptAs(String detail) {
+        int at = detail.lastIndexOf(KEPT_AS);
+        return at < 0 || !detail.endsWith(")") ? null
+                : Path.of(detail.substring(at + KEPT_AS.length(), detail.length() - 1));
     }
 
     private static String nullToEmpty(String s) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import io.nimbusverse.names.FileNames;
 import io.nimbusverse.signal.BatchItem;
 import io.nimbusverse.signal.Signal;
 import org.slf4j.Logger;
@@ -70,8 +71,9 @@ public class WorkFolders {
         }
     }
 
+    /** The item's copy in its work folder, under a name bounded whatever the original ({@link FileNames}). */
     public Path stagedFile(String key, String name) {
-        return itemDir(key).resolve("content").resolve(Path.of(name).getFileName().toString());
+        return itemDir(key).resolve("content").resolve(FileNames.bounded(name));
     }
 
     public Path incoming() throws IOException {
@@ -86,7 +88,7 @@ public class WorkFolders {
 
     /** Where a duplicate goes in the duplicates folder; a name taken already gets a numbered suffix. */
     public Path duplicateTarget(String name) {
-        return free(duplicates, Path.of(name).getFileName().toString());
+        return free(duplicates, FileNames.bounded(name));
     }
 
     /** A path in {@code dir} for {@code name} that no file uses yet. */

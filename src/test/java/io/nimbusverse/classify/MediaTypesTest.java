@@ -34,6 +34,24 @@ class MediaTypesTest {
     }
 
     @Test
+    void contentComesFirstAndOnlyTheExtensionOfTheNameIsAHint(@TempDir Path dir) throws Exception {
+        Path csv = Files.writeString(dir.resolve("a"), "id,name\n1,Ada\n2,Grace\n");
+        assertThat(mediaTypes.detect(csv, "plus+and?hash#.csv")).isEqualTo("text/csv");
+        assertThat(mediaTypes.detect(csv, "数据 (copy).csv")).isEqualTo("text/csv");
+        assertThat(mediaTypes.detect(csv, "export")).isEqualTo("text/csv");
+        assertThat(mediaTypes.detect(csv, "export.dat?v=2")).isEqualTo("text/csv");
+        Path tsv = Files.writeString(dir.resolve("b"), "id\tname\n1\tAda\n");
+        assertThat(mediaTypes.detect(tsv, "export")).isEqualTo("text/tab-separated-values");
+        Path json = Files.writeString(dir.resolve("c"), "  [{\"id\": 1}]");
+        assertThat(mediaTypes.detect(json, "response")).isEqualTo("application/json");
+        Path prose = Files.writeString(dir.resolve("d"), "Dear team,\nthe files are in.\nRegards\n");
+        assertThat(mediaTypes.detect(prose, "README")).isEqualTo("text/plain");
+        // bytes that say PDF are a PDF, whatever the name says
+        assertThat(mediaTypes.detect(Path.of("samples/report.pdf"), "report.csv")).isEqualTo("application/pdf");
+        assertThat(mediaTypes.detect(Path.of("samples/logo.png"), "logo.json")).isEqualTo("image/png");
+    }
+
+    @Test
     void aSubtypeOfAListedTypeBelongsToItsClassAndTheListsAreConfigurable() {
         assertThat(mediaTypes.classify("application/ld+json")).isEqualTo(MediaTypes.SEMI_STRUCTURED);
         assertThat(mediaTypes.classify("application/atom+xml")).isEqualTo(MediaTypes.SEMI_STRUCTURED);

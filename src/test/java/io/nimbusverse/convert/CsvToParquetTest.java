@@ -26,7 +26,7 @@ class CsvToParquetTest {
     @TempDir
     Path dir;
 
-    private final CsvToParquet converter = new CsvToParquet(1_000, Set.of(), "SNAPPY", 8 << 20, 1 << 20);
+    private final CsvToParquet converter = new CsvToParquet(1_000, Set.of(), "SNAPPY", 8 << 20, 1 << 20, Limits.DEFAULTS);
 
     private Path csv(String name, String content) throws Exception {
         Path file = dir.resolve(name);
@@ -93,7 +93,7 @@ class CsvToParquetTest {
 
     @Test
     void aValueBeyondTheSampleWidensItsColumnInsteadOfFailing() throws Exception {
-        CsvToParquet smallSample = new CsvToParquet(2, Set.of(), "SNAPPY", 8 << 20, 1 << 20);
+        CsvToParquet smallSample = new CsvToParquet(2, Set.of(), "SNAPPY", 8 << 20, 1 << 20, Limits.DEFAULTS);
         Path in = csv("late.csv", "id,amount,when\n1,10,2026-01-01\n2,20,2026-01-02\n3,20.125,2026-01-03 08:00:00\n"
                 + "4,123456,2026-01-04\n");
         Path out = dir.resolve("late.parquet");
@@ -111,7 +111,7 @@ class CsvToParquetTest {
 
     @Test
     void aNullBeyondTheSampleMakesItsColumnNullable() throws Exception {
-        CsvToParquet smallSample = new CsvToParquet(2, Set.of(), "SNAPPY", 8 << 20, 1 << 20);
+        CsvToParquet smallSample = new CsvToParquet(2, Set.of(), "SNAPPY", 8 << 20, 1 << 20, Limits.DEFAULTS);
         Path in = csv("late-null.csv", "id,name\n1,a\n2,b\n3,\n4,d\n");
         Path out = dir.resolve("late-null.parquet");
 
@@ -134,7 +134,7 @@ class CsvToParquetTest {
 
     @Test
     void aMalformedRecordBeyondTheSampleIsFoundWhileWriting() throws Exception {
-        CsvToParquet smallSample = new CsvToParquet(1, Set.of(), "SNAPPY", 8 << 20, 1 << 20);
+        CsvToParquet smallSample = new CsvToParquet(1, Set.of(), "SNAPPY", 8 << 20, 1 << 20, Limits.DEFAULTS);
         Path in = csv("late-broken.csv", "a,b\n1,2\n3,4\n5,6,7\n");
         Path out = dir.resolve("late-broken.parquet");
         assertThatThrownBy(() -> smallSample.convert(in, out))
@@ -163,7 +163,7 @@ class CsvToParquetTest {
 
     @Test
     void theDelimiterIsSniffedAndNullTokensAreConfigurable() throws Exception {
-        CsvToParquet withNullToken = new CsvToParquet(100, Set.of("NULL"), "ZSTD", 8 << 20, 1 << 20);
+        CsvToParquet withNullToken = new CsvToParquet(100, Set.of("NULL"), "ZSTD", 8 << 20, 1 << 20, Limits.DEFAULTS);
         Path in = csv("semi.csv", "name;score\nada;NULL\nbob;7\n");
         CsvToParquet.Result result = withNullToken.convert(in, dir.resolve("semi.parquet"));
         assertThat(result.delimiter()).isEqualTo(';');

@@ -15,7 +15,7 @@ class MetadataExtractorTest {
 
     @TempDir
     Path dir;
-    private final MetadataExtractor extractor = new MetadataExtractor();
+    private final MetadataExtractor extractor = new MetadataExtractor(Limits.DEFAULTS);
 
     private Path file(String name, String content) throws Exception {
         return Files.writeString(dir.resolve(name), content);

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.nimbusverse.NimbusApp;
 import io.nimbusverse.convert.CsvToParquet;
+import io.nimbusverse.convert.Limits;
 import io.nimbusverse.signal.ColumnSchema;
 import io.nimbusverse.signal.Complete;
 import io.nimbusverse.signal.Manifest;
@@ -67,7 +68,7 @@ class ParquetTableLoaderTest {
         Path csvFile = dir.resolve(batchId + ".csv");
         Files.writeString(csvFile, csv, StandardCharsets.UTF_8);
         Path parquet = dir.resolve(batchId + ".parquet");
-        CsvToParquet.Result result = new CsvToParquet(100, Set.of(), "SNAPPY", 1 << 20, 1 << 16)
+        CsvToParquet.Result result = new CsvToParquet(100, Set.of(), "SNAPPY", 1 << 20, 1 << 16, Limits.DEFAULTS)
                 .convert(csvFile, parquet);
         String key = "parquet/" + dataset + "/ingest_date=2026-11-25/" + batchId + "-1.parquet";
         s3.putObject(b -> b.bucket("bucket").key(key), RequestBody.fromFile(parquet));
