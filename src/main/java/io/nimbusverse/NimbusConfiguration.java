@@ -19,6 +19,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nimbusverse.classify.MediaTypes;
 import io.nimbusverse.cloud.AwsClients;
+import io.nimbusverse.cloud.BatchSignals;
 import io.nimbusverse.cloud.Uploads;
 import io.nimbusverse.convert.CsvToParquet;
 import io.nimbusverse.convert.ItemConverter;
@@ -130,6 +131,12 @@ public class NimbusConfiguration implements CamelConfiguration {
     String jdbcPassword;
     @PropertyInject("nimbus.loader.insert-batch-size")
     int insertBatchSize;
+    @PropertyInject("nimbus.loader.shared-tables")
+    String sharedTables;
+    @PropertyInject("nimbus.loader.max-attempts")
+    int loaderMaxAttempts;
+    @PropertyInject("nimbus.s3.archive-prefix")
+    String archivePrefix;
 
     @PropertyInject("nimbus.sql.enabled")
     boolean sqlEnabled;
@@ -222,7 +229,7 @@ public class NimbusConfiguration implements CamelConfiguration {
         registry.bind("intake", new Intake(folders, ledger, metrics));
         Batches batches = new Batches(ledger, folders, json);
         registry.bind("batches", batches);
-        registry.bind("batchProgress", new BatchProgress(ledger));
+        registry.bind("batchProgress", new BatchProgress(ledger, batches));
         registry.bind("quarantine", new Quarantine(folders, ledger));
 
         MediaTypes mediaTypes = new MediaTypes(list(structuredTypes), list(semiStructuredTypes));
@@ -241,7 +248,8 @@ public class NimbusConfiguration implements CamelConfiguration {
                 HikariDataSource dataSource = pool("loader", jdbcUrl, jdbcUser, jdbcPassword);
                 registry.bind("loaderDataSource", DataSource.class, dataSource, null, "close");
                 registry.bind("tableLoader", new ParquetTableLoader(dataSource,
-                        new S3BatchObjects(s3, bucket, Path.of(workDir, "loader")), json, insertBatchSize));
+                        new S3BatchObjects(s3, bucket, Path.of(workDir, "loader")), json, insertBatchSize,
+                        Set.copyOf(list(sharedTables)), archivePrefix, loaderMaxAttempts));
             }
             case "lambda" -> registry.bind("lambdaClient", LambdaClient.class,
                     AwsClients.lambda(lambdaEndpoint, s3Region), null, "close");
@@ -252,10 +260,13 @@ public class NimbusConfiguration implements CamelConfiguration {
                     "nimbus.loader.trigger must be local, s3-event or lambda, not " + loaderTrigger);
         }
 
-        registry.bind("completions", new Completions(ledger, batches, Duration.ofMillis(completionTimeoutMs)));
+        BatchSignals batchSignals = new BatchSignals(s3, bucket, archivePrefix);
+        registry.bind("batchSignals", batchSignals);
+        registry.bind("completions", new Completions(ledger, batches, batchSignals, json,
+                Duration.ofMillis(completionTimeoutMs)));
         BatchSummaries summaries = new BatchSummaries(ledger);
         registry.bind("milestoneMails", new MilestoneMails(mailSubjectPrefix, Set.copyOf(list(mailMilestones)),
-                Set.copyOf(list(mailDigestMilestones)), summaries));
+                Set.copyOf(list(mailDigestMilestones)), summaries, batches));
         registry.bind("sampleFeeder", new SampleFeeder(Path.of(samplesDir), Path.of(inboxDir), Path.of(dataDir)));
 
         HikariDataSource sourceDataSource = pool("source", sqlJdbcUrl, sqlJdbcUser, sqlJdbcPassword);

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
@@ -19,13 +20,15 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
@@ -49,73 +52,168 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The loader contract of DESIGN.md, shared by the on-prem loader route and the Glue job (aws/glue compiles this
- * source folder too): loads every Parquet item of a SIGNAL manifest into the JDBC table named after its dataset,
- * creating the table, or the columns it lacks, from the Parquet schema.
+ * The loader contract of the architecture document, shared by the on-prem loader route and the Glue job (aws/glue
+ * compiles this source folder too): loads every Parquet item of a SIGNAL manifest into the JDBC table named after
+ * its dataset, creating the table, or the columns it lacks, from the Parquet schema.
  *
  * <p>A batch loads in one transaction together with its row in {@code nimbus_loads}, so it loads once: a second
- * SIGNAL of the same batch finds that row and gets the same answer back without touching the tables. Transient
- * failures (connection, storage) are thrown to be retried; anything else answers FAILED with the error.
+ * SIGNAL of the same batch finds that row and gets the same answer back without touching the tables. An item that
+ * cannot go into its table (a column of another type, a constraint, a table fed by another source, a reserved
+ * name) is set aside with its reason in the answer's {@code notLoaded}, its rows rolled back to a savepoint, and the
+ * rest of the batch loads. Transient failures (connection, storage) are thrown to be retried, a bounded number of
+ * times per batch; anything else answers FAILED with the error.
+ *
+ * <p>Tables named {@code nimbus_*} are the pipeline's own; {@code nimbus_tables} records which source (file, mysql)
+ * feeds each table, and an item of another source may not write into it unless the table is shared.
  */
 public class ParquetTableLoader {
 
     static final String LOADS_TABLE = "nimbus_loads";
+    static final String TABLES_TABLE = "nimbus_tables";
+    public static final String RESERVED_PREFIX = "nimbus_";
+    public static final String DEFAULT_ARCHIVE_PREFIX = "archive/";
+    public static final int DEFAULT_MAX_ATTEMPTS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(ParquetTableLoader.class);
 
     private final DataSource dataSource;
     private final BatchObjects objects;
     private final ObjectMapper json;
     private final int insertBatchSize;
+    private final Set<String> sharedTables;
+    private final String archivePrefix;
+    private final int maxAttempts;
+    private final Map<String, Integer> failedAttempts = new ConcurrentHashMap<>();
 
     public ParquetTableLoader(DataSource dataSource, BatchObjects objects, ObjectMapper json, int insertBatchSize) {
+        this(dataSource, objects, json, insertBatchSize, Set.of(), DEFAULT_ARCHIVE_PREFIX, DEFAULT_MAX_ATTEMPTS);
+    }
+
+    /**
+     * @param sharedTables  tables that items of any source may write into
+     * @param archivePrefix where the app moves the SIGNAL and COMPLETE of a finished batch
+     * @param maxAttempts   tries of a batch that fail transiently (the database or the storage unreachable) before
+     *                      it is answered FAILED
+     */
+    public ParquetTableLoader(DataSource dataSource, BatchObjects objects, ObjectMapper json, int insertBatchSize,
+            Set<String> sharedTables, String archivePrefix, int maxAttempts) {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("nimbus.loader.max-attempts must be 1 or more, not " + maxAttempts);
+        }
         this.dataSource = dataSource;
         this.objects = objects;
         this.json = json;
         this.insertBatchSize = insertBatchSize;
+        this.sharedTables = Set.copyOf(sharedTables);
+        this.archivePrefix = archivePrefix;
+        this.maxAttempts = maxAttempts;
     }
 
-    /** The COMPLETE to write for this manifest, or null when the batch is loaded and answered already. */
+    /**
+     * The COMPLETE to write for this manifest, or null when the batch is answered already: its COMPLETE is under
+     * signals/ or archived, so that a COMPLETE has one writer and is never written again once the app took it.
+     */
     public Complete load(String manifestJson) throws IOException, SQLException {
         JsonNode manifest = json.readTree(manifestJson);
         String batchId = manifest.path("batchId").asText();
+        if (answered(batchId)) {
+            return null;
+        }
         try (Connection connection = dataSource.getConnection()) {
             Dialect dialect = new Dialect(connection.getMetaData());
-            createLoadsTable(connection, dialect);
+            createOwnTables(connection, dialect);
             Complete earlier = earlierAnswer(connection, dialect, batchId);
-            if (earlier != null) {
-                return objects.exists(S3Keys.complete(batchId)) ? null : earlier;
+            Complete complete = earlier != null ? earlier
+                    : loadOnce(connection, dialect, batchId, itemsOf(manifest.path("items")));
+            failedAttempts.remove(batchId);
+            return complete;
+        } catch (SQLException | IOException | RuntimeException e) {
+            boolean isTransient = e instanceof SQLException sql ? isTransient(sql) : objects.isTransient(e);
+            if (!isTransient) {
+                throw e;
             }
-            return loadOnce(connection, dialect, batchId, manifest.path("items"));
+            int attempts = failedAttempts.merge(batchId, 1, Integer::sum);
+            if (attempts < maxAttempts) {
+                LOG.warn("Batch {} could not be loaded (try {} of {}): {}", batchId, attempts, maxAttempts,
+                        e.getMessage());
+                throw e;
+            }
+            failedAttempts.remove(batchId);
+            return failed(batchId, new IOException("gave up after " + attempts + " tries: " + e.getMessage(), e));
         }
     }
 
-    private Complete loadOnce(Connection connection, Dialect dialect, String batchId, JsonNode items)
+    private boolean answered(String batchId) throws IOException {
+        String complete = S3Keys.complete(batchId);
+        return objects.exists(complete) || objects.exists(archivePrefix + complete);
+    }
+
+    /** An item of the manifest that has rows. */
+    private record Item(String key, String name, String source, String dataset, String parquetKey) {
+    }
+
+    private static List<Item> itemsOf(JsonNode items) {
+        List<Item> tabular = new ArrayList<>();
+        for (JsonNode item : items) {
+            JsonNode parquet = item.path("parquet");
+            if (!parquet.isMissingNode() && !parquet.isNull()) {
+                tabular.add(new Item(item.path("key").asText(), item.path("name").asText(),
+                        item.path("source").asText(), parquet.path("dataset").asText(),
+                        parquet.path("key").asText()));
+            }
+        }
+        return tabular;
+    }
+
+    private Complete loadOnce(Connection connection, Dialect dialect, String batchId, List<Item> items)
             throws IOException, SQLException {
-        // each opened object with its dataset, in the manifest's order; all closed at the end
-        Map<BatchObjects.ParquetObject, String> tables = new LinkedHashMap<>();
+        // each opened object with its item, in the manifest's order; all closed at the end
+        Map<Item, BatchObjects.ParquetObject> opened = new LinkedHashMap<>();
+        List<Complete.NotLoaded> notLoaded = new ArrayList<>();
         boolean autoCommit = connection.getAutoCommit();
         try {
-            for (JsonNode item : items) {
-                JsonNode parquet = item.path("parquet");
-                if (!parquet.isMissingNode() && !parquet.isNull()) {
-                    tables.put(open(parquet.path("key").asText()), parquet.path("dataset").asText());
-                }
+            for (Item item : items) {
+                opened.put(item, open(item.parquetKey()));
             }
             // MySQL, MariaDB and H2 commit an open transaction on DDL: every table is made ready before the rows'
             // transaction starts, so that the rows of a batch are committed all together or not at all
-            for (Map.Entry<BatchObjects.ParquetObject, String> table : tables.entrySet()) {
-                ensureTable(connection, dialect, table.getValue(), schemaOf(table.getKey().inputFile()));
+            Map<Item, BatchObjects.ParquetObject> ready = new LinkedHashMap<>();
+            for (Map.Entry<Item, BatchObjects.ParquetObject> entry : opened.entrySet()) {
+                Item item = entry.getKey();
+                String refusal = prepare(connection, dialect, batchId, item, schemaOf(entry.getValue().inputFile()));
+                if (refusal == null) {
+                    ready.put(item, entry.getValue());
+                } else {
+                    notLoaded.add(setAside(batchId, item, refusal));
+                }
             }
             connection.setAutoCommit(false);
             Map<String, Long> rowsByDataset = new LinkedHashMap<>();
-            for (Map.Entry<BatchObjects.ParquetObject, String> table : tables.entrySet()) {
-                long rows = loadRows(connection, dialect, table.getValue(), table.getKey().inputFile());
-                rowsByDataset.merge(table.getValue(), rows, Long::sum);
+            for (Map.Entry<Item, BatchObjects.ParquetObject> entry : ready.entrySet()) {
+                Item item = entry.getKey();
+                Savepoint before = connection.setSavepoint();
+                try {
+                    long rows = loadRows(connection, dialect, item.dataset(), entry.getValue().inputFile());
+                    rowsByDataset.merge(item.dataset(), rows, Long::sum);
+                } catch (SQLException e) {
+                    if (isTransient(e)) {
+                        throw e;
+                    }
+                    connection.rollback(before);
+                    notLoaded.add(setAside(batchId, item, "its rows do not go into table " + item.dataset()
+                            + ": " + e.getMessage()));
+                } catch (IOException | RuntimeException e) {
+                    if (objects.isTransient(e)) {
+                        throw e;
+                    }
+                    connection.rollback(before);
+                    notLoaded.add(setAside(batchId, item, "its Parquet object cannot be read: " + e.getMessage()));
+                }
             }
             List<Complete.Table> answered = rowsByDataset.entrySet().stream()
                     .map(e -> new Complete.Table(e.getKey(), e.getKey(), e.getValue()))
                     .toList();
-            Complete complete = new Complete(batchId, Complete.SUCCEEDED, Instant.now(), answered, List.of());
+            Complete complete = new Complete(batchId, Complete.SUCCEEDED, Instant.now(), answered, List.of(),
+                    notLoaded);
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + dialect.quote(LOADS_TABLE)
                     + " (batch_id, loaded_at, answer) VALUES (?, ?, ?)")) {
                 insert.setString(1, batchId);
@@ -124,7 +222,8 @@ public class ParquetTableLoader {
                 insert.executeUpdate();
             }
             connection.commit();
-            LOG.info("Batch {} loaded: {}", batchId, rowsByDataset);
+            LOG.info("Batch {} loaded: {}{}", batchId, rowsByDataset,
+                    notLoaded.isEmpty() ? "" : "; " + notLoaded.size() + " item(s) set aside");
             return complete;
         } catch (SQLException e) {
             rollback(connection);
@@ -140,9 +239,81 @@ public class ParquetTableLoader {
             return failed(batchId, e);
         } finally {
             connection.setAutoCommit(autoCommit);
-            for (BatchObjects.ParquetObject object : tables.keySet()) {
+            for (BatchObjects.ParquetObject object : opened.values()) {
                 object.close();
             }
+        }
+    }
+
+    private static Complete.NotLoaded setAside(String batchId, Item item, String reason) {
+        LOG.warn("Batch {}: {} is not loaded: {}", batchId, item.name(), reason);
+        return new Complete.NotLoaded(item.key(), item.name(), item.dataset(), reason);
+    }
+
+    /**
+     * Makes the item's table ready: checks that the item may write into it and that its columns take the item's
+     * values, then creates it or adds the columns it lacks. Returns why the item cannot be loaded, or null.
+     */
+    private String prepare(Connection connection, Dialect dialect, String batchId, Item item, MessageType schema)
+            throws SQLException {
+        String table = item.dataset();
+        if (table.toLowerCase(Locale.ROOT).startsWith(RESERVED_PREFIX)) {
+            return "table names beginning with " + RESERVED_PREFIX + " are the pipeline's own";
+        }
+        String owner = ownerOf(connection, dialect, table);
+        if (owner != null && !owner.equals(item.source()) && !sharedTables.contains(table)) {
+            return "table " + table + " is fed by source " + owner + ", and this item comes from " + item.source()
+                    + " (list the table in nimbus.loader.shared-tables to let both write into it)";
+        }
+        Map<String, Integer> existing = dialect.columnsOf(connection, table);
+        for (Type field : schema.getFields()) {
+            Integer jdbcType = existing.get(field.getName().toLowerCase(Locale.ROOT));
+            if (jdbcType != null) {
+                SqlTypes.Family column = SqlTypes.familyOf(jdbcType);
+                SqlTypes.Family values = SqlTypes.familyOf(field.asPrimitiveType());
+                if (!column.holds(values)) {
+                    return "column " + field.getName() + " of table " + table + " holds " + family(column)
+                            + " values, and this item has " + family(values) + " values in it";
+                }
+            }
+        }
+        try {
+            ensureTable(connection, dialect, table, schema, existing.keySet());
+            if (owner == null) {
+                claimTable(connection, dialect, table, item.source(), batchId);
+            }
+            return null;
+        } catch (SQLException e) {
+            if (isTransient(e)) {
+                throw e;
+            }
+            return "table " + table + " cannot be made ready for it: " + e.getMessage();
+        }
+    }
+
+    private static String family(SqlTypes.Family family) {
+        return family.name().toLowerCase(Locale.ROOT);
+    }
+
+    private String ownerOf(Connection connection, Dialect dialect, String table) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT source FROM " + dialect.quote(TABLES_TABLE) + " WHERE table_name = ?")) {
+            select.setString(1, table);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private void claimTable(Connection connection, Dialect dialect, String table, String source, String batchId)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + dialect.quote(TABLES_TABLE)
+                + " (table_name, source, first_batch, since) VALUES (?, ?, ?, ?)")) {
+            insert.setString(1, table);
+            insert.setString(2, source);
+            insert.setString(3, batchId);
+            insert.setTimestamp(4, Timestamp.from(Instant.now()));
+            insert.executeUpdate();
         }
     }
 
@@ -182,9 +353,10 @@ public class ParquetTableLoader {
                 || (e.getSQLState() != null && e.getSQLState().startsWith("08"));
     }
 
-    private void createLoadsTable(Connection connection, Dialect dialect) throws SQLException {
+    private void createOwnTables(Connection connection, Dialect dialect) throws SQLException {
         try (Statement st = connection.createStatement()) {
             st.execute(dialect.types.loadsTable(dialect.quote(LOADS_TABLE)));
+            st.execute(dialect.types.tablesTable(dialect.quote(TABLES_TABLE)));
         }
     }
 
@@ -286,9 +458,8 @@ public class ParquetTableLoader {
     }
 
     /** Creates the table from the Parquet schema, or adds the columns it lacks. */
-    private static void ensureTable(Connection connection, Dialect dialect, String table, MessageType schema)
-            throws SQLException {
-        Set<String> existing = dialect.columnsOf(connection, table);
+    private static void ensureTable(Connection connection, Dialect dialect, String table, MessageType schema,
+            Set<String> existing) throws SQLException {
         try (Statement st = connection.createStatement()) {
             if (existing.isEmpty()) {
                 StringJoiner columns = new StringJoiner(", ");
@@ -324,14 +495,14 @@ public class ParquetTableLoader {
             return quote + identifier + quote;
         }
 
-        /** The lower-case column names of a table, empty when it does not exist. */
-        Set<String> columnsOf(Connection connection, String table) throws SQLException {
-            Set<String> columns = new HashSet<>();
+        /** The lower-case column names of a table with their {@link java.sql.Types}, empty when it does not exist. */
+        Map<String, Integer> columnsOf(Connection connection, String table) throws SQLException {
+            Map<String, Integer> columns = new HashMap<>();
             DatabaseMetaData meta = connection.getMetaData();
             for (String name : List.of(table, table.toUpperCase(Locale.ROOT))) {
                 try (ResultSet rs = meta.getColumns(connection.getCatalog(), connection.getSchema(), name, null)) {
                     while (rs.next()) {
-                        columns.add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+                        columns.put(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT), rs.getInt("DATA_TYPE"));
                     }
                 }
                 if (!columns.isEmpty()) {

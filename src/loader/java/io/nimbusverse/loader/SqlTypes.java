@@ -1,5 +1,6 @@
 package io.nimbusverse.loader;
 
+import java.sql.Types;
 import java.util.Locale;
 
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -63,9 +64,77 @@ final class SqlTypes {
         return postgres() ? "BYTEA" : "VARBINARY";
     }
 
+    /** What a Parquet column's values are, and what a database column holds, in words both sides share. */
+    enum Family {
+        INTEGER, DECIMAL, FLOAT, BOOLEAN, DATE, TIME, TIMESTAMP, TEXT, BINARY, OTHER;
+
+        /** Whether a column of this family keeps every value of {@code values} (a text column keeps all but bytes). */
+        boolean holds(Family values) {
+            return switch (this) {
+                case TEXT -> values != BINARY;
+                case INTEGER -> values == INTEGER || values == BOOLEAN;
+                case DECIMAL -> values == INTEGER || values == DECIMAL || values == BOOLEAN;
+                case FLOAT -> values == INTEGER || values == DECIMAL || values == FLOAT;
+                case TIMESTAMP -> values == TIMESTAMP || values == DATE;
+                case BINARY -> values == BINARY || values == TEXT;
+                // a type this loader does not know: the database decides, row by row
+                case OTHER -> true;
+                default -> values == this;
+            };
+        }
+    }
+
+    static Family familyOf(PrimitiveType column) {
+        LogicalTypeAnnotation logical = column.getLogicalTypeAnnotation();
+        if (logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation) {
+            return Family.DECIMAL;
+        }
+        if (logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation) {
+            return Family.TIMESTAMP;
+        }
+        if (logical instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
+            return Family.DATE;
+        }
+        if (logical instanceof LogicalTypeAnnotation.TimeLogicalTypeAnnotation) {
+            return Family.TIME;
+        }
+        return switch (column.getPrimitiveTypeName()) {
+            case INT32, INT64 -> Family.INTEGER;
+            case FLOAT, DOUBLE -> Family.FLOAT;
+            case BOOLEAN -> Family.BOOLEAN;
+            default -> logical instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
+                    || logical instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation
+                    || logical instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation
+                    ? Family.TEXT : Family.BINARY;
+        };
+    }
+
+    /** The family of a database column, from its {@link java.sql.Types} code. */
+    static Family familyOf(int jdbcType) {
+        return switch (jdbcType) {
+            case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> Family.INTEGER;
+            case Types.DECIMAL, Types.NUMERIC -> Family.DECIMAL;
+            case Types.REAL, Types.FLOAT, Types.DOUBLE -> Family.FLOAT;
+            case Types.BIT, Types.BOOLEAN -> Family.BOOLEAN;
+            case Types.DATE -> Family.DATE;
+            case Types.TIME, Types.TIME_WITH_TIMEZONE -> Family.TIME;
+            case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> Family.TIMESTAMP;
+            case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR,
+                    Types.CLOB, Types.NCLOB -> Family.TEXT;
+            case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> Family.BINARY;
+            default -> Family.OTHER;
+        };
+    }
+
     String loadsTable(String quotedName) {
         String text = mysql() ? "LONGTEXT" : text();
         return "CREATE TABLE IF NOT EXISTS " + quotedName + " (batch_id VARCHAR(64) PRIMARY KEY, "
                 + "loaded_at TIMESTAMP NOT NULL, answer " + text + " NOT NULL)";
+    }
+
+    /** The table of which source feeds each table the loader made or first wrote into. */
+    String tablesTable(String quotedName) {
+        return "CREATE TABLE IF NOT EXISTS " + quotedName + " (table_name VARCHAR(64) PRIMARY KEY, "
+                + "source VARCHAR(64) NOT NULL, first_batch VARCHAR(64) NOT NULL, since TIMESTAMP NOT NULL)";
     }
 }

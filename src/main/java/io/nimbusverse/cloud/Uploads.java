@@ -29,10 +29,10 @@ public class Uploads {
     }
 
     /** Raw file, Parquet and metadata of every item that is not quarantined; the keys are set on the items. */
-    public List<S3Put> plan(Signal signal) {
+    public List<S3Put> plan(List<BatchItem> liveItems, Signal signal) {
         List<S3Put> puts = new ArrayList<>();
         int tabular = 0;
-        for (BatchItem item : signal.getLiveItems()) {
+        for (BatchItem item : liveItems) {
             item.setMetadataKey(S3Keys.metadata(item.getSha256()));
             // a chunk of table rows has no raw form but its Parquet
             if (!SQL_SOURCE.equals(item.getSource())) {

@@ -41,8 +41,8 @@ public class ItemConverter {
     }
 
     public BatchItem convert(BatchItem item) throws IOException, MalformedFileException {
-        if (item.getParquet() != null && item.getMetadataPath() != null) {
-            // a chunk of table rows: made Parquet, and described, when it was read
+        if (item.getMetadataPath() != null && Files.exists(Path.of(item.getMetadataPath()))) {
+            // converted before this batch was taken again, or a chunk of table rows (made Parquet when read)
             return item;
         }
         try {

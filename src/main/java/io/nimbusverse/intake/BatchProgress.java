@@ -22,21 +22,22 @@ public class BatchProgress {
     public static final String TIMED_OUT = "TIMED_OUT: no COMPLETE before the deadline";
 
     private final Ledger ledger;
+    private final Batches batches;
 
-    public BatchProgress(Ledger ledger) {
+    public BatchProgress(Ledger ledger, Batches batches) {
         this.ledger = ledger;
+        this.batches = batches;
     }
 
-    /** Whether every item of the signal that is not quarantined has reached {@code status}. */
+    /** Whether every item of the batch that is not quarantined has reached {@code status}. */
     public boolean reached(Signal signal, String status) {
         ItemStatus target = ItemStatus.valueOf(status);
-        return signal.getLiveItems().stream()
-                .allMatch(i -> ledger.find(i.getKey()).map(e -> e.status().reached(target)).orElse(false));
+        return ledger.batch(signal.getBatchId()).stream().allMatch(e -> e.status().reached(target));
     }
 
     public void converted(Signal signal) {
         List<LedgerEntry> changed = new ArrayList<>();
-        for (BatchItem item : signal.getLiveItems()) {
+        for (BatchItem item : batches.liveItems(signal.getBatchId())) {
             entry(item).ifPresent(e -> changed.add(e.withClassification(item.getMediaType(), item.getItemClass())
                     .withStatus(ItemStatus.CONVERTED, item.getParquet() == null ? ""
                             : "rows=" + item.getParquet().rows())));
@@ -44,9 +45,10 @@ public class BatchProgress {
         ledger.recordAll(changed);
     }
 
-    public void uploaded(Signal signal) {
+    /** The items of a batch are in S3: each with its keys, as the upload stage planned them. */
+    public void uploaded(List<BatchItem> items) {
         List<LedgerEntry> changed = new ArrayList<>();
-        for (BatchItem item : signal.getLiveItems()) {
+        for (BatchItem item : items) {
             String detail = item.getParquet() == null ? ""
                     : "rows=" + item.getParquet().rows() + " parquet=" + item.getParquet().key();
             String s3Key = item.getRawKey() != null ? item.getRawKey() : item.getParquet().key();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -23,13 +24,17 @@ import io.nimbusverse.signal.BatchItem;
 import io.nimbusverse.signal.Signal;
 import io.nimbusverse.signal.SignalType;
 
-/** Seals claimed items into batches, and finds the batches whose START_UPLOAD may never have been sent. */
+/**
+ * Seals claimed items into batches, finds the batches whose START_UPLOAD may never have been sent, and gives each
+ * stage the items of a batch: the ledger knows which items a batch has and where each stands, the item's work
+ * folder keeps what the stages learnt of it ({@value #ITEM_FILE}). Signals carry only the batch id.
+ */
 public class Batches {
 
     private static final DateTimeFormatter ID_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-    /** An item that knows more than the ledger (a chunk of table rows) saves itself under this name. */
+    /** What the stages learnt of an item (media type, Parquet, metadata), in its work folder. */
     public static final String ITEM_FILE = "item.json";
 
     private final Ledger ledger;
@@ -68,7 +73,7 @@ public class Batches {
             ledger.find(item.getKey()).ifPresent(e -> assigned.add(e.withBatch(batchId)));
         }
         ledger.recordAll(assigned);
-        return Signal.of(SignalType.START_UPLOAD, batchId, now, new ArrayList<>(unique.values()));
+        return Signal.of(SignalType.START_UPLOAD, batchId, now, assigned.size());
     }
 
     /**
@@ -76,17 +81,18 @@ public class Batches {
      * the convert stage sees the batch converted and skips the second.
      */
     public List<Signal> unsent() {
-        List<Signal> signals = new ArrayList<>();
-        for (String batchId : ledger.batchesWith(Set.of(ItemStatus.CLAIMED))) {
-            Signal signal = signalOf(SignalType.START_UPLOAD, batchId);
-            signal.getItems().removeIf(i -> i.isQuarantined());
-            signals.add(signal);
-        }
-        return signals;
+        return ledger.batchesWith(Set.of(ItemStatus.CLAIMED)).stream()
+                .map(batchId -> signalOf(SignalType.START_UPLOAD, batchId))
+                .toList();
     }
 
-    /** A signal of the batch rebuilt from the ledger; items that were quarantined carry their reason. */
+    /** A signal of the batch at a stage. */
     public Signal signalOf(SignalType type, String batchId) {
+        return Signal.of(type, batchId, createdAt(batchId), ledger.batch(batchId).size());
+    }
+
+    /** Every item of the batch, in a stable order; the quarantined ones carry their reason. */
+    public List<BatchItem> items(String batchId) {
         List<BatchItem> items = new ArrayList<>();
         for (LedgerEntry entry : ledger.batch(batchId)) {
             BatchItem item = itemOf(entry);
@@ -95,7 +101,22 @@ public class Batches {
             }
             items.add(item);
         }
-        return Signal.of(type, batchId, createdAt(batchId), items);
+        return items;
+    }
+
+    /** The items of the batch that are not quarantined. */
+    public List<BatchItem> liveItems(String batchId) {
+        return items(batchId).stream().filter(i -> !i.isQuarantined()).toList();
+    }
+
+    /** Keeps what a stage learnt of the item, for the next stages and for a batch taken again after a crash. */
+    public BatchItem save(BatchItem item) throws IOException {
+        Path dir = folders.itemDir(item.getKey());
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve(ITEM_FILE + ".tmp");
+        json.writeValue(tmp.toFile(), item);
+        Files.move(tmp, dir.resolve(ITEM_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return item;
     }
 
     /** Chunks of table rows claimed and never batched (a crash, the aggregator's memory lost): batch them now. */

@@ -4,42 +4,76 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nimbusverse.cloud.BatchSignals;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
+import io.nimbusverse.signal.BatchItem;
 import io.nimbusverse.signal.Complete;
 import io.nimbusverse.signal.Signal;
 import io.nimbusverse.signal.SignalType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** What the completion watcher needs: which COMPLETE answers are awaited, and which batches waited too long. */
+/**
+ * What the completion watcher needs: the COMPLETE answers of the batches that wait for one, the items a loader set
+ * aside, the batches that waited too long, and a FAILED batch brought back to be loaded again.
+ *
+ * <p>Answers are looked up batch by batch, for the batches the ledger says wait (items UPLOADED): a batch completes
+ * within one poll of its answer however many batches are in flight, and an answer is never taken for a batch this
+ * pipeline does not wait for.
+ */
 public class Completions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Completions.class);
 
     private final Ledger ledger;
     private final Batches batches;
+    private final BatchSignals signals;
+    private final ObjectMapper json;
     private final Duration timeout;
 
-    public Completions(Ledger ledger, Batches batches, Duration timeout) {
+    public Completions(Ledger ledger, Batches batches, BatchSignals signals, ObjectMapper json, Duration timeout) {
         this.ledger = ledger;
         this.batches = batches;
+        this.signals = signals;
+        this.json = json;
         this.timeout = timeout;
     }
 
-    /**
-     * What a COMPLETE answer is to this pipeline: AWAITED while items of its batch wait in UPLOADED; EARLY while
-     * the upload stage has not recorded the batch yet (the answer stays for the next poll); ANSWERED once it has
-     * been handled; UNKNOWN for a batch this ledger never saw (left alone).
-     */
-    public String stateOf(Complete complete) {
-        List<LedgerEntry> entries = ledger.batch(complete.batchId());
-        if (entries.isEmpty()) {
-            return "UNKNOWN";
+    /** The answers that arrived for the batches waiting for one. */
+    public List<Complete> arrived() {
+        List<Complete> arrived = new ArrayList<>();
+        for (String batchId : ledger.batchesWith(Set.of(ItemStatus.UPLOADED))) {
+            signals.answer(batchId).map(text -> parse(batchId, text)).ifPresent(arrived::add);
         }
-        if (entries.stream().anyMatch(e -> e.status() == ItemStatus.UPLOADED)) {
-            return "AWAITED";
+        return arrived;
+    }
+
+    /** An answer that cannot be read is an answer all the same: the batch failed, with that reason. */
+    private Complete parse(String batchId, String text) {
+        try {
+            Complete complete = json.readValue(text, Complete.class);
+            if (batchId.equals(complete.batchId()) && complete.status() != null) {
+                return complete;
+            }
+            return unreadable(batchId, "it answers batch " + complete.batchId() + " with status " + complete.status());
+        } catch (JsonProcessingException e) {
+            return unreadable(batchId, e.getOriginalMessage());
         }
-        return entries.stream().allMatch(e -> e.status().isFinal()) ? "ANSWERED" : "EARLY";
+    }
+
+    private static Complete unreadable(String batchId, String why) {
+        LOG.error("The COMPLETE of batch {} cannot be read: {}", batchId, why);
+        return new Complete(batchId, Complete.FAILED, Instant.now(), List.of(),
+                List.of("the COMPLETE cannot be read: " + why));
     }
 
     public Signal completedSignal(Complete complete) {
@@ -47,6 +81,44 @@ public class Completions {
         signal.setStatus(complete.status());
         signal.setDetail(complete.succeeded() ? null : String.join("; ", complete.errors()));
         return signal;
+    }
+
+    /** The items the loader set aside, each with the reason it gave, to be quarantined. */
+    public List<BatchItem> notLoaded(Complete complete) {
+        Map<String, Complete.NotLoaded> refused = complete.notLoaded().stream()
+                .collect(Collectors.toMap(Complete.NotLoaded::key, Function.identity(), (a, b) -> a));
+        List<BatchItem> items = new ArrayList<>();
+        for (BatchItem item : batches.items(complete.batchId())) {
+            Complete.NotLoaded why = refused.get(item.getKey());
+            if (why != null && !item.isQuarantined()) {
+                item.setQuarantineReason("not loaded into table " + why.dataset() + ": " + why.reason());
+                items.add(item);
+            }
+        }
+        return items;
+    }
+
+    /**
+     * Brings a FAILED batch back: its SIGNAL under signals/ for the loader, its items UPLOADED again so that its
+     * new answer is awaited. False when the batch is not a failed one.
+     */
+    public boolean retry(String batchId) {
+        List<LedgerEntry> failed = ledger.batch(batchId).stream()
+                .filter(e -> e.status() == ItemStatus.FAILED).toList();
+        if (failed.isEmpty()) {
+            LOG.warn("Batch {} has no FAILED item: nothing to retry", batchId);
+            return false;
+        }
+        if (!signals.restore(batchId)) {
+            LOG.warn("Batch {} has no SIGNAL in S3, neither in signals/ nor archived: it cannot be loaded again",
+                    batchId);
+            return false;
+        }
+        ledger.recordAll(failed.stream()
+                .map(e -> e.withStatus(ItemStatus.UPLOADED, "retry of a failed load; before: " + e.detail()))
+                .toList());
+        LOG.info("Batch {}: {} items sent to the loader again", batchId, failed.size());
+        return true;
     }
 
     /** TIMED_OUT signals of the batches uploaded longer ago than the timeout, each batch once. */

@@ -90,6 +90,14 @@ public class Intake {
             LOG.info("{} was claimed before a restart and never batched: batching it now", item.getName());
             return keep(item);
         }
+        if (entry.isPresent() && entry.get().status() == ItemStatus.QUARANTINED) {
+            // a quarantined file dropped again (fixed, or its limit raised) is tried again
+            ledger.remove(item.getKey());
+            ledger.claim(LedgerEntry.claimed(item.getKey(), item.getSource(), item.getName(), item.getSize()));
+            WorkFolders.deleteTree(folders.itemDir(item.getKey()));
+            LOG.info("{} was quarantined before ({}): taken again", item.getName(), entry.get().detail());
+            return keep(item);
+        }
         Files.deleteIfExists(Path.of(item.getStagedPath()));
         if (sameFile && !entry.get().status().reached(ItemStatus.UPLOADED)) {
             LOG.debug("{} is in flight in batch {}", item.getName(), entry.get().batchId());

@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 
 import io.nimbusverse.names.FileNames;
 import io.nimbusverse.signal.BatchItem;
-import io.nimbusverse.signal.Signal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,8 +100,8 @@ public class WorkFolders {
     }
 
     /** Deletes the inbox originals of the batch's items: called once their data is in S3 and the ledger says so. */
-    public void releaseInbox(Signal signal) throws IOException {
-        for (BatchItem item : signal.getLiveItems()) {
+    public void releaseInbox(List<BatchItem> items) throws IOException {
+        for (BatchItem item : items) {
             if (item.getInboxPath() != null && Files.deleteIfExists(Path.of(item.getInboxPath()))) {
                 LOG.debug("{} is in S3: removed from the inbox", item.getName());
             }
@@ -110,8 +109,8 @@ public class WorkFolders {
     }
 
     /** Deletes the work folders of the batch's items, quarantined ones included. */
-    public void cleanUp(Signal signal) {
-        signal.getItems().forEach(item -> deleteTree(itemDir(item.getKey())));
+    public void cleanUp(List<BatchItem> items) {
+        items.forEach(item -> deleteTree(itemDir(item.getKey())));
     }
 
     static void deleteTree(Path dir) {

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -201,7 +202,7 @@ public class Ledger implements IdempotentRepository {
         return keysByBatch.getOrDefault(batchId, Set.of()).stream()
                 .map(entries::get)
                 .filter(e -> e != null && batchId.equals(e.batchId()))
-                .sorted((a, b) -> a.claimedAt().compareTo(b.claimedAt()))
+                .sorted(Comparator.comparing(LedgerEntry::claimedAt).thenComparing(LedgerEntry::key))
                 .toList();
     }
 

@@ -4,14 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.nimbusverse.cloud.S3Objects;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.LocalInputFile;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** The batch's objects in an S3 bucket, for the on-prem loader: a Parquet object is read from a local copy. */
 public class S3BatchObjects implements BatchObjects {
@@ -53,17 +52,7 @@ public class S3BatchObjects implements BatchObjects {
 
     @Override
     public boolean exists(String key) {
-        try {
-            s3.headObject(b -> b.bucket(bucket).key(key));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
-            }
-            throw e;
-        }
+        return S3Objects.ifPresent(() -> s3.headObject(b -> b.bucket(bucket).key(key))).isPresent();
     }
 
     /** Network failures, throttling and S3's own errors pass; a missing object or a refusal does not. */

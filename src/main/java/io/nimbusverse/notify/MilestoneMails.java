@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.nimbusverse.intake.Batches;
 import io.nimbusverse.run.BatchSummaries;
 import io.nimbusverse.signal.BatchItem;
 import io.nimbusverse.signal.Complete;
@@ -27,6 +28,7 @@ public class MilestoneMails {
     /** Set on a failed exchange for ROUTE_FAILED: the route and the error. */
     public static final String FAILED_ROUTE = "NimbusFailedRoute";
     public static final String FAILURE = "NimbusFailure";
+    private static final int LISTED_ITEMS = 50;
 
     /** A rendered mail's content: what the templates show. */
     public record Model(String milestone, String subject, String headline, String lead, String batchId,
@@ -42,13 +44,15 @@ public class MilestoneMails {
     private final Set<String> milestones;
     private final Set<String> digested;
     private final BatchSummaries summaries;
+    private final Batches batches;
 
     public MilestoneMails(String subjectPrefix, Set<String> milestones, Set<String> digested,
-            BatchSummaries summaries) {
+            BatchSummaries summaries, Batches batches) {
         this.subjectPrefix = subjectPrefix.isBlank() ? "" : subjectPrefix.trim() + " ";
         this.milestones = milestones;
         this.digested = digested;
         this.summaries = summaries;
+        this.batches = batches;
     }
 
     /** Whether this milestone sends mail at all (nimbus.mail.milestones). */
@@ -67,16 +71,18 @@ public class MilestoneMails {
         return switch (milestone) {
             case "BATCH_CONVERTED" -> {
                 Signal s = (Signal) body;
-                int quarantined = s.getItems().size() - s.getLiveItems().size();
-                yield model(milestone, "Batch " + s.getBatchId() + " converted: " + s.getLiveItems().size()
+                List<BatchItem> items = batches.items(s.getBatchId());
+                long quarantined = items.stream().filter(BatchItem::isQuarantined).count();
+                yield model(milestone, "Batch " + s.getBatchId() + " converted: " + (items.size() - quarantined)
                         + " items, " + quarantined + " quarantined", "Batch " + s.getBatchId()
-                        + " is converted and on its way to S3.", s.getBatchId(), items(s), null);
+                        + " is converted and on its way to S3.", s.getBatchId(), rows(items), null);
             }
             case "BATCH_UPLOADED" -> {
                 Signal s = (Signal) body;
-                yield model(milestone, "Batch " + s.getBatchId() + " uploaded: " + s.getLiveItems().size() + " items",
+                List<BatchItem> items = batches.liveItems(s.getBatchId());
+                yield model(milestone, "Batch " + s.getBatchId() + " uploaded: " + items.size() + " items",
                         "Batch " + s.getBatchId() + " is in S3 with its manifest " + s.getManifestKey()
-                                + "; the loader has it now.", s.getBatchId(), items(s), null);
+                                + "; the loader has it now.", s.getBatchId(), rows(items), null);
             }
             case "BATCH_COMPLETED" -> {
                 Signal s = (Signal) body;
@@ -133,12 +139,16 @@ public class MilestoneMails {
         return new Model(milestone, subjectPrefix + headline, headline, lead, batchId, items, summary, List.of());
     }
 
-    private static List<Map<String, String>> items(Signal signal) {
+    /** A row per item, the first {@value #LISTED_ITEMS}: a batch of thousands gets a readable mail. */
+    private static List<Map<String, String>> rows(List<BatchItem> items) {
         List<Map<String, String>> rows = new ArrayList<>();
-        for (BatchItem item : signal.getItems()) {
+        for (BatchItem item : items.subList(0, Math.min(items.size(), LISTED_ITEMS))) {
             rows.add(row(item.getName(), item.isQuarantined() ? "QUARANTINED: " + item.getQuarantineReason()
                     : item.getItemClass() + ", " + item.getMediaType() + (item.getParquet() == null ? ""
                             : ", " + item.getParquet().rows() + " rows to table " + item.getParquet().dataset())));
+        }
+        if (items.size() > LISTED_ITEMS) {
+            rows.add(row("...", "and " + (items.size() - LISTED_ITEMS) + " more items"));
         }
         return rows;
     }

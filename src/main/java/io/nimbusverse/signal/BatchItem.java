@@ -1,5 +1,6 @@
 package io.nimbusverse.signal;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
@@ -138,6 +139,7 @@ public class BatchItem {
         this.quarantineReason = quarantineReason;
     }
 
+    @JsonIgnore
     public boolean isQuarantined() {
         return quarantineReason != null;
     }

@@ -22,8 +22,9 @@ public record Manifest(String batchId, Instant createdAt, List<Item> items) {
     public record Parquet(String dataset, String key, long rows, List<ColumnSchema> schema) {
     }
 
-    public static Manifest of(Signal signal) {
-        List<Item> items = signal.getLiveItems().stream()
+    /** The manifest of a batch's items that are not quarantined, with the keys the upload stage gave them. */
+    public static Manifest of(Signal signal, List<BatchItem> liveItems) {
+        List<Item> items = liveItems.stream()
                 .map(i -> new Item(i.getKey(), i.getSource(), i.getName(), i.getItemClass(), i.getMediaType(),
                         i.getSize(), i.getSha256(), i.getRawKey(), i.getMetadataKey(),
                         i.getParquet() == null ? null : new Parquet(i.getParquet().dataset(), i.getParquet().key(),

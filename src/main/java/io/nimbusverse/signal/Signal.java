@@ -1,16 +1,14 @@
 package io.nimbusverse.signal;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
- * The JSON envelope on the signals topic: which stage a batch reached, with references to its items (ledger keys,
- * work-folder paths, S3 keys), never their content. The Kafka record key is the batch id, so the signals of one batch
- * stay in order.
+ * The JSON envelope on the signals topic: which stage a batch reached, and the references to find the rest (the
+ * batch id, under which the ledger and the work folder keep its items; the manifest's S3 key). It carries no item
+ * list, so its size does not grow with the batch: a batch of ten thousand items sends signals of a few hundred
+ * bytes. The Kafka record key is the batch id, so the signals of one batch stay in order.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Signal {
@@ -19,31 +17,26 @@ public class Signal {
     private String batchId;
     private Instant createdAt;
     private Instant emittedAt;
-    private List<BatchItem> items = new ArrayList<>();
+    private int itemCount;
     private String manifestKey;
     private String status;
     private String detail;
 
-    public static Signal of(SignalType type, String batchId, Instant createdAt, List<BatchItem> items) {
+    public static Signal of(SignalType type, String batchId, Instant createdAt, int itemCount) {
         Signal signal = new Signal();
         signal.type = type;
         signal.batchId = batchId;
         signal.createdAt = createdAt;
         signal.emittedAt = Instant.now();
-        signal.items = new ArrayList<>(items);
+        signal.itemCount = itemCount;
         return signal;
     }
 
     /** The same batch at the next stage. */
     public Signal next(SignalType nextType) {
-        Signal signal = of(nextType, batchId, createdAt, items);
+        Signal signal = of(nextType, batchId, createdAt, itemCount);
         signal.manifestKey = manifestKey;
         return signal;
-    }
-
-    @JsonIgnore
-    public List<BatchItem> getLiveItems() {
-        return items.stream().filter(i -> !i.isQuarantined()).toList();
     }
 
     public SignalType getType() {
@@ -78,12 +71,13 @@ public class Signal {
         this.emittedAt = emittedAt;
     }
 
-    public List<BatchItem> getItems() {
-        return items;
+    /** Items of the batch when it was sealed, quarantined ones included: for people reading the topic. */
+    public int getItemCount() {
+        return itemCount;
     }
 
-    public void setItems(List<BatchItem> items) {
-        this.items = items;
+    public void setItemCount(int itemCount) {
+        this.itemCount = itemCount;
     }
 
     public String getManifestKey() {
@@ -112,6 +106,6 @@ public class Signal {
 
     @Override
     public String toString() {
-        return type + " " + batchId + " (" + items.size() + " items)";
+        return type + " " + batchId + " (" + itemCount + " items)";
     }
 }

@@ -32,13 +32,9 @@ class UploadsTest {
         item.setStagedPath(csv.toString());
         item.setMetadataPath(metadata.toString());
         item.setParquet(new ParquetPart("big", parquet.toString(), null, 1, List.of()));
-        BatchItem quarantined = new BatchItem();
-        quarantined.setKey("b".repeat(64));
-        quarantined.setQuarantineReason("bad");
-        Signal signal = Signal.of(SignalType.CLOUD_UPLOAD, "20261125T181833Z-3fa9c1", CREATED,
-                List.of(item, quarantined));
+        Signal signal = Signal.of(SignalType.CLOUD_UPLOAD, "20261125T181833Z-3fa9c1", CREATED, 2);
 
-        List<S3Put> puts = new Uploads(5L << 20).plan(signal);
+        List<S3Put> puts = new Uploads(5L << 20).plan(List.of(item), signal);
 
         assertThat(puts).extracting(S3Put::key).containsExactly(
                 "raw/structured/2026/11/25/" + "a".repeat(64) + "/big.csv",
@@ -47,9 +43,28 @@ class UploadsTest {
         assertThat(puts).extracting(S3Put::multipart).containsExactly(true, false, false);
         assertThat(item.getRawKey()).isEqualTo(puts.get(0).key());
         assertThat(item.getParquet().key()).isEqualTo(puts.get(1).key());
-        assertThat(new Uploads(5L << 20).plan(signal)).isEqualTo(puts);
+        assertThat(new Uploads(5L << 20).plan(List.of(item), signal)).isEqualTo(puts);
         assertThat(new Uploads(5L << 20).uploadedSignal(signal).getManifestKey())
                 .isEqualTo("signals/20261125T181833Z-3fa9c1.SIGNAL");
+    }
+
+    @Test
+    void theLastPartOfARawKeyIsBoundedWhateverTheNameAndTheNameIsKept(@TempDir Path dir) throws Exception {
+        BatchItem item = new BatchItem();
+        item.setKey("c".repeat(64));
+        item.setSha256(item.getKey());
+        item.setName("n".repeat(240) + "\nline\\slash.csv");
+        item.setItemClass("structured");
+        item.setStagedPath(Files.write(dir.resolve("x"), new byte[1]).toString());
+        item.setMetadataPath(item.getStagedPath());
+        Signal signal = Signal.of(SignalType.CLOUD_UPLOAD, "20261125T181833Z-3fa9c1", CREATED, 1);
+
+        String raw = new Uploads(5L << 20).plan(List.of(item), signal).get(0).key();
+
+        String last = raw.substring(raw.lastIndexOf('/') + 1);
+        assertThat(last.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(120);
+        assertThat(last).endsWith(".csv").doesNotContain("\n", "\\");
+        assertThat(item.getName()).startsWith("nnnn").contains("\nline");
     }
 
     @Test

@@ -8,9 +8,15 @@ import java.time.Instant;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.nimbusverse.cloud.BatchSignals;
+import io.nimbusverse.cloud.S3Keys;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
+import io.nimbusverse.loader.InMemoryS3;
+import io.nimbusverse.signal.BatchItem;
 import io.nimbusverse.signal.Complete;
 import io.nimbusverse.signal.Signal;
 import io.nimbusverse.signal.SignalType;
@@ -18,32 +24,44 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 
 class CompletionsTest {
 
     private static final String BATCH = "20261125T100000Z-abcdef";
+    private static final String BUCKET = "bucket";
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     @TempDir
     Path dir;
     private Ledger ledger;
     private BatchProgress progress;
+    private Batches batches;
+    private InMemoryS3 s3;
+    private BatchSignals signals;
 
     @BeforeEach
     void open() throws Exception {
         ledger = new Ledger(dir.resolve("ledger.csv"), 1000);
         ledger.open();
-        progress = new BatchProgress(ledger);
+        WorkFolders folders = new WorkFolders(dir.resolve("inbox"), dir.resolve("work"), dir.resolve("q"),
+                dir.resolve("d"));
+        batches = new Batches(ledger, folders, JSON);
+        progress = new BatchProgress(ledger, batches);
+        s3 = new InMemoryS3(BUCKET);
+        signals = new BatchSignals(s3.client(), BUCKET, "archive/");
     }
 
     @AfterEach
     void close() throws Exception {
         ledger.close();
+        s3.close();
     }
 
     private Completions completions(Duration timeout) {
-        WorkFolders folders = new WorkFolders(dir.resolve("inbox"), dir.resolve("work"), dir.resolve("q"),
-                dir.resolve("d"));
-        return new Completions(ledger, new Batches(ledger, folders, new ObjectMapper()), timeout);
+        return new Completions(ledger, batches, signals, JSON, timeout);
     }
 
     private void item(String key, ItemStatus status) {
@@ -56,27 +74,83 @@ class CompletionsTest {
                 : List.of());
     }
 
-    @Test
-    void anAnswerIsAwaitedEarlyAnsweredOrUnknown() {
-        Completions completions = completions(Duration.ofMinutes(10));
-        assertThat(completions.stateOf(answer("SUCCEEDED"))).isEqualTo("UNKNOWN");
-        item("a", ItemStatus.CONVERTED);
-        assertThat(completions.stateOf(answer("SUCCEEDED"))).isEqualTo("EARLY");
-        ledger.record(ledger.find("a").orElseThrow().withStatus(ItemStatus.UPLOADED, ""));
-        assertThat(completions.stateOf(answer("SUCCEEDED"))).isEqualTo("AWAITED");
-        progress.completed(answer("SUCCEEDED"));
-        assertThat(ledger.find("a").orElseThrow().status()).isEqualTo(ItemStatus.DONE);
-        assertThat(completions.stateOf(answer("SUCCEEDED"))).isEqualTo("ANSWERED");
+    private void put(String key, String text) {
+        S3Client client = s3.client();
+        client.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString(text));
+    }
+
+    private boolean exists(String key) {
+        return s3.client().listObjectsV2(b -> b.bucket(BUCKET).prefix(key)).contents().stream()
+                .anyMatch(o -> o.key().equals(key));
     }
 
     @Test
-    void aFailedAnswerMarksTheItemsFailedWithTheErrors() {
+    void onlyTheAnswersOfBatchesThatWaitAreTakenWhereverTheyAre() throws Exception {
+        Completions completions = completions(Duration.ofMinutes(10));
+        put(S3Keys.complete(BATCH), JSON.writeValueAsString(answer("SUCCEEDED")));
+        put(S3Keys.complete("20261125T100000Z-000000"), JSON.writeValueAsString(answer("SUCCEEDED")));
+        item("a", ItemStatus.CONVERTED);
+        assertThat(completions.arrived()).isEmpty();
+
+        ledger.record(ledger.find("a").orElseThrow().withStatus(ItemStatus.UPLOADED, ""));
+        assertThat(completions.arrived()).extracting(Complete::batchId).containsExactly(BATCH);
+
+        // archived before the ledger was written (a crash between the two): the answer is found in the archive
+        put(S3Keys.signal(BATCH), "{}");
+        signals.archive(BATCH);
+        assertThat(exists(S3Keys.complete(BATCH))).isFalse();
+        assertThat(exists("archive/" + S3Keys.signal(BATCH))).isTrue();
+        assertThat(completions.arrived()).extracting(Complete::batchId).containsExactly(BATCH);
+        signals.archive(BATCH);
+
+        progress.completed(completions.arrived().get(0));
+        assertThat(ledger.find("a").orElseThrow().status()).isEqualTo(ItemStatus.DONE);
+        assertThat(completions.arrived()).isEmpty();
+    }
+
+    @Test
+    void anUnreadableAnswerFailsItsBatchWithTheReason() {
+        item("a", ItemStatus.UPLOADED);
+        put(S3Keys.complete(BATCH), "{not json");
+        Complete complete = completions(Duration.ofMinutes(10)).arrived().get(0);
+        assertThat(complete.status()).isEqualTo(Complete.FAILED);
+        assertThat(complete.errors()).singleElement().asString().startsWith("the COMPLETE cannot be read");
+    }
+
+    @Test
+    void theItemsTheLoaderSetAsideAreNamedWithItsReason() {
+        item("a", ItemStatus.UPLOADED);
+        item("b", ItemStatus.UPLOADED);
+        Complete partly = new Complete(BATCH, Complete.SUCCEEDED, Instant.now(), List.of(), List.of(),
+                List.of(new Complete.NotLoaded("b", "b.csv", "b", "column id holds integer values")));
+        List<BatchItem> aside = completions(Duration.ofMinutes(10)).notLoaded(partly);
+        assertThat(aside).extracting(BatchItem::getKey).containsExactly("b");
+        assertThat(aside.get(0).getQuarantineReason())
+                .isEqualTo("not loaded into table b: column id holds integer values");
+    }
+
+    @Test
+    void aFailedAnswerMarksTheItemsFailedAndAFailedBatchCanBeRetried() {
         item("a", ItemStatus.UPLOADED);
         item("b", ItemStatus.QUARANTINED);
         progress.completed(answer("FAILED"));
         assertThat(ledger.find("a").orElseThrow().status()).isEqualTo(ItemStatus.FAILED);
         assertThat(ledger.find("a").orElseThrow().detail()).isEqualTo("boom");
         assertThat(ledger.find("b").orElseThrow().status()).isEqualTo(ItemStatus.QUARANTINED);
+
+        Completions completions = completions(Duration.ofMinutes(10));
+        // nothing to load again without its SIGNAL
+        assertThat(completions.retry(BATCH)).isFalse();
+        put("archive/" + S3Keys.signal(BATCH), "{}");
+        put("archive/" + S3Keys.complete(BATCH), "{}");
+
+        assertThat(completions.retry(BATCH)).isTrue();
+
+        assertThat(exists(S3Keys.signal(BATCH))).isTrue();
+        assertThat(exists("archive/" + S3Keys.complete(BATCH))).isFalse();
+        assertThat(ledger.find("a").orElseThrow().status()).isEqualTo(ItemStatus.UPLOADED);
+        assertThat(ledger.find("b").orElseThrow().status()).isEqualTo(ItemStatus.QUARANTINED);
+        assertThat(completions.retry("20261125T100000Z-000000")).isFalse();
     }
 
     @Test

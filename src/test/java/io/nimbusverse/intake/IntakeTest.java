@@ -99,6 +99,32 @@ class IntakeTest {
     }
 
     @Test
+    void aQuarantinedFileDroppedAgainIsTakenAgainAndQuarantinedOnlyOnceEachTime() throws Exception {
+        Quarantine quarantine = new Quarantine(folders, ledger);
+        BatchItem first = intake.keep(arrive("bad.csv", "a,b\n1\n"));
+        ledger.claim(LedgerEntry.claimed(first.getKey(), "file", "bad.csv", 6));
+        batches.seal(List.of(first));
+        quarantine.isolate(first, "malformed CSV");
+        // the same failure seen again (its batch taken again) keeps the one copy
+        quarantine.isolate(first, "malformed CSV");
+        try (var kept = Files.list(dir.resolve("quarantine"))) {
+            assertThat(kept.map(p -> p.getFileName().toString()).sorted().toList())
+                    .containsExactly("bad.csv", "bad.csv.reason.txt");
+        }
+        assertThat(dir.resolve("quarantine/bad.csv.reason.txt")).content().contains("reason: malformed CSV");
+
+        Files.move(dir.resolve("quarantine/bad.csv"), folders.inbox().resolve("bad.csv"));
+        BatchItem again = intake.known(intake.stage(folders.inbox().resolve("bad.csv").toString(), "bad.csv",
+                "file"));
+
+        assertThat(again).isNotNull();
+        assertThat(ledger.find(first.getKey()).orElseThrow().status()).isEqualTo(ItemStatus.CLAIMED);
+        assertThat(ledger.find(first.getKey()).orElseThrow().hasBatch()).isFalse();
+        assertThat(Path.of(again.getStagedPath())).hasContent("a,b\n1\n");
+        assertThat(ledger.count(e -> e.status() == ItemStatus.DUPLICATE)).isZero();
+    }
+
+    @Test
     void sealingGivesEveryItemTheBatchOnceAndTheIdSortsByTime() throws Exception {
         BatchItem a = intake.keep(arrive("a.csv", "1"));
         BatchItem b = intake.keep(arrive("b.csv", "2"));
@@ -111,7 +137,9 @@ class IntakeTest {
         assertThat(signal.getBatchId()).matches("\\d{8}T\\d{6}Z-[0-9a-f]{6}");
         assertThat(Batches.createdAt(signal.getBatchId())).isEqualTo(
                 signal.getCreatedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-        assertThat(signal.getItems()).extracting(BatchItem::getName).containsExactly("a.csv", "b.csv");
+        assertThat(signal.getItemCount()).isEqualTo(2);
+        assertThat(batches.items(signal.getBatchId())).extracting(BatchItem::getName)
+                .containsExactlyInAnyOrder("a.csv", "b.csv");
         assertThat(ledger.batch(signal.getBatchId())).hasSize(2).allMatch(e -> e.status() == ItemStatus.CLAIMED);
     }
 
@@ -128,10 +156,11 @@ class IntakeTest {
 
         assertThat(unsent).hasSize(1);
         assertThat(unsent.get(0).getBatchId()).isEqualTo(sealed.getBatchId());
-        assertThat(unsent.get(0).getItems()).extracting(BatchItem::getName).containsExactly("a.csv");
-        assertThat(unsent.get(0).getItems().get(0).getStagedPath()).isEqualTo(a.getStagedPath());
+        List<BatchItem> live = batches.liveItems(unsent.get(0).getBatchId());
+        assertThat(live).extracting(BatchItem::getName).containsExactly("a.csv");
+        assertThat(live.get(0).getStagedPath()).isEqualTo(a.getStagedPath());
 
-        new BatchProgress(ledger).converted(unsent.get(0));
+        new BatchProgress(ledger, batches).converted(unsent.get(0));
         assertThat(batches.unsent()).isEmpty();
     }
 
@@ -140,11 +169,12 @@ class IntakeTest {
         BatchItem a = intake.keep(arrive("a.csv", "1"));
         ledger.claim(LedgerEntry.claimed(a.getKey(), "file", "a.csv", 1));
         Signal signal = batches.seal(List.of(a));
-        BatchProgress progress = new BatchProgress(ledger);
+        BatchProgress progress = new BatchProgress(ledger, batches);
         assertThat(progress.reached(signal, "CONVERTED")).isFalse();
 
         a.setMediaType("text/csv");
         a.setItemClass("structured");
+        batches.save(a);
         progress.converted(signal);
         assertThat(progress.reached(signal, "CONVERTED")).isTrue();
         assertThat(progress.reached(signal, "UPLOADED")).isFalse();

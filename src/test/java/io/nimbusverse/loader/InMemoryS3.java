@@ -15,13 +15,13 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** S3Proxy in memory on a free loopback port with one bucket, and the app's client for it. */
-final class InMemoryS3 implements AutoCloseable {
+public final class InMemoryS3 implements AutoCloseable {
 
     private final BlobStoreContext blobs;
     private final S3Proxy proxy;
     private final S3Client client;
 
-    InMemoryS3(String bucket) throws Exception {
+    public InMemoryS3(String bucket) throws Exception {
         int port = NimbusApp.freePort();
         blobs = ContextBuilder.newBuilder("transient").credentials("id", "secret").build(BlobStoreContext.class);
         blobs.getBlobStore().createContainerInLocation(null, bucket);
@@ -34,12 +34,12 @@ final class InMemoryS3 implements AutoCloseable {
         client = AwsClients.s3("http://127.0.0.1:" + port, "us-east-1", "anonymous", true);
     }
 
-    S3Client client() {
+    public S3Client client() {
         return client;
     }
 
     /** Puts every file under dir at its relative path as key. */
-    void putTree(String bucket, Path dir) throws Exception {
+    public void putTree(String bucket, Path dir) throws Exception {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String key = dir.relativize(file).toString().replace('\\', '/');

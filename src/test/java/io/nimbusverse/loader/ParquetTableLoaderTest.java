@@ -65,22 +65,40 @@ class ParquetTableLoaderTest {
 
     /** Converts the CSV to Parquet, puts it in S3 and returns the manifest of a one-item batch. */
     private String batch(String batchId, String dataset, String csv) throws Exception {
-        Path csvFile = dir.resolve(batchId + ".csv");
-        Files.writeString(csvFile, csv, StandardCharsets.UTF_8);
-        Path parquet = dir.resolve(batchId + ".parquet");
-        CsvToParquet.Result result = new CsvToParquet(100, Set.of(), "SNAPPY", 1 << 20, 1 << 16, Limits.DEFAULTS)
-                .convert(csvFile, parquet);
-        String key = "parquet/" + dataset + "/ingest_date=2026-11-25/" + batchId + "-1.parquet";
-        s3.putObject(b -> b.bucket("bucket").key(key), RequestBody.fromFile(parquet));
-        List<ColumnSchema> schema = result.columns().stream()
-                .map(c -> new ColumnSchema(c.name(), c.typeName(), c.nullable())).toList();
-        Manifest manifest = new Manifest(batchId, Instant.parse("2026-11-25T10:00:00Z"), List.of(
-                new Manifest.Item("k-" + batchId, "file", dataset + ".csv", "structured", "text/csv", 10,
-                        "0".repeat(64), "raw/x", "metadata/x.json",
-                        new Manifest.Parquet(dataset, key, result.rows(), schema)),
-                new Manifest.Item("k2-" + batchId, "file", "notes.pdf", "unstructured", "application/pdf", 10,
-                        "1".repeat(64), "raw/y", "metadata/y.json", null)));
-        return JSON.writeValueAsString(manifest);
+        return batch(batchId, new Tabular(dataset, "file", csv));
+    }
+
+    /** An item with rows: its dataset, its source (file, mysql) and its CSV. */
+    private record Tabular(String dataset, String source, String csv) {
+    }
+
+    /** The manifest of a batch of these items, and a PDF; each item's Parquet is put in S3. */
+    private String batch(String batchId, Tabular... tabular) throws Exception {
+        List<Manifest.Item> items = new ArrayList<>();
+        for (int n = 1; n <= tabular.length; n++) {
+            Tabular t = tabular[n - 1];
+            Path csvFile = dir.resolve(batchId + "-" + n + ".csv");
+            Files.writeString(csvFile, t.csv(), StandardCharsets.UTF_8);
+            Path parquet = dir.resolve(batchId + "-" + n + ".parquet");
+            CsvToParquet.Result result = new CsvToParquet(100, Set.of(), "SNAPPY", 1 << 20, 1 << 16,
+                    Limits.DEFAULTS).convert(csvFile, parquet);
+            String key = "parquet/" + t.dataset() + "/ingest_date=2026-11-25/" + batchId + "-" + n + ".parquet";
+            s3.putObject(b -> b.bucket("bucket").key(key), RequestBody.fromFile(parquet));
+            List<ColumnSchema> schema = result.columns().stream()
+                    .map(c -> new ColumnSchema(c.name(), c.typeName(), c.nullable())).toList();
+            items.add(new Manifest.Item("k" + n + "-" + batchId, t.source(), t.dataset() + ".csv", "structured",
+                    "text/csv", 10, "0".repeat(64), "raw/x", "metadata/x.json",
+                    new Manifest.Parquet(t.dataset(), key, result.rows(), schema)));
+        }
+        items.add(new Manifest.Item("pdf-" + batchId, "file", "notes.pdf", "unstructured", "application/pdf", 10,
+                "1".repeat(64), "raw/y", "metadata/y.json", null));
+        return JSON.writeValueAsString(new Manifest(batchId, Instant.parse("2026-11-25T10:00:00Z"), items));
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            c.createStatement().execute(sql);
+        }
     }
 
     private List<String> rows(String sql) throws SQLException {
@@ -139,15 +157,90 @@ class ParquetTableLoaderTest {
     }
 
     @Test
-    void dataTheTableCannotTakeFailsTheBatchWithTheErrorAndLoadsNothing() throws Exception {
+    void anItemItsTableCannotTakeIsSetAsideWithItsReasonAndTheRestOfTheBatchLoads() throws Exception {
         loader.load(batch("20261125T100000Z-eeeeee", "events", "id,day\n1,2026-11-01\n"));
-        Complete failed = loader.load(batch("20261125T100000Z-ffffff", "events",
-                "id,day\n2,2026-11-02\n3,not a date at all\n"));
+        Complete partly = loader.load(batch("20261125T100000Z-ffffff",
+                new Tabular("events", "file", "id,day\n2,2026-11-02\n3,not a date at all\n"),
+                new Tabular("people", "file", "id,name\n1,ada\n")));
 
-        assertThat(failed.status()).isEqualTo(Complete.FAILED);
-        assertThat(failed.errors()).hasSize(1).first().asString().contains("events");
+        assertThat(partly.status()).isEqualTo(Complete.SUCCEEDED);
+        assertThat(partly.tables()).containsExactly(new Complete.Table("people", "people", 1));
+        assertThat(partly.notLoaded()).singleElement().satisfies(n -> {
+            assertThat(n.key()).isEqualTo("k1-20261125T100000Z-ffffff");
+            assertThat(n.dataset()).isEqualTo("events");
+            assertThat(n.reason()).contains("column day of table events holds date values", "text values");
+        });
         assertThat(rows("SELECT id FROM events")).containsExactly("1");
-        assertThat(rows("SELECT batch_id FROM nimbus_loads")).containsExactly("20261125T100000Z-eeeeee");
+        assertThat(rows("SELECT name FROM people")).containsExactly("ada");
+        assertThat(rows("SELECT batch_id FROM nimbus_loads ORDER BY batch_id"))
+                .containsExactly("20261125T100000Z-eeeeee", "20261125T100000Z-ffffff");
+    }
+
+    @Test
+    void aConstraintThatRefusesAnItemsRowsRollsBackThatItemOnly() throws Exception {
+        execute("CREATE TABLE accounts (id BIGINT PRIMARY KEY, name VARCHAR(20))");
+        Complete partly = loader.load(batch("20261125T100000Z-a1a1a1",
+                new Tabular("accounts", "file", "id,name\n1,ada\n2,bob\n3,cy\n1,again\n"),
+                new Tabular("notes", "file", "id,text\n1,kept\n")));
+
+        assertThat(partly.succeeded()).isTrue();
+        assertThat(partly.notLoaded()).singleElement().satisfies(n -> assertThat(n.reason())
+                .startsWith("its rows do not go into table accounts"));
+        assertThat(rows("SELECT count(*) FROM accounts")).containsExactly("0");
+        assertThat(rows("SELECT text FROM notes")).containsExactly("kept");
+    }
+
+    @Test
+    void thePipelinesOwnTablesAndTablesOfAnotherSourceAreNeverWrittenByAnItem() throws Exception {
+        Complete first = loader.load(batch("20261125T100000Z-b1b1b1",
+                new Tabular("nimbus_loads", "file", "batch_id\nevil\n"),
+                new Tabular("customers", "mysql", "id,name\n1,ada\n")));
+        assertThat(first.tables()).extracting(Complete.Table::table).containsExactly("customers");
+        assertThat(first.notLoaded()).singleElement().satisfies(n -> assertThat(n.reason())
+                .contains("nimbus_", "pipeline's own"));
+        assertThat(rows("SELECT batch_id FROM nimbus_loads")).containsExactly("20261125T100000Z-b1b1b1");
+
+        Complete fromAFile = loader.load(batch("20261125T100000Z-b2b2b2",
+                new Tabular("customers", "file", "id,name\n2,bob\n")));
+        assertThat(fromAFile.notLoaded()).singleElement().satisfies(n -> assertThat(n.reason())
+                .contains("fed by source mysql", "nimbus.loader.shared-tables"));
+        assertThat(rows("SELECT name FROM customers")).containsExactly("ada");
+        assertThat(rows("SELECT table_name, source FROM nimbus_tables")).containsExactly("customers|mysql");
+
+        ParquetTableLoader sharing = new ParquetTableLoader(db, new S3BatchObjects(s3, "bucket",
+                dir.resolve("tmp")), JSON, 2, Set.of("customers"), "archive/", 3);
+        Complete shared = sharing.load(batch("20261125T100000Z-b3b3b3",
+                new Tabular("customers", "file", "id,name\n3,cy\n")));
+        assertThat(shared.notLoaded()).isEmpty();
+        assertThat(rows("SELECT name FROM customers ORDER BY id")).containsExactly("ada", "cy");
+    }
+
+    @Test
+    void aBatchAnsweredOrArchivedIsNeverAnsweredAgain() throws Exception {
+        String manifest = batch("20261125T100000Z-c1c1c1", "orders", "id\n1\n");
+        s3.putObject(b -> b.bucket("bucket").key("archive/signals/20261125T100000Z-c1c1c1.COMPLETE"),
+                RequestBody.fromString("{}"));
+        assertThat(loader.load(manifest)).isNull();
+        assertThat(rows("SELECT count(*) FROM information_schema.tables WHERE table_name = 'orders'"))
+                .containsExactly("0");
+    }
+
+    @Test
+    void aBatchWhoseDatabaseStaysDownIsAnsweredFailedAfterItsTries() throws Exception {
+        JdbcDataSource unreachable = new JdbcDataSource();
+        unreachable.setURL("jdbc:h2:tcp://127.0.0.1:" + NimbusApp.freePort() + "/nothing");
+        ParquetTableLoader down = new ParquetTableLoader(unreachable, new S3BatchObjects(s3, "bucket",
+                dir.resolve("tmp")), JSON, 2, Set.of(), "archive/", 3);
+        String manifest = batch("20261125T100000Z-d1d1d1", "orders", "id\n1\n");
+
+        assertThatThrownBy(() -> down.load(manifest)).isInstanceOf(SQLException.class);
+        assertThatThrownBy(() -> down.load(manifest)).isInstanceOf(SQLException.class);
+        Complete gaveUp = down.load(manifest);
+
+        assertThat(gaveUp.status()).isEqualTo(Complete.FAILED);
+        assertThat(gaveUp.errors()).singleElement().asString().contains("gave up after 3 tries");
+        // a later try starts counting again
+        assertThatThrownBy(() -> down.load(manifest)).isInstanceOf(SQLException.class);
     }
 
     @Test

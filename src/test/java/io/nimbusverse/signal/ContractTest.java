@@ -21,7 +21,7 @@ class ContractTest {
     private static final String BATCH = "20261125T181833Z-3fa9c1";
     private static final Instant CREATED = Instant.parse("2026-11-25T18:18:33Z");
 
-    private static Signal uploadedBatch() {
+    private static List<BatchItem> uploadedItems() {
         BatchItem csv = new BatchItem();
         csv.setKey("a".repeat(64));
         csv.setSha256(csv.getKey());
@@ -57,25 +57,27 @@ class ContractTest {
         rows.setParquet(new ParquetPart("payments", "/work/payments.parquet", S3Keys.parquet("payments", CREATED,
                 BATCH, 2), 4, List.of(new ColumnSchema("id", "long", true), new ColumnSchema("paid", "time", true),
                         new ColumnSchema("receipt", "binary", true))));
-        BatchItem bad = new BatchItem();
-        bad.setKey("c".repeat(64));
-        bad.setName("broken.csv");
-        bad.setQuarantineReason("malformed");
-        return Signal.of(SignalType.CLOUD_UPLOAD, BATCH, CREATED, List.of(csv, pdf, rows, bad));
+        return List.of(csv, pdf, rows);
+    }
+
+    private static String manifestOfTheBatch() throws Exception {
+        List<BatchItem> items = uploadedItems();
+        return JSON.writeValueAsString(Manifest.of(Signal.of(SignalType.CLOUD_UPLOAD, BATCH, CREATED, items.size()),
+                items));
     }
 
     @Test
     void theManifestOfABatchFollowsTheSignalSchema() throws Exception {
-        String manifest = JSON.writeValueAsString(Manifest.of(uploadedBatch()));
+        String manifest = manifestOfTheBatch();
         assertThat(JsonSchemas.validate("signal.schema.json", manifest)).isEmpty();
-        // local paths and quarantined items stay out of the contract
-        assertThat(manifest).doesNotContain("/work/", "broken.csv");
+        // local paths stay out of the contract
+        assertThat(manifest).doesNotContain("/work/");
         assertThat(JSON.readTree(manifest).path("items").get(0).has("class")).isTrue();
     }
 
     @Test
     void theSignalSchemaRejectsWhatALoaderCouldNotUse() throws Exception {
-        String manifest = JSON.writeValueAsString(Manifest.of(uploadedBatch()));
+        String manifest = manifestOfTheBatch();
         assertThat(JsonSchemas.validate("signal.schema.json", manifest.replace("\"rawKey\":\"raw/", "\"rawKey\":\"x/")))
                 .isNotEmpty();
         assertThat(JsonSchemas.validate("signal.schema.json", manifest.replace("\"decimal(6,2)\"", "\"money\"")))
@@ -101,5 +103,14 @@ class ContractTest {
         assertThat(JsonSchemas.validate("complete.schema.json", JSON.writeValueAsString(silent))).isNotEmpty();
         assertThat(JsonSchemas.validate("complete.schema.json", JSON.writeValueAsString(ok).replace("SUCCEEDED",
                 "DONE"))).isNotEmpty();
+        Complete partly = new Complete(BATCH, Complete.SUCCEEDED, Instant.now(),
+                List.of(new Complete.Table("orders", "orders", 5)), List.of(),
+                List.of(new Complete.NotLoaded("k", "late.csv", "orders", "column id holds integer values")));
+        String partlyJson = JSON.writeValueAsString(partly);
+        assertThat(JsonSchemas.validate("complete.schema.json", partlyJson)).isEmpty();
+        assertThat(JsonSchemas.validate("complete.schema.json", partlyJson.replace("\"reason\"", "\"why\"")))
+                .isNotEmpty();
+        // an answer without items set aside says nothing of them: the contract's answer stays the same
+        assertThat(JSON.writeValueAsString(ok)).doesNotContain("notLoaded");
     }
 }
