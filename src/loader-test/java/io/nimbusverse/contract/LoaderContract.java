@@ -69,6 +69,45 @@ public final class LoaderContract {
         return manifest.replace(LAST_OBJECT, MISSING_OBJECT);
     }
 
+    /** The key of the batch's item whose rows go into {@code orders}. */
+    public static final String ORDERS_ITEM = "acfabfbfa4ef700d152313720d16c5f609584cca3a776175952c7bfcf5a398c1";
+
+    /** Makes {@code orders} a table the batch's orders cannot go into: its order_id holds dates. */
+    public void makeOrdersConflict(DataSource db) throws SQLException {
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE orders (order_id DATE)");
+        }
+    }
+
+    /**
+     * Asserts that the orders item was set aside with a reason that names the column, and that the other tables
+     * hold their expected rows: an item that cannot load hurts that item only.
+     */
+    public void assertOrdersSetAsideAndTheRestLoaded(DataSource db, String completeJson) throws Exception {
+        JsonNode answer = JSON.readTree(completeJson);
+        assertThat(answer.path("status").asText()).isEqualTo("SUCCEEDED");
+        List<String> tables = new ArrayList<>();
+        answer.path("tables").forEach(t -> tables.add(t.path("table").asText() + " " + t.path("rows").asLong()));
+        assertThat(tables).containsExactly("customers 5", "payments 4");
+        assertThat(answer.path("notLoaded")).singleElement().satisfies(item -> {
+            assertThat(item.path("key").asText()).isEqualTo(ORDERS_ITEM);
+            assertThat(item.path("dataset").asText()).isEqualTo("orders");
+            assertThat(item.path("reason").asText()).contains("order_id");
+        });
+        JsonNode expected = JSON.readTree(dir.resolve("expected/tables.json").toFile());
+        for (String table : List.of("customers", "payments")) {
+            List<String> columns = new ArrayList<>();
+            expected.path(table).path("columns").forEach(c -> columns.add(c.asText()));
+            assertThat(rows(db, table, columns)).as("rows of table %s", table)
+                    .isEqualTo(expected.path(table).path("rows"));
+        }
+        try (Connection c = db.getConnection(); Statement st = c.createStatement();
+                ResultSet count = st.executeQuery("SELECT count(*) FROM orders")) {
+            count.next();
+            assertThat(count.getLong(1)).isZero();
+        }
+    }
+
     /** Asserts that no table of the batch has a row (a failed batch leaves nothing, tables made ready aside). */
     public void assertNothingLoaded(DataSource db) throws Exception {
         JsonNode expected = JSON.readTree(dir.resolve("expected/tables.json").toFile());

@@ -27,6 +27,7 @@ import io.nimbusverse.intake.WorkFolders;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
+import io.nimbusverse.names.Datasets;
 import io.nimbusverse.signal.BatchItem;
 import io.nimbusverse.signal.ColumnSchema;
 import io.nimbusverse.signal.ParquetPart;
@@ -172,7 +173,7 @@ public class SqlChunks {
     }
 
     private BatchItem stage(SqlChunk chunk, byte[] parquet) throws IOException {
-        String dataset = CsvColumn.safeNames(List.of(chunk.getTable())).get(0);
+        String dataset = Datasets.of(chunk.getTable());
         String name = dataset + "-" + HexFormat.of().formatHex(sha256(chunk.getKey().getBytes())).substring(0, 12)
                 + ".parquet";
         Path dir = folders.itemDir(chunk.getKey());

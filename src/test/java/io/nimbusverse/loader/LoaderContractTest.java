@@ -61,6 +61,15 @@ class LoaderContractTest {
     }
 
     @Test
+    void anItemItsTableCannotTakeIsSetAsideAndTheRestLoads() throws Exception {
+        contract.makeOrdersConflict(db);
+
+        Complete complete = loader.load(contract.manifest());
+
+        contract.assertOrdersSetAsideAndTheRestLoaded(db, JSON.writeValueAsString(complete));
+    }
+
+    @Test
     void aBatchThatCannotBeReadWhollyLeavesNoRowAndAnswersFailed() throws Exception {
         Complete complete = loader.load(contract.manifestWithAMissingObject());
 

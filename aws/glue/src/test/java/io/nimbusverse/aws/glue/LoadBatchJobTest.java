@@ -119,6 +119,16 @@ class LoadBatchJobTest {
     }
 
     @Test
+    void anItemItsTableCannotTakeIsSetAsideAndTheRestLoads() throws Exception {
+        contract.makeOrdersConflict(db);
+
+        LoadBatchJob.main(jobArguments());
+
+        contract.assertOrdersSetAsideAndTheRestLoaded(db, answer());
+        assertThat(violations("complete.schema.json", answer())).isEmpty();
+    }
+
+    @Test
     void aBatchThatCannotBeReadWhollyLeavesNoRowAndAnswersFailed() throws Exception {
         Files.writeString(bucketDir.resolve(LoaderContract.MANIFEST_KEY), contract.manifestWithAMissingObject());
 
