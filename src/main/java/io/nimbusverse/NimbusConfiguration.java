@@ -1,6 +1,7 @@
 package io.nimbusverse;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -40,7 +41,12 @@ import io.nimbusverse.local.Welcome;
 import io.nimbusverse.notify.MilestoneMails;
 import io.nimbusverse.observe.BatchMetrics;
 import io.nimbusverse.observe.InboxMetrics;
+import io.nimbusverse.observe.StageHealth;
+import io.nimbusverse.observe.StageHealth.Stage;
+import io.nimbusverse.observe.StageHealthCheck;
+import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.run.BatchSummaries;
+import io.nimbusverse.run.FatalErrors;
 import io.nimbusverse.run.RunOnce;
 import io.nimbusverse.run.RunOutcome;
 import io.nimbusverse.sql.KameletRouteRemover;
@@ -53,6 +59,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.LoggingExceptionHandler;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -155,6 +162,8 @@ public class NimbusConfiguration implements CamelConfiguration {
     long noSuccessAlertSeconds;
     @PropertyInject("nimbus.completion.timeout-ms")
     long completionTimeoutMs;
+    @PropertyInject("nimbus.health.stall-timeout-ms")
+    long stallTimeoutMs;
 
     @PropertyInject("nimbus.mail.subject-prefix")
     String mailSubjectPrefix;
@@ -226,6 +235,21 @@ public class NimbusConfiguration implements CamelConfiguration {
                 Path.of(duplicatesDir));
         registry.bind("workFolders", WorkFolders.class, folders, "create", null);
 
+        StageHealth stages = new StageHealth(Duration.ofMillis(stallTimeoutMs), Clock.systemUTC())
+                .watch(Stage.INTAKE, () -> InboxMetrics.untakenFileIn(Path.of(inboxDir), ledger), metrics)
+                .watch(Stage.CONVERT, () -> ledger.anyBatchWith(Set.of(ItemStatus.CLAIMED)), metrics)
+                .watch(Stage.UPLOAD, () -> ledger.anyBatchWith(Set.of(ItemStatus.CONVERTED)), metrics)
+                .watch(Stage.COMPLETION, () -> ledger.anyBatchWith(Set.of(ItemStatus.UPLOADED)), metrics);
+        if (loaderTrigger.equals("local")) {
+            stages.watch(Stage.LOAD, () -> ledger.anyBatchWith(Set.of(ItemStatus.UPLOADED)), metrics);
+        }
+        registry.bind("stageHealth", stages);
+        HealthCheckRegistry healthChecks = HealthCheckRegistry.get(context);
+        for (Stage stage : stages.watched()) {
+            healthChecks.register(new StageHealthCheck(stages, stage));
+        }
+        registry.bind("fatalErrors", new FatalErrors(metrics));
+
         registry.bind("intake", new Intake(folders, ledger, metrics));
         Batches batches = new Batches(ledger, folders, json);
         registry.bind("batches", batches);
@@ -235,7 +259,7 @@ public class NimbusConfiguration implements CamelConfiguration {
         MediaTypes mediaTypes = new MediaTypes(list(structuredTypes), list(semiStructuredTypes));
         Limits limits = new Limits(maxRecordBytes, maxColumns, maxNestingDepth, maxExpandedBytes);
         CsvToParquet csvToParquet = new CsvToParquet(csvSampleRecords, Set.copyOf(list(csvNullValues)),
-                parquetCompression, parquetRowGroupBytes, parquetPageBytes, limits);
+                parquetCompression, parquetRowGroupBytes, parquetPageBytes, limits, stages.heartbeat(Stage.CONVERT));
         registry.bind("itemConverter", new ItemConverter(mediaTypes, csvToParquet, new MetadataExtractor(limits),
                 json));
 
@@ -249,7 +273,8 @@ public class NimbusConfiguration implements CamelConfiguration {
                 registry.bind("loaderDataSource", DataSource.class, dataSource, null, "close");
                 registry.bind("tableLoader", new ParquetTableLoader(dataSource,
                         new S3BatchObjects(s3, bucket, Path.of(workDir, "loader")), json, insertBatchSize,
-                        Set.copyOf(list(sharedTables)), archivePrefix, loaderMaxAttempts));
+                        Set.copyOf(list(sharedTables)), archivePrefix, loaderMaxAttempts,
+                        stages.heartbeat(Stage.LOAD)));
             }
             case "lambda" -> registry.bind("lambdaClient", LambdaClient.class,
                     AwsClients.lambda(lambdaEndpoint, s3Region), null, "close");
@@ -286,7 +311,7 @@ public class NimbusConfiguration implements CamelConfiguration {
 
         RunOutcome outcome = registry.lookupByNameAndType("runOutcome", RunOutcome.class);
         registry.bind("runOnce", new RunOnce(ledger, summaries, outcome == null ? new RunOutcome() : outcome,
-                sqlPollStrategy::everyTableReadThrough));
+                sqlPollStrategy::everyTableReadThrough, stages));
     }
 
     /** A pool that starts even while its database is down: its first use fails and is retried then. */

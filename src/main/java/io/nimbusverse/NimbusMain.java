@@ -2,12 +2,14 @@ package io.nimbusverse;
 
 import java.util.Arrays;
 
+import io.nimbusverse.run.FatalErrors;
 import io.nimbusverse.run.RunOutcome;
 import org.apache.camel.main.Main;
 
 /**
  * Starts NimbusVerse: Camel Main with the beans of {@link NimbusConfiguration} and the YAML routes of routes/.
- * {@code --run-once} processes what is in the inbox, prints a summary and exits (1 when a batch failed).
+ * {@code --run-once} processes what is in the inbox, prints a summary and exits (1 when a batch failed, 3 when a
+ * stage stalled). An Error in a stage ends the process with exit code 3 ({@link FatalErrors}).
  */
 public final class NimbusMain {
 
@@ -15,6 +17,7 @@ public final class NimbusMain {
     }
 
     public static void main(String[] args) throws Exception {
+        FatalErrors.endProcessOnError();
         RunOutcome outcome = new RunOutcome();
         Main main = create(outcome);
         if (Arrays.asList(args).contains("--run-once")) {

@@ -10,7 +10,9 @@ import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nimbusverse.convert.MalformedFileException;
+import io.nimbusverse.run.FatalErrors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
@@ -49,9 +51,9 @@ class ErrorHandlingTest {
         final List<Long> calls = new CopyOnWriteArrayList<>();
         final List<String> quarantined = new ArrayList<>();
         final AtomicInteger failures = new AtomicInteger();
-        Exception failure;
+        Throwable failure;
 
-        public String call() throws Exception {
+        public String call() throws Throwable {
             calls.add(System.nanoTime());
             if (failures.getAndDecrement() > 0) {
                 throw failure;
@@ -67,6 +69,7 @@ class ErrorHandlingTest {
     private CamelContext context;
     private ProducerTemplate template;
     private final Flaky flaky = new Flaky();
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
     @BeforeEach
     void start() throws Exception {
@@ -77,6 +80,7 @@ class ErrorHandlingTest {
         props.put("nimbus.errors.maximum-redelivery-delay-ms", "1000");
         context.getPropertiesComponent().setInitialProperties(props);
         context.getRegistry().bind("flaky", flaky);
+        context.getRegistry().bind("fatalErrors", new FatalErrors(metrics));
         PluginHelper.getRoutesLoader(context).loadRoutes(
                 ResourceHelper.resolveMandatoryResource(context, "file:routes/errors.yaml"),
                 ResourceHelper.fromString("flaky.yaml", ROUTE));
@@ -116,6 +120,20 @@ class ErrorHandlingTest {
                 .isInstanceOf(CamelExecutionException.class).hasRootCauseMessage("S3 down");
         assertThat(flaky.calls).hasSize(5);
         assertThat(flaky.quarantined).isEmpty();
+    }
+
+    @Test
+    void anErrorIsFatalNeitherRetriedNorQuarantined() {
+        flaky.failure = new OutOfMemoryError("Java heap space");
+        flaky.failures.set(100);
+
+        assertThatThrownBy(() -> template.requestBody("direct:flaky", "x"))
+                .isInstanceOf(CamelExecutionException.class).hasRootCauseInstanceOf(OutOfMemoryError.class);
+
+        // the application ends its process here (FatalErrors.endProcessOnError: EnvironmentIT shows it)
+        assertThat(flaky.calls).hasSize(1);
+        assertThat(flaky.quarantined).isEmpty();
+        assertThat(metrics.counter("nimbus.fatal.errors").count()).isEqualTo(1);
     }
 
     @Test

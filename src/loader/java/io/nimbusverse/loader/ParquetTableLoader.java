@@ -82,10 +82,12 @@ public class ParquetTableLoader {
     private final Set<String> sharedTables;
     private final String archivePrefix;
     private final int maxAttempts;
+    private final Runnable progress;
     private final Map<String, Integer> failedAttempts = new ConcurrentHashMap<>();
 
     public ParquetTableLoader(DataSource dataSource, BatchObjects objects, ObjectMapper json, int insertBatchSize) {
-        this(dataSource, objects, json, insertBatchSize, Set.of(), DEFAULT_ARCHIVE_PREFIX, DEFAULT_MAX_ATTEMPTS);
+        this(dataSource, objects, json, insertBatchSize, Set.of(), DEFAULT_ARCHIVE_PREFIX, DEFAULT_MAX_ATTEMPTS,
+                () -> { });
     }
 
     /**
@@ -93,9 +95,10 @@ public class ParquetTableLoader {
      * @param archivePrefix where the app moves the SIGNAL and COMPLETE of a finished batch
      * @param maxAttempts   tries of a batch that fail transiently (the database or the storage unreachable) before
      *                      it is answered FAILED
+     * @param progress      told at every JDBC batch of rows inserted, so that a long load is seen making progress
      */
     public ParquetTableLoader(DataSource dataSource, BatchObjects objects, ObjectMapper json, int insertBatchSize,
-            Set<String> sharedTables, String archivePrefix, int maxAttempts) {
+            Set<String> sharedTables, String archivePrefix, int maxAttempts, Runnable progress) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("nimbus.loader.max-attempts must be 1 or more, not " + maxAttempts);
         }
@@ -106,6 +109,7 @@ public class ParquetTableLoader {
         this.sharedTables = Set.copyOf(sharedTables);
         this.archivePrefix = archivePrefix;
         this.maxAttempts = maxAttempts;
+        this.progress = progress;
     }
 
     /**
@@ -394,6 +398,7 @@ public class ParquetTableLoader {
                         insert.addBatch();
                         if (++rows % insertBatchSize == 0) {
                             insert.executeBatch();
+                            progress.run();
                         }
                     }
                 }

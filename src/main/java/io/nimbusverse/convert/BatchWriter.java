@@ -20,10 +20,13 @@ final class BatchWriter implements TypedRowHandler.BatchSink, AutoCloseable {
     private final BlockingQueue<RowBatch> empty;
     private final BlockingQueue<RowBatch> full;
     private final Thread thread;
+    private final Runnable progress;
     private volatile Throwable failure;
 
-    BatchWriter(ParquetColumnsWriter writer, List<CsvColumn> columns, int batchRows, int batches) {
+    BatchWriter(ParquetColumnsWriter writer, List<CsvColumn> columns, int batchRows, int batches,
+            Runnable progress) {
         this.writer = writer;
+        this.progress = progress;
         this.empty = new ArrayBlockingQueue<>(batches);
         this.full = new ArrayBlockingQueue<>(batches + 1);
         boolean[] deferred = deferred(columns);
@@ -57,6 +60,7 @@ final class BatchWriter implements TypedRowHandler.BatchSink, AutoCloseable {
 
     @Override
     public RowBatch handOver(RowBatch batch) {
+        progress.run();
         try {
             full.put(batch);
             RowBatch next;

@@ -35,21 +35,29 @@ public class CsvToParquet {
     private final long rowGroupBytes;
     private final int pageBytes;
     private final Limits limits;
+    private final Runnable progress;
+
+    public CsvToParquet(int sampleRecords, Set<String> nullValues, String compression, long rowGroupBytes,
+            int pageBytes, Limits limits) {
+        this(sampleRecords, nullValues, compression, rowGroupBytes, pageBytes, limits, () -> { });
+    }
 
     /**
      * @param sampleRecords records read to infer the column types
      * @param nullValues    texts read as null besides the empty field
      * @param compression   UNCOMPRESSED, SNAPPY, GZIP, ZSTD...
      * @param limits        the longest record and the most columns a file may have
+     * @param progress      told at every batch of rows converted, so that a long conversion is seen making progress
      */
     public CsvToParquet(int sampleRecords, Set<String> nullValues, String compression, long rowGroupBytes,
-            int pageBytes, Limits limits) {
+            int pageBytes, Limits limits, Runnable progress) {
         this.sampleRecords = sampleRecords;
         this.nullValues = Set.copyOf(nullValues);
         this.compression = CompressionCodecName.valueOf(compression.trim().toUpperCase(Locale.ROOT));
         this.rowGroupBytes = rowGroupBytes;
         this.pageBytes = pageBytes;
         this.limits = limits;
+        this.progress = progress;
     }
 
     /** What a conversion produced. */
@@ -121,7 +129,7 @@ public class CsvToParquet {
                         dictionaryColumns, compression, rowGroupBytes, pageBytes,
                         Map.of("nimbus.source", csv.getFileName().toString()));
                 BatchWriter batches = new BatchWriter(writer, columns,
-                        ColumnBudget.forColumns(columns.size()).batchRows(), 3);
+                        ColumnBudget.forColumns(columns.size()).batchRows(), 3, progress);
                 InputStream in = Files.newInputStream(csv)) {
             TypedRowHandler handler = new TypedRowHandler(batches.firstBatch(), columns, nullValues, batches);
             csvBytes(in, delimiter).parse(handler);

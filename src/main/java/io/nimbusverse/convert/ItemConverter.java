@@ -3,6 +3,7 @@ package io.nimbusverse.convert;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +21,19 @@ import io.nimbusverse.signal.ParquetPart;
  * the library threw: it raises {@link MalformedFileException}, so the item is quarantined and its batch goes on.
  * Only the outside world (a full disk, a missing file, an interruption) is retried ({@link ContentFailures}).
  *
+ * <p>An item whose conversion ended the process ({@value #MAX_ENDED_ATTEMPTS} times: an OutOfMemoryError, a parser that
+ * crashed the JVM) is set aside too, so that a restart does not meet it again and again.
+ *
  * <p>A zero-byte file is an item like any other: classified by its name, described (size 0, empty), uploaded and
  * DONE; it has no rows, so no Parquet and no table.
  */
 public class ItemConverter {
 
     private static final List<String> DELIMITED = List.of("text/csv", "text/tab-separated-values");
+    /** Kept in the item's work folder while it converts: left behind only when the process died converting it. */
+    static final String ATTEMPTS_FILE = "converting";
+    /** Conversions of one item that may end the process before the item is set aside. */
+    static final int MAX_ENDED_ATTEMPTS = 3;
 
     private final MediaTypes mediaTypes;
     private final CsvToParquet csvToParquet;
@@ -45,11 +53,23 @@ public class ItemConverter {
             // converted before this batch was taken again, or a chunk of table rows (made Parquet when read)
             return item;
         }
+        Path attempts = Path.of(item.getStagedPath()).getParent().resolveSibling(ATTEMPTS_FILE);
+        int ended = Files.exists(attempts) ? Integer.parseInt(Files.readString(attempts).trim()) : 0;
+        if (ended >= MAX_ENDED_ATTEMPTS) {
+            throw new MalformedFileException("converting it ended the process " + ended + " times (out of memory, or "
+                    + "a parser that crashed the JVM): it is set aside so that the pipeline goes on");
+        }
+        Files.writeString(attempts, String.valueOf(ended + 1), StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
         try {
-            return describe(item);
+            BatchItem converted = describe(item);
+            Files.delete(attempts);
+            return converted;
         } catch (MalformedFileException e) {
+            Files.deleteIfExists(attempts);
             throw e;
         } catch (Exception | StackOverflowError e) {
+            Files.deleteIfExists(attempts);
             // a stack overflow unwinds completely: it is the content's nesting, and the thread is as good as before
             if (ContentFailures.isOutsideWorld(e)) {
                 throw e;

@@ -216,6 +216,17 @@ public class Ledger implements IdempotentRepository {
                 .toList();
     }
 
+    /** Whether an item of some batch is in one of the given statuses. */
+    public boolean anyBatchWith(Set<ItemStatus> statuses) {
+        return entries.values().stream().anyMatch(e -> e.hasBatch() && statuses.contains(e.status()));
+    }
+
+    /** The names of the items in one of the given statuses. */
+    public Set<String> namesWith(Set<ItemStatus> statuses) {
+        return entries.values().stream().filter(e -> statuses.contains(e.status())).map(LedgerEntry::name)
+                .collect(Collectors.toSet());
+    }
+
     /** The latest entries changed at or after {@code since}, oldest first. */
     public List<LedgerEntry> entriesSince(Instant since) {
         return entries.values().stream()

@@ -20,7 +20,7 @@ import org.apache.camel.Header;
 /**
  * What a milestone e-mail says, as a model for its templates (templates/mail: FreeMarker, HTML and plain text):
  * batch converted, uploaded, completed (with its summary), timed out; item or table rows quarantined; table that
- * cannot be read; route failed. Which milestones send mail, and which are gathered into digests, is configured.
+ * cannot be read; route failed; stage stalled. Which milestones send mail, and which are gathered into digests, is configured.
  */
 public class MilestoneMails {
 
@@ -118,6 +118,8 @@ public class MilestoneMails {
                         + " cannot be read: " + source.error() + ". The other tables keep flowing; this one is "
                         + "polled again until it reads.", null, null, null);
             }
+            case "STAGE_STALLED" -> model(milestone, "A stage is stalled", body + ". /observe/health is DOWN "
+                    + "until it makes progress again; the log says what it last did.", null, null, null);
             case "ROUTE_FAILED" -> model(milestone, "Route " + failedRoute + " failed", "Route " + failedRoute
                     + " gave up after its retries: " + failure + ". Its input is taken again later: nothing is lost.",
                     null, null, null);

@@ -4,12 +4,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nimbusverse.ledger.ItemStatus;
+import io.nimbusverse.ledger.Ledger;
 
-/** How many files wait in the inbox, counted at each scrape: with nothing ingested, a stalled inbox. */
+/**
+ * How many files wait in the inbox, counted at each scrape: with nothing ingested, a stalled inbox. Also whether a
+ * file waits that intake has not taken yet, for the intake stage's health.
+ */
 public final class InboxMetrics {
 
     private InboxMetrics() {
@@ -27,6 +33,23 @@ public final class InboxMetrics {
         }
         try (Stream<Path> files = Files.list(inbox)) {
             return files.filter(Files::isRegularFile).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Whether the inbox holds a file that intake has not taken: not hidden (the file consumer leaves dot-files
+     * alone), and no item in flight has its name (a taken file stays in the inbox until its data is in S3).
+     */
+    public static boolean untakenFileIn(Path inbox, Ledger ledger) {
+        if (!Files.isDirectory(inbox)) {
+            return false;
+        }
+        Set<String> inFlight = ledger.namesWith(ItemStatus.IN_FLIGHT);
+        try (Stream<Path> files = Files.list(inbox)) {
+            return files.filter(Files::isRegularFile).map(f -> f.getFileName().toString())
+                    .anyMatch(name -> !name.startsWith(".") && !inFlight.contains(name));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

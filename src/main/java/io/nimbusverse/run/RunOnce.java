@@ -13,6 +13,7 @@ import io.nimbusverse.intake.BatchProgress;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
+import io.nimbusverse.observe.StageHealth;
 import io.nimbusverse.signal.Complete;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -27,11 +28,14 @@ import org.slf4j.LoggerFactory;
 public class RunOnce implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunOnce.class);
+    /** The exit code of a run that stopped because a stage stalled (as for a fatal error: the run did not finish). */
+    public static final int STALLED_EXIT_CODE = FatalErrors.EXIT_CODE;
 
     private final Ledger ledger;
     private final BatchSummaries summaries;
     private final RunOutcome outcome;
     private final BooleanSupplier tablesReadThrough;
+    private final StageHealth stages;
     private final Instant started = Instant.now();
     private final Map<String, Complete> answers = new ConcurrentHashMap<>();
     private CamelContext camelContext;
@@ -39,11 +43,13 @@ public class RunOnce implements CamelContextAware {
     private volatile boolean quietOnce;
     private volatile boolean finished;
 
-    public RunOnce(Ledger ledger, BatchSummaries summaries, RunOutcome outcome, BooleanSupplier tablesReadThrough) {
+    public RunOnce(Ledger ledger, BatchSummaries summaries, RunOutcome outcome, BooleanSupplier tablesReadThrough,
+            StageHealth stages) {
         this.ledger = ledger;
         this.summaries = summaries;
         this.outcome = outcome;
         this.tablesReadThrough = tablesReadThrough;
+        this.stages = stages;
     }
 
     /** The file consumer found nothing new in the inbox. */
@@ -56,9 +62,25 @@ public class RunOnce implements CamelContextAware {
         answers.put(complete.batchId(), complete);
     }
 
-    /** Called on a timer: stops the application once all is done (twice in a row, so that nothing is between). */
+    /**
+     * Called on a timer: stops the application once all is done (twice in a row, so that nothing is between), or
+     * at once when a stage is stalled: nothing would end the run then.
+     */
     public synchronized void check() {
-        if (finished || !inboxDrained || !tablesReadThrough.getAsBoolean()) {
+        if (finished) {
+            return;
+        }
+        List<String> stalled = stages.stalled();
+        if (!stalled.isEmpty()) {
+            finished = true;
+            String text = "\n=== NimbusVerse run stopped: a stage makes no progress ===\n"
+                    + String.join("\n", stalled) + "\nexit code " + STALLED_EXIT_CODE;
+            outcome.finish(STALLED_EXIT_CODE, text);
+            System.out.println(text);
+            stop();
+            return;
+        }
+        if (!inboxDrained || !tablesReadThrough.getAsBoolean()) {
             return;
         }
         boolean quiet = ledger.count(e -> e.status() == ItemStatus.CLAIMED && !e.hasBatch()) == 0
@@ -73,6 +95,10 @@ public class RunOnce implements CamelContextAware {
         }
         finished = true;
         report();
+        stop();
+    }
+
+    private void stop() {
         Thread stopper = new Thread(() -> {
             try {
                 camelContext.stop();
