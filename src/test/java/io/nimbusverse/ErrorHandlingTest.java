@@ -123,6 +123,19 @@ class ErrorHandlingTest {
     }
 
     @Test
+    void aMalformedFileIsPermanentWhateverTheLibraryThrewUnderneath() {
+        // PDFBox says a corrupt PDF with a plain IOException: it must not make the file look transient
+        flaky.failure = new MalformedFileException("unreadable application/pdf",
+                new IOException("Missing root object specification in trailer."));
+        flaky.failures.set(100);
+
+        template.requestBody("direct:flaky", "x");
+
+        assertThat(flaky.calls).hasSize(1);
+        assertThat(flaky.quarantined).containsExactly("unreadable application/pdf");
+    }
+
+    @Test
     void anErrorIsFatalNeitherRetriedNorQuarantined() {
         flaky.failure = new OutOfMemoryError("Java heap space");
         flaky.failures.set(100);
