@@ -137,8 +137,9 @@ class MariaDbIntakeIT {
 
     /**
      * CAMEL-27169: a consumer stopped in the middle of its batch may run onConsumeBatchComplete for rows it never
-     * routed. The flag here is set by the chunk's claim, so a row is flagged only once it is exported: stopped
-     * routes, stopped on a timeout while a chunk is in flight, and a hot reload of the tables file lose no row.
+     * routed. The flag here is set by the pipeline once the row's chunk is in S3, so a row is flagged only once it is
+     * exported: stopped routes, stopped on a timeout while a chunk is in flight, and a hot reload of the tables file
+     * lose no row.
      */
     @Test
     void aFlagReadTableStoppedAndReloadedMidBatchExportsEveryRowOnce(@TempDir Path dir) throws Exception {
@@ -161,8 +162,8 @@ class MariaDbIntakeIT {
                 // half of the stops give the chunk in flight no time to finish
                 app.context().getRouteController().stopRoute(consumer, stop % 2 == 0 ? 1 : 30, TimeUnit.SECONDS);
                 await().atMost(PATIENCE).until(() -> app.context().getInflightRepository().size(consumer) == 0);
-                assertThat(flagged(source)).as("after stop %d, every flagged row is in a claimed chunk", stop)
-                        .isEqualTo(claimedRows(app));
+                assertThat(flagged(source)).as("after stop %d, every flagged row is in a chunk in S3", stop)
+                        .isLessThanOrEqualTo(claimedRows(app, ItemStatus.UPLOADED));
                 app.context().getRouteController().startRoute(consumer);
             }
             String consumer = pollingRouteOf(app, "sql-orders");
@@ -176,7 +177,7 @@ class MariaDbIntakeIT {
             await().atMost(PATIENCE).until(() -> loaded(app, "orders") >= 3000 && flagged(source) == 3000);
             assertThat(SqlTables.count(app.jdbcUrl(), "sa", "SELECT count(DISTINCT id) FROM orders")).isEqualTo(3000);
             assertThat(loaded(app, "orders")).as("no row loaded twice").isEqualTo(3000);
-            assertThat(claimedRows(app)).isEqualTo(3000);
+            assertThat(claimedRows(app, ItemStatus.CLAIMED)).isEqualTo(3000);
         }
     }
 
@@ -205,9 +206,13 @@ class MariaDbIntakeIT {
         return (int) app.ledger().count(e -> e.key().startsWith(prefix));
     }
 
-    /** The rows of the claimed chunks of orders: the last part of a flag-read chunk's key is its row count. */
-    private static long claimedRows(NimbusApp app) {
-        return SqlIntakeIT.mysqlEntries(app).stream().map(LedgerEntry::key).filter(k -> k.startsWith("orders:"))
+    /**
+     * The rows of the chunks of orders that reached a status (CLAIMED: all of them; UPLOADED: those in S3): the last
+     * part of a flag-read chunk's key is its row count.
+     */
+    private static long claimedRows(NimbusApp app, ItemStatus reached) {
+        return SqlIntakeIT.mysqlEntries(app).stream().filter(e -> e.status().reached(reached)).map(LedgerEntry::key)
+                .filter(k -> k.startsWith("orders:"))
                 .mapToLong(k -> Long.parseLong(k.substring(k.lastIndexOf(':') + 1))).sum();
     }
 

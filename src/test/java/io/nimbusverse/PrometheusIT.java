@@ -84,7 +84,7 @@ class PrometheusIT {
                     }
                 }
                 assertThat(alerts).containsExactlyInAnyOrder("NimbusDown", "NimbusRouteFailing",
-                        "NimbusQuarantineSpike", "NimbusCompletionTimeout", "NimbusInboxStalled",
+                        "NimbusQuarantineSpike", "NimbusCompletionTimeout", "NimbusStageStalled", "NimbusInboxStalled",
                         "NimbusNoSuccessfulBatch");
             } finally {
                 prometheus.destroy();

@@ -148,15 +148,16 @@ public class SqlChunks {
 
     /**
      * Exports a chunk: its Parquet (none when no row converted) staged in the work folder with its metadata, its
-     * bad rows quarantined, the chunk claimed in the ledger, its table moved past it. Returns the item to batch, or
-     * null when there is none: no row converted, or the ledger has the chunk already (a poll repeated after a
-     * crash, whose rows went out the first time).
+     * bad rows quarantined, its table's move past it written down as pending, the chunk claimed in the ledger. The
+     * rows are marked exported (flags, watermark) once the chunk is in S3 ({@link SqlPositions}). Returns the item to
+     * batch, or null when there is none: no row converted, or the ledger has the chunk already (rows read again:
+     * their flag set back by hand), whose move is settled as any other.
      */
     public BatchItem claim(SqlChunk chunk) throws IOException, SQLException {
         byte[] parquet = chunk.getParquet();
         if (ledger.contains(chunk.getKey())) {
             LOG.info("{} was claimed before: not exported again", chunk.getKey());
-            positions.move(chunk);
+            positions.pending(chunk);
             return null;
         }
         BatchItem item = parquet == null ? null : stage(chunk, parquet);
@@ -168,7 +169,6 @@ public class SqlChunks {
                 : LedgerEntry.claimed(chunk.getKey(), "mysql", item.getName(), parquet.length)
                         .withClassification(MEDIA_TYPE, "structured")
                         .withStatus(ItemStatus.CLAIMED, "rows=" + chunk.getRecordCount()));
-        positions.move(chunk);
         return item;
     }
 

@@ -22,16 +22,22 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
+import io.nimbusverse.ledger.LedgerEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,11 +46,13 @@ import org.slf4j.LoggerFactory;
  * watermark, the watermark and key of the last row exported (handed to its query as typed JDBC parameters); for a
  * table read by a processed flag, the flags themselves, set on the exported rows.
  *
- * <p>A chunk moves its table forward only once it is claimed in the ledger, and the claim and the move cannot
- * happen at once. So the move is first written down as pending, then the chunk is claimed, then the table moved,
- * then the pending move dropped. A crash in between leaves the pending move, which {@link #resolvePending(String)}
- * (before every poll of the table) carries out when the ledger has the chunk and drops when it has not: the rows of a chunk are
- * never read again once exported, and never skipped when not.
+ * <p>A row is marked exported (its flag set, the durable watermark moved past it) only once its chunk is in S3 and
+ * the ledger says so (UPLOADED or later): a flag means the data is safe. Until then the chunk's move is pending:
+ * written down before the chunk is claimed, one file per chunk in claim order, and the table is read past it (the
+ * read position is the last pending chunk's), so its rows are not read again meanwhile. Before every poll of a
+ * table, {@link #resolvePending(String)} settles its pending moves in order: carried out when the ledger has the
+ * chunk uploaded (or set aside for good), dropped when the ledger never had it (a crash between the two: its rows are
+ * read again), kept while the chunk is on its way. A restart reads the pending moves back.
  */
 public class SqlPositions {
 
@@ -58,6 +66,8 @@ public class SqlPositions {
     private final ObjectMapper json;
     private final Properties watermarks = new Properties();
     private final Map<String, Integer> columnTypes = new ConcurrentHashMap<>();
+    /** the pending moves of each table, in claim order */
+    private final Map<String, List<Pending>> pending = new ConcurrentHashMap<>();
 
     /** A move of a table past a chunk, as it is written down while pending. */
     public record Move(String table, String chunk, String keyColumn, String watermarkColumn, String flagColumn,
@@ -68,6 +78,10 @@ public class SqlPositions {
                     chunk.getFlagColumn(), SqlChunks.text(chunk.getLastWatermark()),
                     SqlChunks.text(chunk.getLastKey()), chunk.getFlagColumn() == null ? List.of() : chunk.getKeys());
         }
+    }
+
+    /** A pending move and the file it is written down in; the file's number is its place in the claim order. */
+    private record Pending(long order, Path file, Move move) {
     }
 
     public SqlPositions(Path dir, DataSource source, Ledger ledger, ObjectMapper json) {
@@ -85,49 +99,102 @@ public class SqlPositions {
                 watermarks.load(reader);
             }
         }
-    }
-
-    /** The watermark of the last row exported, or a value below any when none was. */
-    public synchronized Object value(String table, String column) throws SQLException {
-        return typed(table, column, watermarks.getProperty(table + ".watermark"));
-    }
-
-    /** The key of the last row exported, or a value below any when none was. */
-    public synchronized Object key(String table, String column) throws SQLException {
-        return typed(table, column, watermarks.getProperty(table + ".key"));
-    }
-
-    /** Writes down, durably, that the table is about to move past the chunk. */
-    synchronized void pending(SqlChunk chunk) {
-        Path file = pendingFile(chunk.getTable());
-        try {
-            writeDurably(file, json.writeValueAsBytes(Move.of(chunk)));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + file, e);
+        try (Stream<Path> entries = Files.list(pendingDir)) {
+            for (Path entry : entries.sorted().toList()) {
+                if (Files.isDirectory(entry)) {
+                    readPending(entry);
+                } else if (entry.getFileName().toString().endsWith(".json")) {
+                    // one move per table, as earlier versions wrote it: it becomes the table's first
+                    Move move = json.readValue(entry.toFile(), Move.class);
+                    Path file = pendingDir.resolve(move.table()).resolve("0.json");
+                    writeDurably(file, Files.readAllBytes(entry));
+                    Files.delete(entry);
+                    pending.computeIfAbsent(move.table(), t -> new ArrayList<>()).add(new Pending(0, file, move));
+                }
+            }
         }
     }
 
-    /** Moves the table past a claimed chunk and drops the pending move. */
-    synchronized void move(SqlChunk chunk) throws SQLException {
-        carryOut(Move.of(chunk));
+    private void readPending(Path tableDir) throws IOException {
+        List<Pending> moves = new ArrayList<>();
+        try (Stream<Path> files = Files.list(tableDir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().matches("\\d+\\.json")).toList()) {
+                String name = file.getFileName().toString();
+                moves.add(new Pending(Long.parseLong(name.substring(0, name.length() - 5)), file,
+                        json.readValue(file.toFile(), Move.class)));
+            }
+        }
+        moves.sort(Comparator.comparingLong(Pending::order));
+        if (!moves.isEmpty()) {
+            pending.computeIfAbsent(moves.get(0).move().table(), t -> new ArrayList<>()).addAll(moves);
+        }
+    }
+
+    /** Where the table is read from: past its last pending chunk, or its last exported row. */
+    public synchronized Object value(String table, String column) throws SQLException {
+        return typed(table, column, lastPending(table).map(Move::lastWatermark)
+                .orElse(watermarks.getProperty(table + ".watermark")));
     }
 
     /**
-     * Carries out the table's pending move when the ledger has its chunk, and drops it when not. Called before each
+     * The key the table is read past: that of its last pending chunk, else of its last exported row (a table read
+     * by a flag has none: its flags say what was exported), else a value below any.
+     */
+    public synchronized Object key(String table, String column) throws SQLException {
+        return typed(table, column, lastPending(table).map(Move::lastKey)
+                .orElse(watermarks.getProperty(table + ".key")));
+    }
+
+    private Optional<Move> lastPending(String table) {
+        List<Pending> moves = pending.getOrDefault(table, List.of());
+        return moves.isEmpty() ? Optional.empty() : Optional.of(moves.get(moves.size() - 1).move());
+    }
+
+    /**
+     * Writes down, durably, that the table moves past the chunk once the chunk is safe, and reads past it from now
+     * on. Written before the chunk is claimed; a chunk already pending is left as it is.
+     */
+    synchronized void pending(SqlChunk chunk) {
+        List<Pending> moves = pending.computeIfAbsent(chunk.getTable(), t -> new ArrayList<>());
+        if (moves.stream().anyMatch(p -> p.move().chunk().equals(chunk.getKey()))) {
+            return;
+        }
+        long order = moves.isEmpty() ? 0 : moves.get(moves.size() - 1).order() + 1;
+        Path file = pendingDir.resolve(chunk.getTable()).resolve(order + ".json");
+        Move move = Move.of(chunk);
+        try {
+            writeDurably(file, json.writeValueAsBytes(move));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + file, e);
+        }
+        moves.add(new Pending(order, file, move));
+    }
+
+    /**
+     * Settles the table's pending moves, in claim order: a chunk the ledger never had is dropped (its rows are read
+     * again); a chunk in S3 (UPLOADED or later) or set aside for good moves the table past it; the first chunk still
+     * on its way stops the settling, so that a table never moves past a row that is not safe. Called before each
      * poll of that table, on the thread that also claims its chunks, so it never meets a claim half done.
      */
     public synchronized void resolvePending(String table) throws IOException, SQLException {
-        Path file = pendingFile(table);
-        if (!Files.exists(file)) {
+        List<Pending> moves = pending.get(table);
+        if (moves == null || moves.isEmpty()) {
             return;
         }
-        Move move = json.readValue(file.toFile(), Move.class);
-        if (ledger.contains(move.chunk())) {
-            LOG.info("{} was claimed before the last stop: moving {} past it", move.chunk(), move.table());
-            carryOut(move);
-        } else {
-            LOG.info("{} was never claimed: its rows are read again", move.chunk());
-            Files.delete(file);
+        for (Pending never : moves.stream().filter(p -> !ledger.contains(p.move().chunk())).toList()) {
+            LOG.info("{} was never claimed: its rows are read again", never.move().chunk());
+            Files.deleteIfExists(never.file());
+            moves.remove(never);
+        }
+        while (!moves.isEmpty()) {
+            Pending first = moves.get(0);
+            ItemStatus status = ledger.find(first.move().chunk()).map(LedgerEntry::status).orElseThrow();
+            if (!status.reached(ItemStatus.UPLOADED)) {
+                return;
+            }
+            carryOut(first.move());
+            Files.deleteIfExists(first.file());
+            moves.remove(0);
         }
     }
 
@@ -138,11 +205,6 @@ public class SqlPositions {
             watermarks.setProperty(move.table() + ".watermark", move.lastWatermark());
             watermarks.setProperty(move.table() + ".key", move.lastKey());
             saveWatermarks();
-        }
-        try {
-            Files.deleteIfExists(pendingFile(move.table()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot drop the pending move of " + move.table(), e);
         }
     }
 
@@ -194,10 +256,6 @@ public class SqlPositions {
             channel.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private Path pendingFile(String table) {
-        return pendingDir.resolve(table + ".json");
     }
 
     private Object typed(String table, String column, String saved) throws SQLException {

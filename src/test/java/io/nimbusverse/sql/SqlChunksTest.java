@@ -3,7 +3,6 @@ package io.nimbusverse.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -106,46 +105,70 @@ class SqlChunksTest {
     }
 
     @Test
-    void aFlagReadChunkClaimedBeforeACrashIsFlaggedOnRestartAndNeverExportedAgain() throws Exception {
-        SqlChunks chunks = chunks(positions());
-        SqlChunk first = only(chunks.read("payments", "id", "", "exported", 100, unflaggedPayments(3)));
-        source.down = true;
-        assertThatThrownBy(() -> claim(chunks, first)).isInstanceOf(SQLException.class);
-        assertThat(ledger.find(first.getKey())).get().extracting(e -> e.status()).isEqualTo(ItemStatus.CLAIMED);
-        source.down = false;
-        assertThat(unflaggedPayments(10)).as("the crash came before the flags").hasSize(5);
+    void aFlagReadChunkIsReadPastAtOnceAndFlaggedOnlyOnceItIsInS3EvenAcrossARestart() throws Exception {
+        SqlPositions positions = positions();
+        SqlChunks chunks = chunks(positions);
+        SqlChunk first = only(chunks.read("payments", "id", "", "exported", 100, unflaggedPayments(positions, 3)));
+        claim(chunks, first);
+        assertThat(unflaggedPayments(10)).as("claimed, not in S3: no flag yet").hasSize(5);
+        assertThat(unflaggedPayments(positions, 10)).as("but the table is read past it")
+                .extracting(row -> row.get("id")).containsExactly(4L, 5L);
 
         SqlPositions restarted = positions();
         restarted.resolvePending("payments");
+        assertThat(unflaggedPayments(10)).as("still on its way after a restart").hasSize(5);
+        assertThat(unflaggedPayments(restarted, 10)).extracting(row -> row.get("id")).containsExactly(4L, 5L);
+
+        uploaded(first);
+        restarted.resolvePending("payments");
         assertThat(unflaggedPayments(10)).extracting(row -> row.get("id")).containsExactly(4L, 5L);
-        assertThat(Files.list(dir.resolve("sql/pending"))).isEmpty();
+        assertThat(Files.list(dir.resolve("sql/pending/payments"))).isEmpty();
 
         SqlChunks after = chunks(restarted);
-        assertThat(claim(after, only(after.read("payments", "id", "", "exported", 100, unflaggedPayments(3)))))
-                .extracting(BatchItem::getKey).isEqualTo("payments:id:4..5:2");
-        assertThat(unflaggedPayments(10)).isEmpty();
+        SqlChunk second = only(after.read("payments", "id", "", "exported", 100, unflaggedPayments(restarted, 3)));
+        assertThat(claim(after, second)).extracting(BatchItem::getKey).isEqualTo("payments:id:4..5:2");
         assertThat(claim(after, first)).as("a chunk read twice goes out once").isNull();
     }
 
     @Test
-    void aWatermarkReadChunkClaimedBeforeACrashMovesTheWatermarkOnRestart() throws Exception {
+    void aSourceDownWhenItsChunkReachedS3GetsItsFlagsOnceItIsBack() throws Exception {
         SqlPositions positions = positions();
         SqlChunks chunks = chunks(positions);
-        SqlChunk first = only(chunks.read("customers", "id", "updated_at", "", 100, customersPast(positions, 3)));
-        // the disk refuses the watermark: the chunk is claimed, the table not moved
-        Path blocked = Files.createDirectories(dir.resolve("sql/watermarks.properties.tmp/blocked"));
-        assertThatThrownBy(() -> claim(chunks, first)).isInstanceOf(UncheckedIOException.class);
-        assertThat(ledger.contains(first.getKey())).isTrue();
-        Files.delete(blocked);
-        Files.delete(blocked.getParent());
+        SqlChunk chunk = only(chunks.read("payments", "id", "", "exported", 100, unflaggedPayments(positions, 3)));
+        claim(chunks, chunk);
+        uploaded(chunk);
+        source.down = true;
+        assertThatThrownBy(() -> positions.resolvePending("payments")).isInstanceOf(SQLException.class);
+        source.down = false;
+        assertThat(unflaggedPayments(10)).hasSize(5);
+
+        positions.resolvePending("payments");
+
+        assertThat(unflaggedPayments(10)).extracting(row -> row.get("id")).containsExactly(4L, 5L);
+    }
+
+    @Test
+    void aWatermarkIsSavedOnlyOnceItsChunkIsInS3AndNeverPastAChunkStillOnItsWay() throws Exception {
+        SqlPositions positions = positions();
+        SqlChunks chunks = chunks(positions);
+        List<SqlChunk> poll = chunks.read("customers", "id", "updated_at", "", 2, customersPast(positions, 10));
+        claim(chunks, poll.get(0));
+        claim(chunks, poll.get(1));
+        assertThat(customersPast(positions, 10)).extracting(row -> row.get("id")).containsExactly(5L);
+        assertThat(dir.resolve("sql/watermarks.properties")).doesNotExist();
+
+        // the second chunk's batch is in S3 before the first's: the watermark waits for the first
+        uploaded(poll.get(1));
+        positions.resolvePending("customers");
+        assertThat(dir.resolve("sql/watermarks.properties")).doesNotExist();
 
         SqlPositions restarted = positions();
-        assertThat(customersPast(restarted, 10)).as("before the pending move is settled").hasSize(5);
+        assertThat(customersPast(restarted, 10)).as("read past the chunks on their way")
+                .extracting(row -> row.get("id")).containsExactly(5L);
+        uploaded(poll.get(0));
         restarted.resolvePending("customers");
-        assertThat(restarted.value("customers", "updated_at"))
-                .isEqualTo(LocalDateTime.of(2026, 11, 3, 10, 0));
-        assertThat(customersPast(restarted, 10)).extracting(row -> row.get("id")).containsExactly(4L, 5L);
-        assertThat(Files.readString(dir.resolve("sql/watermarks.properties"))).contains("customers.key=3");
+        assertThat(Files.readString(dir.resolve("sql/watermarks.properties"))).contains("customers.key=4");
+        assertThat(restarted.value("customers", "updated_at")).isEqualTo(LocalDateTime.of(2026, 11, 4, 10, 0));
     }
 
     @Test
@@ -158,12 +181,13 @@ class SqlChunksTest {
         restarted.resolvePending("customers");
         assertThat(ledger.contains(chunk.getKey())).isFalse();
         assertThat(customersPast(restarted, 10)).hasSize(5);
-        assertThat(Files.list(dir.resolve("sql/pending"))).isEmpty();
+        assertThat(Files.list(dir.resolve("sql/pending/customers"))).isEmpty();
     }
 
     @Test
     void aRowThatDoesNotConvertIsQuarantinedAndTheOthersGoOut() throws Exception {
-        SqlChunks chunks = chunks(positions());
+        SqlPositions positions = positions();
+        SqlChunks chunks = chunks(positions);
         List<Map<String, Object>> rows = unflaggedPayments(3);
         rows.get(1).put("amount", new java.math.BigDecimal("123456789.99"));
         SqlChunk chunk = only(chunks.read("payments", "id", "", "exported", 100, rows));
@@ -174,6 +198,8 @@ class SqlChunksTest {
         });
 
         BatchItem item = claim(chunks, chunk);
+        uploaded(chunk);
+        positions.resolvePending("payments");
         assertThat(item.getParquet().rows()).isEqualTo(2);
         assertThat(ledger.find("payments:2")).get().satisfies(e -> {
             assertThat(e.status()).isEqualTo(ItemStatus.QUARANTINED);
@@ -210,6 +236,17 @@ class SqlChunksTest {
     private static BatchItem claim(SqlChunks chunks, SqlChunk chunk) throws Exception {
         chunks.attach(chunk, chunk.getRecordCount() > 0 ? PARQUET : null);
         return chunks.claim(chunk);
+    }
+
+    /** The ledger records the chunk in S3, as the upload stage does. */
+    private void uploaded(SqlChunk chunk) {
+        ledger.record(ledger.find(chunk.getKey()).orElseThrow().withStatus(ItemStatus.UPLOADED, ""));
+    }
+
+    /** The rows a poll of the table by its flag reads: unflagged, past the chunks on their way. */
+    private List<Map<String, Object>> unflaggedPayments(SqlPositions positions, int limit) throws SQLException {
+        return query("SELECT * FROM payments WHERE (exported IS NULL OR exported = FALSE) AND id > "
+                + positions.key("payments", "id") + " ORDER BY id LIMIT " + limit);
     }
 
     private List<Map<String, Object>> unflaggedPayments(int limit) throws SQLException {
