@@ -24,6 +24,17 @@ public final class KafkaSignals {
     /** The signal types of each batch, in topic order; every record's key must be its batch id. */
     public static Map<String, List<String>> typesByBatch(int kafkaPort, Duration readFor) throws Exception {
         Map<String, List<String>> byBatch = new LinkedHashMap<>();
+        for (String value : values(kafkaPort, readFor)) {
+            JsonNode signal = JSON.readTree(value);
+            byBatch.computeIfAbsent(signal.path("batchId").asText(), k -> new ArrayList<>())
+                    .add(signal.path("type").asText());
+        }
+        return byBatch;
+    }
+
+    /** Every record's value, in topic order; every record's key must be its batch id. */
+    public static List<String> values(int kafkaPort, Duration readFor) throws Exception {
+        List<String> values = new ArrayList<>();
         Properties props = new Properties();
         props.put("bootstrap.servers", "127.0.0.1:" + kafkaPort);
         props.put("group.id", "test-reader-" + System.nanoTime());
@@ -40,10 +51,10 @@ public final class KafkaSignals {
                         throw new IllegalStateException("record key " + record.key() + " is not its batch "
                                 + batchId);
                     }
-                    byBatch.computeIfAbsent(batchId, k -> new ArrayList<>()).add(signal.path("type").asText());
+                    values.add(record.value());
                 }
             }
         }
-        return byBatch;
+        return values;
     }
 }

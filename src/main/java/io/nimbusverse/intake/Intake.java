@@ -99,8 +99,14 @@ public class Intake {
             return keep(item);
         }
         Files.deleteIfExists(Path.of(item.getStagedPath()));
-        if (sameFile && !entry.get().status().reached(ItemStatus.UPLOADED)) {
+        // uploaded too: the inbox keeps the original until the upload stage releases it, just after
+        if (sameFile && !entry.get().status().isFinal()) {
             LOG.debug("{} is in flight in batch {}", item.getName(), entry.get().batchId());
+            return null;
+        }
+        Path inboxFile = Path.of(item.getInboxPath());
+        if (!Files.exists(inboxFile)) {
+            LOG.debug("{} left the inbox meanwhile", item.getName());
             return null;
         }
         String original = entry.map(e -> e.name() + " (" + e.status() + (e.hasBatch() ? " in batch "
@@ -109,7 +115,7 @@ public class Intake {
         ledger.record(LedgerEntry.claimed(item.getKey() + "#" + item.getName(), item.getSource(), item.getName(),
                 item.getSize()).withStatus(ItemStatus.DUPLICATE, "same content as " + original + "; moved to "
                 + target));
-        Files.move(Path.of(item.getInboxPath()), target, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(inboxFile, target, StandardCopyOption.ATOMIC_MOVE);
         duplicatesSkipped.increment();
         LOG.info("{} is a duplicate of {}: skipped and moved to {}", item.getName(), original, target);
         return null;

@@ -95,6 +95,10 @@ class IntakeTest {
         batches.seal(List.of(first));
         assertThat(intake.known(arrive("a.csv", "content"))).isNull();
         assertThat(folders.inbox().resolve("a.csv")).exists();
+        // uploaded, its original not yet released: still in flight, not a duplicate of itself
+        ledger.record(ledger.find(first.getKey()).orElseThrow().withStatus(ItemStatus.UPLOADED, ""));
+        assertThat(intake.known(arrive("a.csv", "content"))).isNull();
+        assertThat(folders.inbox().resolve("a.csv")).exists();
         assertThat(ledger.count(e -> e.status() == ItemStatus.DUPLICATE)).isZero();
     }
 
