@@ -24,14 +24,9 @@ class EnvironmentIT {
         Path inbox = dir.resolve("drop-here");
         Files.createDirectories(inbox);
         Files.copy(Path.of("samples/orders.csv"), inbox.resolve("orders.csv"));
-        int httpPort = NimbusApp.freePort();
-
-        // the application's own logging (Camel at INFO), not the tests' one
-        ProcessBuilder process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dlog4j2.configurationFile=log4j2.properties", "-cp", System.getProperty("java.class.path"),
-                NimbusMain.class.getName(), "--run-once")
-                .redirectErrorStream(true);
+        ProcessBuilder process = NimbusApp.runOnceInItsOwnJvm();
         Map<String, String> env = process.environment();
+        String httpPort = env.get("NIMBUS_HTTP_PORT");
         env.put("NIMBUS_DATA_DIR", data.toString());
         env.put("NIMBUS_INBOX_DIR", inbox.toString());
         env.put("NIMBUS_LOADER_JDBC_URL", "jdbc:h2:file:" + data.resolve("tables").toAbsolutePath()
@@ -43,13 +38,6 @@ class EnvironmentIT {
         env.put("NIMBUS_LOADER_POLL_DELAY_MS", "300");
         env.put("NIMBUS_COMPLETION_POLL_DELAY_MS", "300");
         env.put("NIMBUS_S3_BUCKET", "from-the-environment");
-        env.put("NIMBUS_EMBEDDED_KAFKA_PORT", String.valueOf(NimbusApp.freePort()));
-        env.put("NIMBUS_EMBEDDED_KAFKA_CONTROLLER_PORT", String.valueOf(NimbusApp.freePort()));
-        env.put("NIMBUS_EMBEDDED_S3_PORT", String.valueOf(NimbusApp.freePort()));
-        env.put("NIMBUS_EMBEDDED_SMTP_PORT", String.valueOf(NimbusApp.freePort()));
-        env.put("NIMBUS_EMBEDDED_IMAP_PORT", String.valueOf(NimbusApp.freePort()));
-        env.put("NIMBUS_HTTP_PORT", String.valueOf(httpPort));
-        env.put("CAMEL_MAIN_ROUTESRELOADENABLED", "false");
 
         Process running = process.start();
         String output = new String(running.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

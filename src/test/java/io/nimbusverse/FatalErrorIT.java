@@ -36,7 +36,9 @@ class FatalErrorIT {
             out.write('\n');
         }
         Files.copy(Path.of("samples/orders.csv"), inbox.resolve("orders.csv"));
-        Map<String, String> env = new HashMap<>(Map.of(
+        // every start finds its servers where they were: the embedded Kafka keeps its ports in its state
+        Map<String, String> env = new HashMap<>(NimbusApp.runOnceInItsOwnJvm().environment());
+        env.putAll(Map.of(
                 "NIMBUS_DATA_DIR", data.toString(),
                 "NIMBUS_INBOX_DIR", inbox.toString(),
                 "NIMBUS_LIMITS_MAX_RECORD_BYTES", "1500000000",
@@ -45,13 +47,6 @@ class FatalErrorIT {
                 "NIMBUS_INTAKE_BATCH_IDLE_MS", "800",
                 "NIMBUS_LOADER_POLL_DELAY_MS", "300",
                 "NIMBUS_COMPLETION_POLL_DELAY_MS", "300"));
-        // every start finds its servers where they were: the embedded Kafka keeps its ports in its state
-        for (String port : new String[] {"NIMBUS_EMBEDDED_KAFKA_PORT", "NIMBUS_EMBEDDED_KAFKA_CONTROLLER_PORT",
-                "NIMBUS_EMBEDDED_S3_PORT", "NIMBUS_EMBEDDED_SMTP_PORT", "NIMBUS_EMBEDDED_IMAP_PORT",
-                "NIMBUS_HTTP_PORT"}) {
-            env.put(port, String.valueOf(NimbusApp.freePort()));
-        }
-        env.put("CAMEL_MAIN_ROUTESRELOADENABLED", "false");
         String tables = "jdbc:h2:file:" + data.resolve("tables").toAbsolutePath() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE";
         env.put("NIMBUS_LOADER_JDBC_URL", tables);
         env.put("NIMBUS_SQL_JDBC_URL", "jdbc:h2:file:" + data.resolve("source").toAbsolutePath());
@@ -73,10 +68,7 @@ class FatalErrorIT {
     }
 
     private static Run runOnce(Map<String, String> env) throws Exception {
-        ProcessBuilder process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-Dlog4j2.configurationFile=log4j2.properties",
-                "-cp", System.getProperty("java.class.path"), NimbusMain.class.getName(), "--run-once")
-                .redirectErrorStream(true);
+        ProcessBuilder process = NimbusApp.runOnceInItsOwnJvm("-Xmx256m");
         process.environment().putAll(env);
         Process running = process.start();
         String output = new String(running.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

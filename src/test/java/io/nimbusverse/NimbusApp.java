@@ -5,7 +5,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -176,6 +178,26 @@ public final class NimbusApp implements AutoCloseable {
         if (runner != null) {
             runner.join(60_000);
         }
+    }
+
+    /**
+     * The application as users start it, in a JVM of its own with its own logging (Camel at INFO), in run-once mode:
+     * configured through the environment, whose servers get free ports and route reloading is off.
+     */
+    public static ProcessBuilder runOnceInItsOwnJvm(String... jvmOptions) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-Dlog4j2.configurationFile=log4j2.properties", "-cp",
+                System.getProperty("java.class.path"), NimbusMain.class.getName(), "--run-once"));
+        ProcessBuilder process = new ProcessBuilder(command).redirectErrorStream(true);
+        for (String port : List.of("NIMBUS_EMBEDDED_KAFKA_PORT", "NIMBUS_EMBEDDED_KAFKA_CONTROLLER_PORT",
+                "NIMBUS_EMBEDDED_S3_PORT", "NIMBUS_EMBEDDED_SMTP_PORT", "NIMBUS_EMBEDDED_IMAP_PORT",
+                "NIMBUS_HTTP_PORT")) {
+            process.environment().put(port, String.valueOf(freePort()));
+        }
+        process.environment().put("CAMEL_MAIN_ROUTESRELOADENABLED", "false");
+        return process;
     }
 
     public static int freePort() {

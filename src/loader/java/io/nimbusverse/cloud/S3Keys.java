@@ -3,7 +3,6 @@ package io.nimbusverse.cloud;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 
 /**
  * The deterministic S3 layout of DESIGN.md: the same item of the same batch always lands at the same key, so a retry
@@ -37,10 +36,5 @@ public final class S3Keys {
 
     public static String complete(String batchId) {
         return SIGNALS + batchId + ".COMPLETE";
-    }
-
-    /** The SIGNAL and COMPLETE objects of a batch. */
-    public static List<String> signalsOf(String batchId) {
-        return List.of(signal(batchId), complete(batchId));
     }
 }

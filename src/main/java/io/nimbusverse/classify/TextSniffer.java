@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.nimbusverse.convert.Delimiters;
+
 /**
  * Tells the format of a text from its first bytes, when no name says it: JSON, XML, delimited (CSV, TSV) or plain.
  */
@@ -15,7 +17,6 @@ final class TextSniffer {
 
     private static final int SNIFFED_BYTES = 64 * 1024;
     private static final int SNIFFED_LINES = 20;
-    private static final char[] DELIMITERS = {',', ';', '\t', '|'};
 
     private TextSniffer() {
     }
@@ -39,7 +40,7 @@ final class TextSniffer {
             return "application/xml";
         }
         List<String> lines = lines(text, whole);
-        for (char delimiter : DELIMITERS) {
+        for (char delimiter : Delimiters.ALL) {
             if (consistent(lines, delimiter)) {
                 return delimiter == '\t' ? "text/tab-separated-values" : "text/csv";
             }
@@ -65,24 +66,7 @@ final class TextSniffer {
         if (lines.size() < 2) {
             return false;
         }
-        int expected = count(lines.get(0), delimiter);
-        if (expected == 0) {
-            return false;
-        }
-        return lines.stream().allMatch(line -> count(line, delimiter) == expected);
-    }
-
-    private static int count(String line, char delimiter) {
-        int count = 0;
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (c == delimiter && !quoted) {
-                count++;
-            }
-        }
-        return count;
+        int expected = Delimiters.count(lines.get(0), delimiter);
+        return expected > 0 && lines.stream().allMatch(line -> Delimiters.count(line, delimiter) == expected);
     }
 }

@@ -27,7 +27,6 @@ import org.slf4j.LoggerFactory;
 public class CsvToParquet {
 
     private static final Logger LOG = LoggerFactory.getLogger(CsvToParquet.class);
-    private static final char[] DELIMITERS = {',', ';', '\t', '|'};
 
     private final int sampleRecords;
     private final Set<String> nullValues;
@@ -175,29 +174,23 @@ public class CsvToParquet {
 
     /** The most frequent of , ; tab | outside quotes in the first line; a comma when none occurs. */
     static char sniffDelimiter(Path csv) throws IOException {
-        int[] counts = new int[DELIMITERS.length];
+        StringBuilder line = new StringBuilder();
         try (Reader reader = Files.newBufferedReader(csv, StandardCharsets.ISO_8859_1)) {
             boolean quoted = false;
             for (int read = 0, c; read < 65_536 && (c = reader.read()) >= 0; read++) {
-                if (c == '"') {
-                    quoted = !quoted;
-                } else if (!quoted && (c == '\n' || c == '\r')) {
+                quoted ^= c == '"';
+                if (!quoted && (c == '\n' || c == '\r')) {
                     break;
-                } else if (!quoted) {
-                    for (int d = 0; d < DELIMITERS.length; d++) {
-                        if (c == DELIMITERS[d]) {
-                            counts[d]++;
-                        }
-                    }
                 }
+                line.append((char) c);
             }
         }
-        int best = 0;
-        for (int d = 1; d < DELIMITERS.length; d++) {
-            if (counts[d] > counts[best]) {
-                best = d;
+        char best = Delimiters.ALL[0];
+        for (char delimiter : Delimiters.ALL) {
+            if (Delimiters.count(line, delimiter) > Delimiters.count(line, best)) {
+                best = delimiter;
             }
         }
-        return DELIMITERS[best];
+        return best;
     }
 }

@@ -83,12 +83,12 @@ public class Completions {
         return signal;
     }
 
-    /** The items the loader set aside, each with the reason it gave, to be quarantined. */
-    public List<BatchItem> notLoaded(Complete complete) {
+    /** Those of the batch's items the loader set aside, each with the reason it gave, to be quarantined. */
+    public List<BatchItem> notLoaded(Complete complete, List<BatchItem> batchItems) {
         Map<String, Complete.NotLoaded> refused = complete.notLoaded().stream()
                 .collect(Collectors.toMap(Complete.NotLoaded::key, Function.identity(), (a, b) -> a));
         List<BatchItem> items = new ArrayList<>();
-        for (BatchItem item : batches.items(complete.batchId())) {
+        for (BatchItem item : batchItems) {
             Complete.NotLoaded why = refused.get(item.getKey());
             if (why != null && !item.isQuarantined()) {
                 item.setQuarantineReason("not loaded into table " + why.dataset() + ": " + why.reason());

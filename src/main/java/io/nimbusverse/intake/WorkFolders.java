@@ -2,13 +2,9 @@ package io.nimbusverse.intake;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -58,16 +54,7 @@ public class WorkFolders {
      * it; another key (a range of table rows) is hashed into a name.
      */
     public Path itemDir(String key) {
-        return work.resolve("items").resolve(SHA256_HEX.matcher(key).matches() ? key : sha256Hex(key));
-    }
-
-    private static String sha256Hex(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return work.resolve("items").resolve(SHA256_HEX.matcher(key).matches() ? key : FileNames.sha256Hex(key));
     }
 
     /** The item's copy in its work folder, under a name bounded whatever the original ({@link FileNames}). */

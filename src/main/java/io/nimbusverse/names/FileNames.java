@@ -48,9 +48,14 @@ public final class FileNames {
 
     /** The first 12 hex digits of the SHA-256 of the text. */
     public static String hash(String text) {
+        return sha256Hex(text).substring(0, HASH_CHARS);
+    }
+
+    /** The SHA-256 of the text's UTF-8 bytes, in hex. */
+    public static String sha256Hex(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, HASH_CHARS);
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public class StageHealth {
 
-    /** The stages, each with what "work waits for it" means. */
+    /** The stages watched; what "work waits for one" means is given with {@link #watch}. */
     public enum Stage {
         INTAKE, CONVERT, UPLOAD, LOAD, COMPLETION;
 

@@ -123,7 +123,7 @@ class CompletionsTest {
         item("b", ItemStatus.UPLOADED);
         Complete partly = new Complete(BATCH, Complete.SUCCEEDED, Instant.now(), List.of(), List.of(),
                 List.of(new Complete.NotLoaded("b", "b.csv", "b", "column id holds integer values")));
-        List<BatchItem> aside = completions(Duration.ofMinutes(10)).notLoaded(partly);
+        List<BatchItem> aside = completions(Duration.ofMinutes(10)).notLoaded(partly, batches.items(BATCH));
         assertThat(aside).extracting(BatchItem::getKey).containsExactly("b");
         assertThat(aside.get(0).getQuarantineReason())
                 .isEqualTo("not loaded into table b: column id holds integer values");
