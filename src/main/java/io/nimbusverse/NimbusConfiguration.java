@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -29,6 +30,8 @@ import io.nimbusverse.convert.MetadataExtractor;
 import io.nimbusverse.intake.BatchProgress;
 import io.nimbusverse.intake.Batches;
 import io.nimbusverse.intake.Completions;
+import io.nimbusverse.intake.InboxFilter;
+import io.nimbusverse.intake.InboxVersions;
 import io.nimbusverse.intake.Intake;
 import io.nimbusverse.intake.Quarantine;
 import io.nimbusverse.intake.WorkFolders;
@@ -49,6 +52,7 @@ import io.nimbusverse.run.BatchSummaries;
 import io.nimbusverse.run.FatalErrors;
 import io.nimbusverse.run.RunOnce;
 import io.nimbusverse.run.RunOutcome;
+import io.nimbusverse.run.StateFolder;
 import io.nimbusverse.sql.KameletRouteRemover;
 import io.nimbusverse.sql.SqlChunks;
 import io.nimbusverse.sql.SqlPollStrategy;
@@ -85,6 +89,8 @@ public class NimbusConfiguration implements CamelConfiguration {
     String ledgerFile;
     @PropertyInject("nimbus.ledger.compact-min-lines")
     int ledgerCompactMinLines;
+    @PropertyInject("nimbus.intake.ignore-names")
+    String ignoredNames;
     @PropertyInject("nimbus.samples.dir")
     String samplesDir;
 
@@ -199,6 +205,7 @@ public class NimbusConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         String httpUrl = "http://127.0.0.1:" + httpPort;
         String inbox = Path.of(inboxDir).toAbsolutePath().toString();
+        StateFolder.makePrivate(Path.of(dataDir));
         if (embedded) {
             EmbeddedStack stack = new EmbeddedStack(Path.of(dataDir), kafkaPort, kafkaControllerPort, s3Port, bucket,
                     smtpPort, imapPort);
@@ -235,8 +242,11 @@ public class NimbusConfiguration implements CamelConfiguration {
                 Path.of(duplicatesDir));
         registry.bind("workFolders", WorkFolders.class, folders, "create", null);
 
+        InboxFilter inboxFilter = new InboxFilter(ignoredNames);
+        registry.bind("inboxFilter", inboxFilter);
         StageHealth stages = new StageHealth(Duration.ofMillis(stallTimeoutMs), Clock.systemUTC())
-                .watch(Stage.INTAKE, () -> InboxMetrics.untakenFileIn(Path.of(inboxDir), ledger), metrics)
+                .watch(Stage.INTAKE, () -> InboxMetrics.untakenFileIn(Path.of(inboxDir), ledger,
+                        inboxFilter::ignores), metrics)
                 .watch(Stage.CONVERT, () -> ledger.anyBatchWith(Set.of(ItemStatus.CLAIMED)), metrics)
                 .watch(Stage.UPLOAD, () -> ledger.anyBatchWith(Set.of(ItemStatus.CONVERTED)), metrics)
                 .watch(Stage.COMPLETION, () -> ledger.anyBatchWith(Set.of(ItemStatus.UPLOADED)), metrics);
@@ -250,11 +260,13 @@ public class NimbusConfiguration implements CamelConfiguration {
         }
         registry.bind("fatalErrors", new FatalErrors(metrics));
 
-        registry.bind("intake", new Intake(folders, ledger, metrics));
+        InboxVersions inboxVersions = new InboxVersions(Path.of(workDir, "changed"), ledger);
+        registry.bind("inboxVersions", InboxVersions.class, inboxVersions, "holdInFlight", null);
+        registry.bind("intake", new Intake(folders, ledger, inboxVersions, metrics));
         Batches batches = new Batches(ledger, folders, json);
         registry.bind("batches", batches);
         registry.bind("batchProgress", new BatchProgress(ledger, batches));
-        registry.bind("quarantine", new Quarantine(folders, ledger));
+        registry.bind("quarantine", new Quarantine(folders, ledger, inboxVersions));
 
         MediaTypes mediaTypes = new MediaTypes(list(structuredTypes), list(semiStructuredTypes));
         Limits limits = new Limits(maxRecordBytes, maxColumns, maxNestingDepth, maxExpandedBytes);
@@ -317,7 +329,7 @@ public class NimbusConfiguration implements CamelConfiguration {
     /** A pool that starts even while its database is down: its first use fails and is retried then. */
     private static HikariDataSource pool(String name, String url, String user, String password) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
+        config.setJdbcUrl(durable(url));
         config.setUsername(user);
         config.setPassword(password);
         config.setMaximumPoolSize(4);
@@ -325,6 +337,17 @@ public class NimbusConfiguration implements CamelConfiguration {
         config.setInitializationFailTimeout(-1);
         config.setConnectionTimeout(5_000);
         return new HikariDataSource(config);
+    }
+
+    /**
+     * H2 writes a commit to its file up to a second later by default: a process that ends abruptly (an Error, kill
+     * -9) loses loads it had committed and answered COMPLETE for. {@code WRITE_DELAY=0} writes each commit at once.
+     */
+    static String durable(String jdbcUrl) {
+        boolean h2File = jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.startsWith("jdbc:h2:mem:")
+                && !jdbcUrl.startsWith("jdbc:h2:tcp:") && !jdbcUrl.startsWith("jdbc:h2:ssl:");
+        return h2File && !jdbcUrl.toUpperCase(Locale.ROOT).contains(";WRITE_DELAY=") ? jdbcUrl + ";WRITE_DELAY=0"
+                : jdbcUrl;
     }
 
     private static List<String> list(String commaSeparated) {

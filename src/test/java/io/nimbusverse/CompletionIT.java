@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,7 +78,7 @@ class CompletionIT {
             await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10))
                     .until(() -> completesWritten.values().stream().allMatch(n -> n.get() == 1));
 
-            List<LedgerEntry> done = app.ledger().entriesSince(Instant.EPOCH).stream()
+            List<LedgerEntry> done = app.ledger().entries().stream()
                     .filter(e -> e.status() == ItemStatus.DONE).toList();
             assertThat(completesWritten).hasSize(5);
             List<Poll> polls = pollEnds.entrySet().stream().map(e -> new Poll(e.getKey(), e.getValue())).toList();

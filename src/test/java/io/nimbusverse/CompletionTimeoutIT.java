@@ -33,7 +33,7 @@ class CompletionTimeoutIT {
 
             await().atMost(Duration.ofSeconds(60)).until(() -> app.ledger().count(
                     e -> e.status() == ItemStatus.UPLOADED && e.detail().contains("TIMED_OUT")) == 1);
-            LedgerEntry entry = app.ledger().entriesSince(Instant.EPOCH).get(0);
+            LedgerEntry entry = app.ledger().entries().get(0);
             String batchId = entry.batchId();
 
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(

@@ -32,7 +32,7 @@ class ComposeTest {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern ENV_PLACEHOLDER = Pattern.compile("\\{\\{env:([A-Z0-9_]+)}}");
-    private static final Pattern COMPOSE_VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+)}");
+    private static final Pattern COMPOSE_VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+)(?::-[^}]*)?}");
     private static JsonNode compose;
     private static JsonNode services;
 
@@ -196,5 +196,22 @@ class ComposeTest {
 
     private static String dockerfile() throws IOException {
         return Files.readString(Path.of("Dockerfile"));
+    }
+
+    @Test
+    void everyPortIsPublishedOnThisMachineOnlyUnlessTheUserSaysOtherwise() throws IOException {
+        List<String> published = new ArrayList<>();
+        services.fields().forEachRemaining(service -> service.getValue().path("ports")
+                .forEach(port -> published.add(service.getKey() + " " + port.asText())));
+
+        assertThat(published).hasSizeGreaterThanOrEqualTo(6)
+                .allMatch(p -> p.split(" ")[1].startsWith("${NIMBUS_PUBLISH_ADDRESS:-127.0.0.1}:"));
+        assertThat(Files.readString(Path.of(".env.example"))).contains("\nNIMBUS_PUBLISH_ADDRESS=127.0.0.1\n");
+        // inside its container the app listens on every interface: the container's network is its boundary
+        Properties docker = new Properties();
+        try (Reader profile = Files.newBufferedReader(Path.of("src/main/resources/application-docker.properties"))) {
+            docker.load(profile);
+        }
+        assertThat(docker.getProperty("camel.management.host")).isEqualTo("0.0.0.0");
     }
 }

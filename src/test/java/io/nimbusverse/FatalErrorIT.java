@@ -61,7 +61,8 @@ class FatalErrorIT {
         assertThat(last.output()).contains("huge-line.csv: converting it ended the process 3 times", "exit code 0");
         assertThat(data.resolve("quarantine/huge-line.csv")).exists();
         // the other file went its way, in its own batch, once
-        assertThat(SqlTables.count(tables, "sa", "SELECT count(*) FROM orders")).isEqualTo(5);
+        // a load committed just before a start ended abruptly is still there: H2 writes each commit at once
+        assertThat(SqlTables.count(tables, "sa", "SELECT count(*) FROM orders")).as(last.output()).isEqualTo(5);
     }
 
     private record Run(int exitCode, String output) {

@@ -50,7 +50,7 @@ public final class NimbusApp implements AutoCloseable {
         // the MySQL source is off unless a test turns it on
         set("nimbus.sql.enabled", "false");
         set("nimbus.sql.jdbc-url", "jdbc:h2:file:" + dataDir.resolve("h2/source").toAbsolutePath()
-                + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;AUTO_SERVER=TRUE");
+                + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE");
         // quick turns, so that a test waits seconds, not minutes
         set("nimbus.intake.poll-delay-ms", "300");
         set("nimbus.intake.read-lock-check-interval-ms", "500");
@@ -119,7 +119,7 @@ public final class NimbusApp implements AutoCloseable {
 
     public String jdbcUrl() {
         return "jdbc:h2:file:" + dataDir.resolve("h2/nimbus").toAbsolutePath()
-                + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;AUTO_SERVER=TRUE";
+                + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE";
     }
 
     public Path inbox() {
@@ -185,11 +185,21 @@ public final class NimbusApp implements AutoCloseable {
      * configured through the environment, whose servers get free ports and route reloading is off.
      */
     public static ProcessBuilder runOnceInItsOwnJvm(String... jvmOptions) {
+        return inItsOwnJvm(List.of("--run-once"), jvmOptions);
+    }
+
+    /** The same, running until it is stopped (or killed). */
+    public static ProcessBuilder runningInItsOwnJvm(String... jvmOptions) {
+        return inItsOwnJvm(List.of(), jvmOptions);
+    }
+
+    private static ProcessBuilder inItsOwnJvm(List<String> arguments, String... jvmOptions) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-Dlog4j2.configurationFile=log4j2.properties", "-cp",
-                System.getProperty("java.class.path"), NimbusMain.class.getName(), "--run-once"));
+                System.getProperty("java.class.path"), NimbusMain.class.getName()));
+        command.addAll(arguments);
         ProcessBuilder process = new ProcessBuilder(command).redirectErrorStream(true);
         for (String port : List.of("NIMBUS_EMBEDDED_KAFKA_PORT", "NIMBUS_EMBEDDED_KAFKA_CONTROLLER_PORT",
                 "NIMBUS_EMBEDDED_S3_PORT", "NIMBUS_EMBEDDED_SMTP_PORT", "NIMBUS_EMBEDDED_IMAP_PORT",

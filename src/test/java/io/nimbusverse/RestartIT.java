@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -33,7 +32,7 @@ class RestartIT {
             Files.copy(Path.of("samples/orders.csv"), first.inbox().resolve("orders.csv"));
             await().atMost(Duration.ofSeconds(60)).until(() -> first.ledger().count(
                     e -> e.status() == ItemStatus.UPLOADED) == 1);
-            LedgerEntry entry = first.ledger().entriesSince(Instant.EPOCH).get(0);
+            LedgerEntry entry = first.ledger().entries().get(0);
             batchId = entry.batchId();
             key = entry.key();
         }

@@ -61,7 +61,7 @@ public class Batches {
     /**
      * Gives the items a batch, durably, before START_UPLOAD is sent: if the send is lost in a crash,
      * {@link #unsent()} finds the batch again at the next start. An item handed over twice (a file seen again while
-     * its batch was still open) is kept once.
+     * its batch was still open, or batched already by the recovery at start) is kept once, in its first batch.
      */
     public Signal seal(List<BatchItem> items) {
         Instant now = Instant.now();
@@ -70,7 +70,7 @@ public class Batches {
         items.forEach(item -> unique.putIfAbsent(item.getKey(), item));
         List<LedgerEntry> assigned = new ArrayList<>();
         for (BatchItem item : unique.values()) {
-            ledger.find(item.getKey()).ifPresent(e -> assigned.add(e.withBatch(batchId)));
+            ledger.find(item.getKey()).filter(e -> !e.hasBatch()).ifPresent(e -> assigned.add(e.withBatch(batchId)));
         }
         ledger.recordAll(assigned);
         return Signal.of(SignalType.START_UPLOAD, batchId, now, assigned.size());
@@ -119,15 +119,37 @@ public class Batches {
         return item;
     }
 
-    /** Chunks of table rows claimed and never batched (a crash, the aggregator's memory lost): batch them now. */
+    /**
+     * Items claimed and never batched (a crash between claim and batch, the aggregator's memory lost): batch them
+     * now from their staged copies, whether or not the inbox still holds the file. A claim whose copy was lost too
+     * (the process ended between the claim and keeping the copy) is released when the inbox holds the file, which is
+     * then taken again, and FAILED when it does not.
+     */
     public List<BatchItem> unbatched() throws IOException {
         List<BatchItem> items = new ArrayList<>();
-        for (LedgerEntry entry : ledger.entriesSince(Instant.EPOCH)) {
-            if (entry.status() == ItemStatus.CLAIMED && !entry.hasBatch()
-                    && Files.exists(folders.itemDir(entry.key()).resolve(ITEM_FILE))) {
-                items.add(itemOf(entry));
+        List<LedgerEntry> lost = new ArrayList<>();
+        for (LedgerEntry entry : ledger.inFlight()) {
+            if (entry.status() != ItemStatus.CLAIMED || entry.hasBatch()) {
+                continue;
+            }
+            BatchItem item = itemOf(entry);
+            if (!entry.source().equals("file")) {
+                // a chunk of table rows is made when read: without its saved item, its rows are read again
+                if (Files.exists(folders.itemDir(entry.key()).resolve(ITEM_FILE))) {
+                    items.add(item);
+                } else {
+                    ledger.remove(entry.key());
+                }
+            } else if (Files.exists(Path.of(item.getStagedPath()))) {
+                items.add(item);
+            } else if (Files.exists(Path.of(item.getInboxPath()))) {
+                ledger.remove(entry.key());
+            } else {
+                lost.add(entry.withStatus(ItemStatus.FAILED, "claimed, then the process ended before its copy was "
+                        + "kept, and the inbox no longer holds it: drop the file again"));
             }
         }
+        ledger.recordAll(lost);
         return items;
     }
 

@@ -3,7 +3,6 @@ package io.nimbusverse.intake;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -26,14 +25,17 @@ public class Quarantine {
 
     private final WorkFolders folders;
     private final Ledger ledger;
+    private final InboxVersions versions;
 
-    public Quarantine(WorkFolders folders, Ledger ledger) {
+    public Quarantine(WorkFolders folders, Ledger ledger, InboxVersions versions) {
         this.folders = folders;
         this.ledger = ledger;
+        this.versions = versions;
     }
 
     /**
-     * Records the item QUARANTINED first, then moves it: the inbox loses nothing the ledger does not know of. Done
+     * Records the item QUARANTINED first, then moves its inbox original (or copies its staged copy, when the inbox
+     * holds a newer version now): the inbox loses nothing the ledger does not know of. Done
      * once: an item quarantined before (a batch taken again after a failure) keeps its one copy.
      */
     public BatchItem isolate(BatchItem item, String failure) throws IOException {
@@ -47,12 +49,7 @@ public class Quarantine {
             entry.ifPresent(e -> ledger.record(
                     e.withClassification(nullToEmpty(item.getMediaType()), nullToEmpty(item.getItemClass()))
                             .withStatus(ItemStatus.QUARANTINED, failure + KEPT_AS + kept + ")")));
-            Path original = item.getInboxPath() == null ? null : Path.of(item.getInboxPath());
-            if (original != null && Files.exists(original)) {
-                Files.move(original, kept, StandardCopyOption.ATOMIC_MOVE);
-            } else {
-                Files.copy(Path.of(item.getStagedPath()), kept);
-            }
+            versions.moveOut(item, kept);
             target = kept;
         } else {
             reason = entry.get().detail().substring(0, entry.get().detail().lastIndexOf(KEPT_AS));

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 public class WorkFolders {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkFolders.class);
+    private static final String INCOMING = ".incoming-";
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
     private final Path inbox;
@@ -35,9 +36,19 @@ public class WorkFolders {
         this.duplicates = duplicates.toAbsolutePath();
     }
 
+    /** Creates the folders, and deletes the temporary copies a process that was killed while hashing left behind. */
     public void create() throws IOException {
         for (Path dir : List.of(inbox, work.resolve("items"), quarantine, duplicates)) {
             Files.createDirectories(dir);
+        }
+        try (Stream<Path> parts = Files.list(work.resolve("items"))) {
+            List<Path> left = parts.filter(p -> p.getFileName().toString().startsWith(INCOMING)).toList();
+            for (Path part : left) {
+                Files.deleteIfExists(part);
+            }
+            if (!left.isEmpty()) {
+                LOG.info("Deleted {} temporary copies left by a process that ended while taking files", left.size());
+            }
         }
     }
 
@@ -65,7 +76,7 @@ public class WorkFolders {
     public Path incoming() throws IOException {
         Path dir = work.resolve("items");
         Files.createDirectories(dir);
-        return Files.createTempFile(dir, ".incoming-", ".part");
+        return Files.createTempFile(dir, INCOMING, ".part");
     }
 
     public Path quarantine() {
@@ -84,15 +95,6 @@ public class WorkFolders {
             target = dir.resolve(name + "." + n);
         }
         return target;
-    }
-
-    /** Deletes the inbox originals of the batch's items: called once their data is in S3 and the ledger says so. */
-    public void releaseInbox(List<BatchItem> items) throws IOException {
-        for (BatchItem item : items) {
-            if (item.getInboxPath() != null && Files.deleteIfExists(Path.of(item.getInboxPath()))) {
-                LOG.debug("{} is in S3: removed from the inbox", item.getName());
-            }
-        }
     }
 
     /** Deletes the work folders of the batch's items, quarantined ones included. */

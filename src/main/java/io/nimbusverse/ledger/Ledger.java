@@ -1,7 +1,9 @@
 package io.nimbusverse.ledger;
 
-import java.io.BufferedReader;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -10,19 +12,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.IdempotentRepository;
@@ -30,12 +32,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The durable record of what was done to every item: the CSV report of DESIGN.md.
+ * The durable record of what was done to every item: the CSV report of the architecture document.
  *
  * <p>Every state change is appended as one line and forced to disk before the call returns; the latest line of a
- * key wins. All entries are held in memory, so lookups never touch the disk. A torn last line (a crash in the middle
- * of a write) is dropped on open. When the file holds many more lines than live keys it is rewritten with the latest
- * line of each key only.
+ * key wins. A torn last line (a crash in the middle of a write) is dropped on open. When the file holds many more
+ * lines than live keys it is rewritten with the latest line of each key only (to a new file, moved over the old one).
+ *
+ * <p>Memory stays small at millions of items: the items still on their way (claimed, converted, uploaded) are held
+ * whole; every other key only in a compact index ({@link LedgerIndex}: its digest, status, batch and where its
+ * latest line starts), and its row is read from the file when asked for. Counts by status are kept as rows are
+ * written, never counted by a scan.
  *
  * <p>It is Camel's {@link IdempotentRepository}, so {@code idempotentConsumer} claims keys with it. Its lifecycle
  * belongs to the registry ({@link #open()}, {@link #close()}), not to the routes that use it: a route reload stops
@@ -46,14 +52,25 @@ public class Ledger implements IdempotentRepository {
     static final String HEADER =
             "key,source,name,size,media_type,class,status,batch_id,claimed_at,updated_at,s3_key,detail";
     private static final int FIELDS = 12;
+    private static final int READ_BUFFER = 1 << 20;
     private static final Logger LOG = LoggerFactory.getLogger(Ledger.class);
+
+    /** A batch with an item still on its way: all its keys, and how many of them are on their way. */
+    private static final class ActiveBatch {
+        final Set<String> keys = new HashSet<>();
+        int inFlight;
+    }
 
     private final Path file;
     private final int compactMinLines;
-    private final Map<String, LedgerEntry> entries = new ConcurrentHashMap<>();
-    private final Map<String, Set<String>> keysByBatch = new ConcurrentHashMap<>();
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private FileChannel channel;
+    private final ReentrantLock lock = new ReentrantLock();
+    private LedgerIndex index = new LedgerIndex(16);
+    private final Map<String, LedgerEntry> inFlight = new HashMap<>();
+    private final Map<String, ActiveBatch> activeBatches = new HashMap<>();
+    private final long[] counts = new long[ItemStatus.values().length];
+    private FileChannel appendChannel;
+    private FileChannel readChannel;
+    private long length;
     private long lines;
 
     /**
@@ -66,9 +83,9 @@ public class Ledger implements IdempotentRepository {
     }
 
     public void open() throws IOException {
-        writeLock.lock();
+        lock.lock();
         try {
-            if (channel != null) {
+            if (appendChannel != null) {
                 return;
             }
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -77,22 +94,24 @@ public class Ledger implements IdempotentRepository {
             }
             dropTornTail();
             load();
-            channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-            LOG.info("Ledger {}: {} keys from {} lines", file, entries.size(), lines);
+            openChannels();
+            LOG.info("Ledger {}: {} keys from {} lines, {} on their way", file, size(), lines, inFlight.size());
         } finally {
-            writeLock.unlock();
+            lock.unlock();
         }
     }
 
     public void close() throws IOException {
-        writeLock.lock();
+        lock.lock();
         try {
-            if (channel != null) {
-                channel.close();
-                channel = null;
+            if (appendChannel != null) {
+                appendChannel.close();
+                readChannel.close();
+                appendChannel = null;
+                readChannel = null;
             }
         } finally {
-            writeLock.unlock();
+            lock.unlock();
         }
     }
 
@@ -114,23 +133,25 @@ public class Ledger implements IdempotentRepository {
 
     @Override
     public boolean contains(String key) {
-        LedgerEntry entry = entries.get(key);
-        return entry != null && entry.status() != ItemStatus.REMOVED;
+        lock.lock();
+        try {
+            int entry = index.find(key);
+            return entry >= 0 && index.status(entry) != ItemStatus.REMOVED;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Releases a claim: a REMOVED row, so the release survives a restart too. */
     @Override
     public boolean remove(String key) {
-        writeLock.lock();
+        lock.lock();
         try {
-            LedgerEntry entry = entries.get(key);
-            if (entry == null || entry.status() == ItemStatus.REMOVED) {
-                return false;
-            }
-            append(List.of(entry.withStatus(ItemStatus.REMOVED, "claim released")));
-            return true;
+            Optional<LedgerEntry> entry = find(key);
+            entry.ifPresent(e -> append(List.of(e.withStatus(ItemStatus.REMOVED, "claim released"))));
+            return entry.isPresent();
         } finally {
-            writeLock.unlock();
+            lock.unlock();
         }
     }
 
@@ -141,13 +162,15 @@ public class Ledger implements IdempotentRepository {
 
     @Override
     public void clear() {
-        writeLock.lock();
+        lock.lock();
         try {
-            entries.clear();
-            keysByBatch.clear();
+            index = new LedgerIndex(16);
+            inFlight.clear();
+            activeBatches.clear();
+            Arrays.fill(counts, 0);
             rewrite();
         } finally {
-            writeLock.unlock();
+            lock.unlock();
         }
     }
 
@@ -165,7 +188,7 @@ public class Ledger implements IdempotentRepository {
 
     /** Appends the row of a new key; false, and nothing written, when the key is already known. */
     public boolean claim(LedgerEntry entry) {
-        writeLock.lock();
+        lock.lock();
         try {
             if (contains(entry.key())) {
                 return false;
@@ -173,7 +196,7 @@ public class Ledger implements IdempotentRepository {
             append(List.of(entry));
             return true;
         } finally {
-            writeLock.unlock();
+            lock.unlock();
         }
     }
 
@@ -186,132 +209,308 @@ public class Ledger implements IdempotentRepository {
         if (changed.isEmpty()) {
             return;
         }
-        writeLock.lock();
+        lock.lock();
         try {
             append(changed);
         } finally {
-            writeLock.unlock();
+            lock.unlock();
         }
     }
 
     public Optional<LedgerEntry> find(String key) {
-        return Optional.ofNullable(entries.get(key)).filter(e -> e.status() != ItemStatus.REMOVED);
+        lock.lock();
+        try {
+            LedgerEntry held = inFlight.get(key);
+            if (held != null) {
+                return Optional.of(held);
+            }
+            int entry = index.find(key);
+            if (entry < 0 || index.status(entry) == ItemStatus.REMOVED) {
+                return Optional.empty();
+            }
+            return Optional.of(readRow(index.offset(entry)));
+        } finally {
+            lock.unlock();
+        }
     }
 
+    /** The items of the batch, in the order they were claimed. */
     public List<LedgerEntry> batch(String batchId) {
-        return keysByBatch.getOrDefault(batchId, Set.of()).stream()
-                .map(entries::get)
-                .filter(e -> e != null && batchId.equals(e.batchId()))
-                .sorted(Comparator.comparing(LedgerEntry::claimedAt).thenComparing(LedgerEntry::key))
-                .toList();
+        lock.lock();
+        try {
+            List<LedgerEntry> items = new ArrayList<>();
+            ActiveBatch active = activeBatches.get(batchId);
+            if (active != null) {
+                active.keys.forEach(key -> find(key).ifPresent(items::add));
+            } else {
+                index.forEachOfBatch(batchId, entry -> items.add(readRow(index.offset(entry))));
+            }
+            items.removeIf(e -> !batchId.equals(e.batchId()) || e.status() == ItemStatus.REMOVED);
+            items.sort(Comparator.comparing(LedgerEntry::claimedAt).thenComparing(LedgerEntry::key));
+            return items;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** Batches with at least one item in one of the given statuses, oldest batch id first. */
+    /** Batches with at least one item in one of the given statuses of items on their way, oldest batch id first. */
     public List<String> batchesWith(Set<ItemStatus> statuses) {
-        return entries.values().stream()
-                .filter(e -> e.hasBatch() && statuses.contains(e.status()))
-                .map(LedgerEntry::batchId)
-                .distinct()
-                .sorted()
-                .toList();
+        lock.lock();
+        try {
+            return inFlight.values().stream()
+                    .filter(e -> e.hasBatch() && statuses.contains(e.status()))
+                    .map(LedgerEntry::batchId)
+                    .distinct()
+                    .sorted()
+                    .toList();
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** Whether an item of some batch is in one of the given statuses. */
+    /** Whether an item of some batch is in one of the given statuses of items on their way. */
     public boolean anyBatchWith(Set<ItemStatus> statuses) {
-        return entries.values().stream().anyMatch(e -> e.hasBatch() && statuses.contains(e.status()));
+        lock.lock();
+        try {
+            return inFlight.values().stream().anyMatch(e -> e.hasBatch() && statuses.contains(e.status()));
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** The names of the items in one of the given statuses. */
-    public Set<String> namesWith(Set<ItemStatus> statuses) {
-        return entries.values().stream().filter(e -> statuses.contains(e.status())).map(LedgerEntry::name)
-                .collect(Collectors.toSet());
+    /** The entries of items still on their way (claimed, converted, uploaded). */
+    public List<LedgerEntry> inFlight() {
+        lock.lock();
+        try {
+            return List.copyOf(inFlight.values());
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** The latest entries changed at or after {@code since}, oldest first. */
-    public List<LedgerEntry> entriesSince(Instant since) {
-        return entries.values().stream()
-                .filter(e -> e.status() != ItemStatus.REMOVED && !e.updatedAt().isBefore(since))
-                .sorted((a, b) -> a.updatedAt().compareTo(b.updatedAt()))
-                .toList();
+    /** The names of the items still on their way. */
+    public Set<String> namesInFlight() {
+        lock.lock();
+        try {
+            Set<String> names = new HashSet<>();
+            inFlight.values().forEach(e -> names.add(e.name()));
+            return names;
+        } finally {
+            lock.unlock();
+        }
     }
 
+    /** The entries written since the ledger was opened (the items of this run), in the order of their keys. */
+    public List<LedgerEntry> touchedSinceOpen() {
+        lock.lock();
+        try {
+            List<LedgerEntry> touched = new ArrayList<>();
+            for (int entry = 0; entry < index.size(); entry++) {
+                if (index.touched(entry) && index.status(entry) != ItemStatus.REMOVED) {
+                    touched.add(readRow(index.offset(entry)));
+                }
+            }
+            return touched;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Every entry, in the order the keys were first written: reads every row, for audits and tests. */
+    public List<LedgerEntry> entries() {
+        lock.lock();
+        try {
+            List<LedgerEntry> all = new ArrayList<>();
+            for (int entry = 0; entry < index.size(); entry++) {
+                if (index.status(entry) != ItemStatus.REMOVED) {
+                    all.add(readRow(index.offset(entry)));
+                }
+            }
+            return all;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many entries match: reads every row, for audits and tests, never on a stage's path. */
     public long count(Predicate<LedgerEntry> filter) {
-        return entries.values().stream().filter(e -> e.status() != ItemStatus.REMOVED).filter(filter).count();
+        return entries().stream().filter(filter).count();
     }
 
+    /** The number of keys in each status, kept up to date as rows are written. */
     public Map<ItemStatus, Long> countByStatus() {
-        Map<ItemStatus, Long> counts = new EnumMap<>(ItemStatus.class);
-        counts.putAll(entries.values().stream()
-                .filter(e -> e.status() != ItemStatus.REMOVED)
-                .collect(Collectors.groupingBy(LedgerEntry::status, Collectors.counting())));
-        return counts;
+        lock.lock();
+        try {
+            Map<ItemStatus, Long> byStatus = new EnumMap<>(ItemStatus.class);
+            for (ItemStatus status : ItemStatus.values()) {
+                if (status != ItemStatus.REMOVED && counts[status.ordinal()] > 0) {
+                    byStatus.put(status, counts[status.ordinal()]);
+                }
+            }
+            return byStatus;
+        } finally {
+            lock.unlock();
+        }
     }
 
     public int size() {
-        return (int) entries.values().stream().filter(e -> e.status() != ItemStatus.REMOVED).count();
+        lock.lock();
+        try {
+            return (int) (index.size() - counts[ItemStatus.REMOVED.ordinal()]);
+        } finally {
+            lock.unlock();
+        }
     }
 
-    // ---- file handling ----
+    // ---- in memory ----
+
+    private void remember(LedgerEntry entry, long offset, boolean touched) {
+        int known = index.find(entry.key());
+        if (known >= 0) {
+            counts[index.status(known).ordinal()]--;
+        }
+        counts[entry.status().ordinal()]++;
+        index.put(entry.key(), entry.status(), entry.batchId(), offset, touched);
+
+        LedgerEntry before = inFlight.remove(entry.key());
+        if (before != null && before.hasBatch()) {
+            ActiveBatch batch = activeBatches.get(before.batchId());
+            if (batch != null) {
+                batch.inFlight--;
+                if (!before.batchId().equals(entry.batchId())) {
+                    batch.keys.remove(entry.key());
+                }
+                if (batch.inFlight <= 0) {
+                    activeBatches.remove(before.batchId());
+                }
+            }
+        }
+        if (ItemStatus.IN_FLIGHT.contains(entry.status())) {
+            inFlight.put(entry.key(), entry);
+            if (entry.hasBatch()) {
+                ActiveBatch batch = activeBatches.computeIfAbsent(entry.batchId(), this::membersOf);
+                batch.keys.add(entry.key());
+                batch.inFlight++;
+            }
+        }
+    }
+
+    /** A batch that becomes active again (an item of it back on its way): with the keys it has already. */
+    private ActiveBatch membersOf(String batchId) {
+        ActiveBatch batch = new ActiveBatch();
+        index.forEachOfBatch(batchId, entry -> batch.keys.add(readRow(index.offset(entry)).key()));
+        return batch;
+    }
+
+    // ---- the file ----
 
     private void append(Collection<LedgerEntry> changed) {
-        if (channel == null) {
+        if (appendChannel == null) {
             throw new IllegalStateException("Ledger " + file + " is not open");
         }
-        StringBuilder text = new StringBuilder();
+        List<byte[]> rows = new ArrayList<>(changed.size());
+        int total = 0;
         for (LedgerEntry entry : changed) {
-            text.append(LedgerCsv.format(entry)).append('\n');
+            byte[] row = (LedgerCsv.format(entry) + "\n").getBytes(StandardCharsets.UTF_8);
+            rows.add(row);
+            total += row.length;
         }
+        ByteBuffer bytes = ByteBuffer.allocate(total);
+        rows.forEach(bytes::put);
+        bytes.flip();
         try {
-            ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
             while (bytes.hasRemaining()) {
-                channel.write(bytes);
+                appendChannel.write(bytes);
             }
-            channel.force(false);
+            appendChannel.force(false);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot append to the ledger " + file, e);
         }
-        changed.forEach(this::remember);
+        int i = 0;
+        for (LedgerEntry entry : changed) {
+            remember(entry, length, true);
+            length += rows.get(i++).length;
+        }
         lines += changed.size();
-        if (lines > compactMinLines && lines > 2L * entries.size()) {
+        if (lines > compactMinLines && lines > 2L * size()) {
             rewrite();
         }
     }
 
-    private void remember(LedgerEntry entry) {
-        LedgerEntry previous = entries.put(entry.key(), entry);
-        if (previous != null && previous.hasBatch() && !previous.batchId().equals(entry.batchId())) {
-            Set<String> keys = keysByBatch.get(previous.batchId());
-            if (keys != null) {
-                keys.remove(entry.key());
+    private LedgerEntry readRow(long offset) {
+        try {
+            ByteBuffer buffer = ByteBuffer.allocate(512);
+            int end = -1;
+            while (end < 0) {
+                int read = readChannel.read(buffer, offset + buffer.position());
+                for (int i = 0; i < buffer.position(); i++) {
+                    if (buffer.get(i) == '\n') {
+                        end = i;
+                        break;
+                    }
+                }
+                if (end < 0 && read < 0) {
+                    throw new IllegalStateException("Ledger " + file + ": no row ends after offset " + offset);
+                }
+                if (end < 0 && !buffer.hasRemaining()) {
+                    buffer = ByteBuffer.allocate(buffer.capacity() * 2).put(buffer.flip());
+                }
             }
-        }
-        if (entry.hasBatch()) {
-            keysByBatch.computeIfAbsent(entry.batchId(), b -> ConcurrentHashMap.newKeySet()).add(entry.key());
+            String line = new String(buffer.array(), 0, end, StandardCharsets.UTF_8);
+            return LedgerCsv.parse(line, FIELDS).orElseThrow(() -> new IllegalStateException(
+                    "Ledger " + file + ": the row at offset " + offset + " cannot be read"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the ledger " + file, e);
         }
     }
 
-    /** Writes the latest row of each live key to a new file and moves it over the old one. */
+    private void openChannels() throws IOException {
+        appendChannel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        readChannel = FileChannel.open(file, StandardOpenOption.READ);
+        length = appendChannel.size();
+    }
+
+    /**
+     * Writes the latest row of each live key to a new file and moves it over the old one; a crash before the move
+     * leaves the old file whole. The rows on their way are written as held, the others copied byte for byte.
+     */
     private void rewrite() {
         Path tmp = file.resolveSibling(file.getFileName() + ".compacting");
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            StringBuilder text = new StringBuilder(HEADER).append('\n');
-            List<LedgerEntry> live = new ArrayList<>(entries.values());
-            live.removeIf(e -> e.status() == ItemStatus.REMOVED);
-            live.forEach(e -> text.append(LedgerCsv.format(e)).append('\n'));
-            out.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
-            out.force(true);
-            if (channel != null) {
-                channel.close();
+        LedgerIndex compacted = new LedgerIndex(size());
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), READ_BUFFER)) {
+            byte[] header = (HEADER + "\n").getBytes(StandardCharsets.UTF_8);
+            out.write(header);
+            long offset = header.length;
+            for (int entry = 0; entry < index.size(); entry++) {
+                if (index.status(entry) == ItemStatus.REMOVED) {
+                    continue;
+                }
+                LedgerEntry row = readRow(index.offset(entry));
+                byte[] bytes = (LedgerCsv.format(row) + "\n").getBytes(StandardCharsets.UTF_8);
+                out.write(bytes);
+                compacted.put(row.key(), row.status(), row.batchId(), offset, index.touched(entry));
+                offset += bytes.length;
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-            entries.values().removeIf(e -> e.status() == ItemStatus.REMOVED);
-            lines = live.size();
-            LOG.info("Ledger {} compacted to {} keys", file, live.size());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot compact the ledger " + file, e);
         }
+        try {
+            try (FileChannel written = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                written.force(true);
+            }
+            if (appendChannel != null) {
+                appendChannel.close();
+                readChannel.close();
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            openChannels();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot compact the ledger " + file, e);
+        }
+        index = compacted;
+        counts[ItemStatus.REMOVED.ordinal()] = 0;
+        lines = index.size();
+        LOG.info("Ledger {} compacted to {} keys", file, lines);
     }
 
     /** A crash in the middle of an append leaves a last line without its newline: cut it off. */
@@ -336,29 +535,116 @@ public class Ledger implements IdempotentRepository {
         }
     }
 
+    /**
+     * Reads the file once, front to back: each line's key, status and batch go into the index (a later line of a key
+     * replaces its earlier one); then the rows of the items on their way are read whole.
+     */
     private void load() throws IOException {
-        entries.clear();
-        keysByBatch.clear();
+        long fileSize = Files.size(file);
+        index = new LedgerIndex((int) Math.min(Integer.MAX_VALUE / 64, Math.max(16, fileSize / 400)));
+        inFlight.clear();
+        activeBatches.clear();
+        Arrays.fill(counts, 0);
         lines = 0;
         int skipped = 0;
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line = reader.readLine();
+        try (InputStream in = Files.newInputStream(file)) {
+            LineReader reader = new LineReader(in);
+            String line = reader.next();
             if (line != null && !line.equals(HEADER)) {
                 throw new IOException("Ledger " + file + " does not start with the header " + HEADER);
             }
-            while ((line = reader.readLine()) != null) {
-                Optional<LedgerEntry> entry = LedgerCsv.parse(line, FIELDS);
-                if (entry.isPresent()) {
-                    remember(entry.get());
+            long offset = reader.consumed();
+            while ((line = reader.next()) != null) {
+                LedgerCsv.Head head = LedgerCsv.head(line, FIELDS);
+                if (head != null) {
+                    int known = index.find(head.key());
+                    if (known >= 0) {
+                        counts[index.status(known).ordinal()]--;
+                    }
+                    counts[head.status().ordinal()]++;
+                    index.put(head.key(), head.status(), head.batchId(), offset, false);
                     lines++;
                 } else if (!line.isBlank()) {
                     skipped++;
                 }
+                offset = reader.consumed();
             }
+        }
+        try (FileChannel reading = FileChannel.open(file, StandardOpenOption.READ)) {
+            readChannel = reading;
+            for (int entry = 0; entry < index.size(); entry++) {
+                if (ItemStatus.IN_FLIGHT.contains(index.status(entry))) {
+                    LedgerEntry row = readRow(index.offset(entry));
+                    inFlight.put(row.key(), row);
+                }
+            }
+            for (LedgerEntry row : List.copyOf(inFlight.values())) {
+                if (row.hasBatch()) {
+                    ActiveBatch batch = activeBatches.computeIfAbsent(row.batchId(), this::membersOf);
+                    batch.inFlight++;
+                }
+            }
+        } finally {
+            readChannel = null;
         }
         if (skipped > 0) {
             LOG.warn("Ledger {}: skipped {} unreadable lines", file, skipped);
         }
     }
 
+    /** Lines of UTF-8 text with the count of bytes consumed, for the offset of each line. */
+    private static final class LineReader {
+        private final InputStream in;
+        private final byte[] buffer = new byte[READ_BUFFER];
+        private int position;
+        private int limit;
+        private long consumed;
+        private byte[] pending = new byte[256];
+
+        LineReader(InputStream in) {
+            this.in = in;
+        }
+
+        long consumed() {
+            return consumed;
+        }
+
+        String next() throws IOException {
+            int pendingLength = 0;
+            while (true) {
+                if (position == limit) {
+                    limit = in.read(buffer, 0, buffer.length);
+                    position = 0;
+                    if (limit <= 0) {
+                        limit = 0;
+                        return pendingLength == 0 ? null : new String(pending, 0, pendingLength,
+                                StandardCharsets.UTF_8);
+                    }
+                }
+                for (int i = position; i < limit; i++) {
+                    if (buffer[i] == '\n') {
+                        String line;
+                        if (pendingLength == 0) {
+                            line = new String(buffer, position, i - position, StandardCharsets.UTF_8);
+                        } else {
+                            pending = ensure(pending, pendingLength + i - position);
+                            System.arraycopy(buffer, position, pending, pendingLength, i - position);
+                            line = new String(pending, 0, pendingLength + i - position, StandardCharsets.UTF_8);
+                        }
+                        consumed += i - position + 1 + pendingLength;
+                        position = i + 1;
+                        return line;
+                    }
+                }
+                pending = ensure(pending, pendingLength + limit - position);
+                System.arraycopy(buffer, position, pending, pendingLength, limit - position);
+                pendingLength += limit - position;
+                position = limit;
+            }
+        }
+
+        private static byte[] ensure(byte[] array, int length) {
+            return array.length >= length ? array : Arrays.copyOf(array, Math.max(length, array.length * 2));
+        }
+    }
 }

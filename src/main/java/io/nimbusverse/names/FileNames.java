@@ -61,6 +61,23 @@ public final class FileNames {
         }
     }
 
+    /** The name as one readable line for a log: control characters written as escapes ({@code \\n}, {@code \\u0007}). */
+    public static String printable(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        name.codePoints().forEach(c -> {
+            if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '\r') {
+                out.append("\\r");
+            } else if (Character.isISOControl(c)) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
+    }
+
     static int utf8Length(String text) {
         return text.getBytes(StandardCharsets.UTF_8).length;
     }

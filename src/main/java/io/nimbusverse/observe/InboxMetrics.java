@@ -5,11 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 
 /**
@@ -39,17 +39,17 @@ public final class InboxMetrics {
     }
 
     /**
-     * Whether the inbox holds a file that intake has not taken: not hidden (the file consumer leaves dot-files
-     * alone), and no item in flight has its name (a taken file stays in the inbox until its data is in S3).
+     * Whether the inbox holds a file that intake has not taken: not a name intake passes over (hidden, temporary),
+     * and no item in flight has its name (a taken file stays in the inbox until its data is in S3).
      */
-    public static boolean untakenFileIn(Path inbox, Ledger ledger) {
+    public static boolean untakenFileIn(Path inbox, Ledger ledger, Predicate<String> passedOver) {
         if (!Files.isDirectory(inbox)) {
             return false;
         }
-        Set<String> inFlight = ledger.namesWith(ItemStatus.IN_FLIGHT);
+        Set<String> inFlight = ledger.namesInFlight();
         try (Stream<Path> files = Files.list(inbox)) {
             return files.filter(Files::isRegularFile).map(f -> f.getFileName().toString())
-                    .anyMatch(name -> !name.startsWith(".") && !inFlight.contains(name));
+                    .anyMatch(name -> !passedOver.test(name) && !inFlight.contains(name));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,6 +1,5 @@
 package io.nimbusverse.run;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +35,6 @@ public class RunOnce implements CamelContextAware {
     private final RunOutcome outcome;
     private final BooleanSupplier tablesReadThrough;
     private final StageHealth stages;
-    private final Instant started = Instant.now();
     private final Map<String, Complete> answers = new ConcurrentHashMap<>();
     private CamelContext camelContext;
     private volatile boolean inboxDrained;
@@ -83,7 +81,7 @@ public class RunOnce implements CamelContextAware {
         if (!inboxDrained || !tablesReadThrough.getAsBoolean()) {
             return;
         }
-        boolean quiet = ledger.count(e -> e.status() == ItemStatus.CLAIMED && !e.hasBatch()) == 0
+        boolean quiet = ledger.inFlight().stream().noneMatch(e -> e.status() == ItemStatus.CLAIMED && !e.hasBatch())
                 && ledger.batchesWith(ItemStatus.IN_FLIGHT).stream().allMatch(this::ended);
         if (!quiet) {
             quietOnce = false;
@@ -117,7 +115,7 @@ public class RunOnce implements CamelContextAware {
     }
 
     private void report() {
-        List<LedgerEntry> touched = ledger.entriesSince(started);
+        List<LedgerEntry> touched = ledger.touchedSinceOpen();
         Map<String, String> outcomes = new TreeMap<>();
         for (LedgerEntry e : touched) {
             if (e.hasBatch()) {

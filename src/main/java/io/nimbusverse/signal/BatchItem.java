@@ -17,6 +17,8 @@ public class BatchItem {
     private String sha256;
     /** the original, deleted from the inbox once the item is safely in S3 */
     private String inboxPath;
+    /** the original's modification time (epoch milliseconds) when it was hashed; 0 when not known */
+    private long inboxModified;
     /** the copy taken when the item was claimed; every stage reads this one */
     private String stagedPath;
     private String mediaType;
@@ -73,6 +75,14 @@ public class BatchItem {
 
     public void setInboxPath(String inboxPath) {
         this.inboxPath = inboxPath;
+    }
+
+    public long getInboxModified() {
+        return inboxModified;
+    }
+
+    public void setInboxModified(long inboxModified) {
+        this.inboxModified = inboxModified;
     }
 
     public String getStagedPath() {

@@ -29,6 +29,7 @@ class IntakeTest {
     private Ledger ledger;
     private WorkFolders folders;
     private Intake intake;
+    private InboxVersions versions;
     private Batches batches;
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
@@ -39,7 +40,8 @@ class IntakeTest {
         folders = new WorkFolders(dir.resolve("inbox"), dir.resolve("work"), dir.resolve("quarantine"),
                 dir.resolve("duplicates"));
         folders.create();
-        intake = new Intake(folders, ledger, metrics);
+        versions = new InboxVersions(dir.resolve("work/changed"), ledger);
+        intake = new Intake(folders, ledger, versions, metrics);
         batches = new Batches(ledger, folders, new ObjectMapper());
     }
 
@@ -104,7 +106,7 @@ class IntakeTest {
 
     @Test
     void aQuarantinedFileDroppedAgainIsTakenAgainAndQuarantinedOnlyOnceEachTime() throws Exception {
-        Quarantine quarantine = new Quarantine(folders, ledger);
+        Quarantine quarantine = new Quarantine(folders, ledger, versions);
         BatchItem first = intake.keep(arrive("bad.csv", "a,b\n1\n"));
         ledger.claim(LedgerEntry.claimed(first.getKey(), "file", "bad.csv", 6));
         batches.seal(List.of(first));
@@ -185,5 +187,136 @@ class IntakeTest {
         LedgerEntry converted = ledger.find(a.getKey()).orElseThrow();
         assertThat(converted.mediaType()).isEqualTo("text/csv");
         assertThat(converted.itemClass()).isEqualTo("structured");
+    }
+
+    // ---- habits: a file's version is what was claimed ----
+
+    private BatchItem claim(BatchItem item) {
+        ledger.claim(LedgerEntry.claimed(item.getKey(), "file", item.getName(), item.getSize()));
+        return item;
+    }
+
+    private static void touch(Path file, long millis) throws Exception {
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(millis));
+    }
+
+    @Test
+    void anOriginalReplacedUnderItsNameStaysInTheInboxAndItsNewVersionIsAConflict() throws Exception {
+        Path inboxFile = folders.inbox().resolve("orders.csv");
+        BatchItem first = intake.keep(claim(arrive("orders.csv", "id\n1\n")));
+        assertThat(versions.conflictOf(first)).isNull();
+        // the user drops a new version under the same name while the first is on its way
+        Files.writeString(inboxFile, "id\n2\n");
+        touch(inboxFile, first.getInboxModified() + 5_000);
+
+        versions.release(List.of(first));
+
+        assertThat(inboxFile).hasContent("id\n2\n");
+        BatchItem second = claim(intake.stage(inboxFile.toString(), "orders.csv", "file"));
+        assertThat(versions.conflictOf(second)).startsWith("orders.csv changed in the inbox after its version of 5 "
+                + "bytes was taken");
+        intake.setAside(second);
+        // dealt with: a later file under that name is a new file like any other
+        assertThat(versions.conflictOf(second)).isNull();
+    }
+
+    @Test
+    void aNewVersionTakenWhileTheEarlierIsOnItsWayIsAConflictAndTheEarlierOriginalIsNeverDeletedForIt()
+            throws Exception {
+        Path inboxFile = folders.inbox().resolve("grows.csv");
+        BatchItem first = intake.keep(claim(arrive("grows.csv", "id\n1\n")));
+        Files.writeString(inboxFile, "id\n1\n2\n", java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+        touch(inboxFile, first.getInboxModified() + 2_500);
+        BatchItem grown = claim(intake.stage(inboxFile.toString(), "grows.csv", "file"));
+
+        assertThat(versions.conflictOf(grown)).isEqualTo("grows.csv was replaced while its earlier version (sha256 "
+                + first.getKey().substring(0, 12) + ", CLAIMED) was on its way");
+        versions.release(List.of(first));
+        assertThat(inboxFile).hasContent("id\n1\n2\n");
+    }
+
+    @Test
+    void anUnchangedOriginalIsReleasedAndForgotten() throws Exception {
+        BatchItem item = intake.keep(claim(arrive("a.csv", "1")));
+        String seen = InboxVersions.seenKey("a.csv", item.getSize(), item.getInboxModified());
+        // the consumer's eager check passes over the file on its way, and nothing else
+        assertThat(versions.contains(seen)).isTrue();
+        assertThat(versions.add(seen)).isFalse();
+        String touched = InboxVersions.seenKey("a.csv", item.getSize(), item.getInboxModified() + 1);
+        assertThat(versions.contains(touched)).isFalse();
+        assertThat(versions.add(touched)).isTrue();
+
+        versions.release(List.of(item));
+
+        assertThat(folders.inbox().resolve("a.csv")).doesNotExist();
+        // the same bytes dropped again are read again (and found a duplicate), never ignored
+        assertThat(versions.contains(seen)).isFalse();
+        assertThat(versions.add(seen)).isTrue();
+    }
+
+    @Test
+    void withoutItsTimeTheHashDecidesWhetherTheOriginalIsStillTheItemTaken() throws Exception {
+        BatchItem same = intake.keep(claim(arrive("same.csv", "abc")));
+        same.setInboxModified(0);
+        touch(folders.inbox().resolve("same.csv"), 1_000);
+        BatchItem other = intake.keep(claim(arrive("other.csv", "abc1")));
+        other.setInboxModified(0);
+        Files.writeString(folders.inbox().resolve("other.csv"), "abc2");
+
+        versions.release(List.of(same, other));
+
+        assertThat(folders.inbox().resolve("same.csv")).doesNotExist();
+        assertThat(folders.inbox().resolve("other.csv")).hasContent("abc2");
+    }
+
+    @Test
+    void everyClaimWithoutABatchIsRecoveredAtStartFromItsStagedCopy() throws Exception {
+        // claimed and kept, then deleted from the inbox by the user, then the process ended
+        BatchItem kept = intake.keep(claim(arrive("gone.csv", "g")));
+        Files.delete(folders.inbox().resolve("gone.csv"));
+        // claimed, then the process ended before the copy was kept: the inbox still holds it
+        BatchItem unkept = claim(arrive("again.csv", "a"));
+        Files.delete(Path.of(unkept.getStagedPath()));
+        // claimed, copy lost, and the inbox lost it too
+        BatchItem lost = claim(arrive("lost.csv", "l"));
+        Files.delete(Path.of(lost.getStagedPath()));
+        Files.delete(folders.inbox().resolve("lost.csv"));
+
+        List<BatchItem> recovered = batches.unbatched();
+
+        assertThat(recovered).extracting(BatchItem::getName).containsExactly("gone.csv");
+        assertThat(Path.of(recovered.get(0).getStagedPath())).hasContent("g");
+        assertThat(ledger.find(unkept.getKey())).isEmpty();
+        assertThat(ledger.find(lost.getKey()).orElseThrow().status()).isEqualTo(ItemStatus.FAILED);
+        assertThat(ledger.find(kept.getKey()).orElseThrow().status()).isEqualTo(ItemStatus.CLAIMED);
+    }
+
+    @Test
+    void namesWithLineBreaksAndBackslashesAreKeptExactlyThroughARestart() throws Exception {
+        String name = "two\nlines\\and\rback\\slash, \"quoted\".csv";
+        BatchItem item = intake.keep(claim(arrive(name, "odd")));
+        ledger.close();
+        ledger = new Ledger(dir.resolve("ledger.csv"), 1000);
+        ledger.open();
+        batches = new Batches(ledger, folders, new ObjectMapper());
+
+        assertThat(ledger.find(item.getKey()).orElseThrow().name()).isEqualTo(name);
+        assertThat(batches.unbatched()).singleElement().satisfies(i -> {
+            assertThat(i.getName()).isEqualTo(name);
+            assertThat(Path.of(i.getStagedPath())).hasContent("odd");
+            assertThat(Path.of(i.getInboxPath())).isEqualTo(folders.inbox().resolve(name)).exists();
+        });
+    }
+
+    @Test
+    void temporaryCopiesOfAKilledIntakeAreDeletedAtStart() throws Exception {
+        Path left = folders.incoming();
+        Files.writeString(left, "half");
+        BatchItem kept = intake.keep(claim(arrive("a.csv", "1")));
+
+        folders.create();
+
+        assertThat(left).doesNotExist();
+        assertThat(Path.of(kept.getStagedPath())).exists();
     }
 }

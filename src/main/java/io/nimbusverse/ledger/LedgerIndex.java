@@ -1,0 +1,226 @@
+package io.nimbusverse.ledger;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import java.util.regex.Pattern;
+
+/**
+ * Every key of the ledger in about 60 bytes of heap: the key's 32-byte digest (a file's SHA-256 as it is, any other
+ * key hashed), where its latest row starts in the file, its status and its batch (a batch id of the pipeline packs
+ * into a long). The rows themselves stay in the file. An open-addressing table of entry numbers finds a key.
+ *
+ * <p>Not thread-safe: the ledger calls it under its own lock.
+ */
+final class LedgerIndex {
+
+    private static final int DIGEST = 32;
+    private static final byte DERIVED = 1;
+    private static final byte TOUCHED = 2;
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern PIPELINE_BATCH = Pattern.compile("\\d{8}T\\d{6}Z-[0-9a-f]{6}");
+    private static final DateTimeFormatter BATCH_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final ItemStatus[] STATUSES = ItemStatus.values();
+
+    private byte[] digests;
+    private long[] offsets;
+    private long[] batches;
+    private byte[] statuses;
+    private byte[] flags;
+    private int size;
+    /** entry number + 1 per slot; 0 is a free slot */
+    private int[] table;
+    /** batch ids that do not pack into a long, by negative code */
+    private final List<String> otherBatches = new ArrayList<>();
+    private final Map<String, Long> otherBatchCodes = new HashMap<>();
+
+    LedgerIndex(int expected) {
+        int capacity = Math.max(16, expected);
+        digests = new byte[capacity * DIGEST];
+        offsets = new long[capacity];
+        batches = new long[capacity];
+        statuses = new byte[capacity];
+        flags = new byte[capacity];
+        table = new int[tableSizeFor(capacity)];
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** The entry number of the key, or -1. */
+    int find(String key) {
+        return find(digestOf(key), isDerived(key));
+    }
+
+    /** Records the latest row of a key; returns its entry number. */
+    int put(String key, ItemStatus status, String batchId, long offset, boolean touched) {
+        byte[] digest = digestOf(key);
+        boolean derived = isDerived(key);
+        int entry = find(digest, derived);
+        if (entry < 0) {
+            entry = append(digest, derived);
+        }
+        statuses[entry] = (byte) status.ordinal();
+        batches[entry] = batchCode(batchId);
+        offsets[entry] = offset;
+        flags[entry] = (byte) ((derived ? DERIVED : 0) | (touched || (flags[entry] & TOUCHED) != 0 ? TOUCHED : 0));
+        return entry;
+    }
+
+    ItemStatus status(int entry) {
+        return STATUSES[statuses[entry]];
+    }
+
+    long offset(int entry) {
+        return offsets[entry];
+    }
+
+    boolean touched(int entry) {
+        return (flags[entry] & TOUCHED) != 0;
+    }
+
+    /** Calls back with every entry of the batch. */
+    void forEachOfBatch(String batchId, IntConsumer action) {
+        long code = existingBatchCode(batchId);
+        if (code == 0) {
+            return;
+        }
+        for (int entry = 0; entry < size; entry++) {
+            if (batches[entry] == code) {
+                action.accept(entry);
+            }
+        }
+    }
+
+    // ---- digests and the table ----
+
+    private static boolean isDerived(String key) {
+        return !SHA256_HEX.matcher(key).matches();
+    }
+
+    private static byte[] digestOf(String key) {
+        if (!isDerived(key)) {
+            return HexFormat.of().parseHex(key);
+        }
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    private int find(byte[] digest, boolean derived) {
+        int mask = table.length - 1;
+        for (int slot = slotOf(digest, mask); ; slot = (slot + 1) & mask) {
+            int entry = table[slot] - 1;
+            if (entry < 0) {
+                return -1;
+            }
+            if (((flags[entry] & DERIVED) != 0) == derived
+                    && Arrays.equals(digests, entry * DIGEST, entry * DIGEST + DIGEST, digest, 0, DIGEST)) {
+                return entry;
+            }
+        }
+    }
+
+    private int append(byte[] digest, boolean derived) {
+        if (size == offsets.length) {
+            grow();
+        }
+        int entry = size++;
+        System.arraycopy(digest, 0, digests, entry * DIGEST, DIGEST);
+        flags[entry] = derived ? DERIVED : 0;
+        if (size * 2L > table.length) {
+            rehash(table.length * 2);
+        } else {
+            insert(entry, table);
+        }
+        return entry;
+    }
+
+    private void insert(int entry, int[] into) {
+        int mask = into.length - 1;
+        int slot = slotOf(digests, entry * DIGEST, mask);
+        while (into[slot] != 0) {
+            slot = (slot + 1) & mask;
+        }
+        into[slot] = entry + 1;
+    }
+
+    private void rehash(int tableSize) {
+        table = new int[tableSize];
+        for (int entry = 0; entry < size; entry++) {
+            insert(entry, table);
+        }
+    }
+
+    private void grow() {
+        int capacity = offsets.length + (offsets.length >> 1);
+        digests = Arrays.copyOf(digests, capacity * DIGEST);
+        offsets = Arrays.copyOf(offsets, capacity);
+        batches = Arrays.copyOf(batches, capacity);
+        statuses = Arrays.copyOf(statuses, capacity);
+        flags = Arrays.copyOf(flags, capacity);
+    }
+
+    private static int tableSizeFor(int capacity) {
+        return Integer.highestOneBit(Math.max(16, capacity) * 2 - 1) << 1;
+    }
+
+    private static int slotOf(byte[] digest, int mask) {
+        return slotOf(digest, 0, mask);
+    }
+
+    private static int slotOf(byte[] bytes, int from, int mask) {
+        int h = (bytes[from] & 0xff) | (bytes[from + 1] & 0xff) << 8 | (bytes[from + 2] & 0xff) << 16
+                | (bytes[from + 3] & 0xff) << 24;
+        return h & mask;
+    }
+
+    // ---- batch ids ----
+
+    /** A pipeline batch id ({@code 20261125T181833Z-3fa9c1}) packed as its epoch second and random part, plus 1. */
+    private long batchCode(String batchId) {
+        if (batchId == null || batchId.isEmpty()) {
+            return 0;
+        }
+        long packed = packed(batchId);
+        if (packed > 0) {
+            return packed;
+        }
+        return otherBatchCodes.computeIfAbsent(batchId, id -> {
+            otherBatches.add(id);
+            return (long) -otherBatches.size();
+        });
+    }
+
+    private long existingBatchCode(String batchId) {
+        long packed = packed(batchId);
+        return packed > 0 ? packed : otherBatchCodes.getOrDefault(batchId, 0L);
+    }
+
+    private static long packed(String batchId) {
+        if (!PIPELINE_BATCH.matcher(batchId).matches()) {
+            return -1;
+        }
+        try {
+            long seconds = BATCH_TIME.parse(batchId.substring(0, 16), Instant::from).getEpochSecond();
+            return seconds < 0 ? -1 : (seconds << 24 | Long.parseLong(batchId.substring(17), 16)) + 1;
+        } catch (DateTimeParseException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.nimbusverse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.nimbusverse.ledger.ItemStatus;
+import io.nimbusverse.ledger.Ledger;
+import io.nimbusverse.ledger.LedgerEntry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Crash consistency: the application, in a JVM of its own, is killed with SIGKILL (kill -9) at random moments while
+ * it takes several hundred files, then started again each time; a last run-once start finishes the work. Every file
+ * is loaded once: each table holds its file's rows exactly, the ledger has every item DONE and nothing else, the
+ * inbox is empty.
+ */
+class CrashIT {
+
+    private static final int FILES = 300;
+    private static final int ROWS = 3;
+    private static final int KILLS = 5;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void killedAtRandomMomentsItLosesNothingAndLoadsNothingTwice() throws Exception {
+        Path data = dir.resolve("state");
+        Path inbox = dir.resolve("inbox");
+        Files.createDirectories(inbox);
+        for (int file = 0; file < FILES; file++) {
+            StringBuilder csv = new StringBuilder("id,amount\n");
+            for (int row = 0; row < ROWS; row++) {
+                csv.append(file * ROWS + row).append(',').append(row).append('\n');
+            }
+            Files.writeString(inbox.resolve(String.format("crash_%03d.csv", file)), csv, StandardCharsets.UTF_8);
+        }
+        String tables = "jdbc:h2:file:" + data.resolve("tables").toAbsolutePath() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE";
+        // every start finds its servers where they were: the embedded Kafka keeps its ports in its state
+        Map<String, String> env = new HashMap<>(NimbusApp.runOnceInItsOwnJvm().environment());
+        env.putAll(Map.of(
+                "NIMBUS_DATA_DIR", data.toString(),
+                "NIMBUS_INBOX_DIR", inbox.toString(),
+                "NIMBUS_SAMPLES_FEED", "false",
+                "NIMBUS_SQL_ENABLED", "false",
+                "NIMBUS_LOADER_JDBC_URL", tables,
+                "NIMBUS_INTAKE_BATCH_SIZE", "40",
+                "NIMBUS_INTAKE_BATCH_IDLE_MS", "800",
+                "NIMBUS_LOADER_POLL_DELAY_MS", "300",
+                "NIMBUS_COMPLETION_POLL_DELAY_MS", "300"));
+
+        Random random = new Random(Long.getLong("crash.seed", System.nanoTime()));
+        List<Long> killedAfter = new ArrayList<>();
+        for (int kill = 0; kill < KILLS; kill++) {
+            ProcessBuilder running = NimbusApp.runningInItsOwnJvm("-Xmx512m");
+            running.environment().putAll(env);
+            running.redirectOutput(dir.resolve("start-" + kill + ".log").toFile());
+            Process process = running.start();
+            long after = 4_000 + random.nextInt(8_000);
+            assertThat(process.waitFor(after, TimeUnit.MILLISECONDS)).as("the app ended by itself").isFalse();
+            process.destroyForcibly().waitFor();
+            killedAfter.add(after);
+        }
+
+        ProcessBuilder last = NimbusApp.runOnceInItsOwnJvm("-Xmx512m");
+        last.environment().putAll(env);
+        last.redirectOutput(dir.resolve("last.log").toFile());
+        Process finish = last.start();
+        assertThat(finish.waitFor(5, TimeUnit.MINUTES)).as("killed after %s ms", killedAfter).isTrue();
+        String output = Files.readString(dir.resolve("last.log"));
+        assertThat(finish.exitValue()).as("killed after %s ms:\n%s", killedAfter, output).isZero();
+
+        Ledger ledger = new Ledger(data.resolve("ledger/report.csv"), 100_000);
+        ledger.open();
+        try {
+            List<LedgerEntry> entries = ledger.entries();
+            assertThat(entries).as("killed after %s ms", killedAfter).hasSize(FILES)
+                    .allMatch(e -> e.status() == ItemStatus.DONE);
+        } finally {
+            ledger.close();
+        }
+        Map<String, Long> rowsByTable = rowsByTable(tables);
+        assertThat(rowsByTable).as("killed after %s ms", killedAfter).hasSize(FILES)
+                .allSatisfy((table, rows) -> assertThat(rows).as(table).isEqualTo(ROWS));
+        try (Stream<Path> left = Files.list(inbox)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    private static Map<String, Long> rowsByTable(String url) throws Exception {
+        Map<String, Long> rows = new HashMap<>();
+        try (Connection db = DriverManager.getConnection(url, "sa", "");
+                Statement st = db.createStatement()) {
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT table_name FROM information_schema.tables "
+                    + "WHERE table_schema = 'public' AND table_name LIKE 'crash%'")) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            for (String name : names) {
+                try (ResultSet rs = st.executeQuery("SELECT count(*), count(DISTINCT id) FROM \"" + name + "\"")) {
+                    rs.next();
+                    assertThat(rs.getLong(2)).as("distinct ids of %s", name).isEqualTo(rs.getLong(1));
+                    rows.put(name, rs.getLong(1));
+                }
+            }
+        }
+        return rows;
+    }
+}
