@@ -5,9 +5,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
 
 /**
  * Ledgers of a given number of items, as the pipeline leaves them: every item claimed, then DONE (2 rows each, the
@@ -22,9 +25,14 @@ final class LedgerFile {
     private LedgerFile() {
     }
 
-    /** The content key of item n: a SHA-256-like hex string. */
+    /** The content key of item n, as the pipeline makes them: a SHA-256 (of the number). */
     static String key(long n) {
-        return String.format("%016x%016x%016x%016x", n, n * 0x9E3779B97F4A7C15L, ~n, n ^ 0x5DEECE66DL);
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(Long.toString(n).getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static void writeLedger(Path file, int items) throws IOException {

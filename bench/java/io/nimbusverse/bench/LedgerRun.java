@@ -12,6 +12,7 @@ import io.nimbusverse.ledger.LedgerEntry;
 import io.nimbusverse.observe.BatchMetrics;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
+import org.slf4j.LoggerFactory;
 
 /**
  * One ledger opened in its own JVM (the heap limit is the caller's), so that its heap is measured alone. Prints one
@@ -29,6 +30,16 @@ public final class LedgerRun {
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args[1]);
         int keys = Integer.parseInt(args[2]);
+        Random random = new Random(7);
+        int lookups = args[0].equals("ours") ? 200_000 : keys >= 1_000_000 ? 5 : 20;
+        String[] known = new String[lookups];
+        String[] unknown = new String[lookups];
+        for (int i = 0; i < lookups; i++) {
+            known[i] = LedgerFile.key(random.nextInt(keys));
+            unknown[i] = LedgerFile.key(keys + random.nextInt(keys));
+        }
+        // logging set up before the baseline: its few MB are not the ledger's
+        LoggerFactory.getLogger(LedgerRun.class).info("measuring {} over {} keys", args[0], keys);
         long heapBefore = usedHeap();
         if (args[0].equals("ours")) {
             long start = System.nanoTime();
@@ -36,22 +47,20 @@ public final class LedgerRun {
             ledger.open();
             double openMs = (System.nanoTime() - start) / 1e6;
             long heapBytes = usedHeap() - heapBefore;
-            Random random = new Random(7);
-            int lookups = 200_000;
             start = System.nanoTime();
             for (int i = 0; i < lookups; i++) {
-                check(ledger.contains(LedgerFile.key(random.nextInt(keys))), true);
+                check(ledger.contains(known[i]), true);
             }
             double hitNs = (System.nanoTime() - start) / (double) lookups;
             start = System.nanoTime();
             for (int i = 0; i < lookups; i++) {
-                check(ledger.contains(LedgerFile.key(keys + random.nextInt(keys))), false);
+                check(ledger.contains(unknown[i]), false);
             }
             double missNs = (System.nanoTime() - start) / (double) lookups;
             int finds = 20_000;
             start = System.nanoTime();
             for (int i = 0; i < finds; i++) {
-                check(ledger.find(LedgerFile.key(random.nextInt(keys))).isPresent(), true);
+                check(ledger.find(known[i]).isPresent(), true);
             }
             double findNs = (System.nanoTime() - start) / (double) finds;
             int claims = 500;
@@ -80,17 +89,15 @@ public final class LedgerRun {
             repository.start();
             double openMs = (System.nanoTime() - start) / 1e6;
             long heapBytes = usedHeap() - heapBefore;
-            Random random = new Random(7);
             // a hit outside its cache, and a miss, each read the whole file: a few are enough to time
-            int lookups = keys >= 1_000_000 ? 5 : 20;
             start = System.nanoTime();
             for (int i = 0; i < lookups; i++) {
-                check(repository.contains(LedgerFile.key(random.nextInt(keys))), true);
+                check(repository.contains(known[i]), true);
             }
             double hitNs = (System.nanoTime() - start) / (double) lookups;
             start = System.nanoTime();
             for (int i = 0; i < lookups; i++) {
-                check(repository.contains(LedgerFile.key(keys + random.nextInt(keys))), false);
+                check(repository.contains(unknown[i]), false);
             }
             double missNs = (System.nanoTime() - start) / (double) lookups;
             start = System.nanoTime();

@@ -127,7 +127,7 @@ class ComposeTest {
         String port = appPort();
         JsonNode scrape = YAML.readTree(Path.of("docker/prometheus.yml").toFile()).path("scrape_configs").get(0);
 
-        assertThat(services.path("app").path("ports").get(0).asText()).isEqualTo(port + ":" + port);
+        assertThat(services.path("app").path("ports").get(0).asText()).endsWith(":" + port + ":" + port);
         assertThat(dockerfile()).contains("EXPOSE " + port, "http://127.0.0.1:" + port + "/observe/health");
         assertThat(scrape.path("metrics_path").asText()).isEqualTo("/observe/metrics");
         assertThat(scrape.path("static_configs").get(0).path("targets").get(0).asText()).isEqualTo("app:" + port);

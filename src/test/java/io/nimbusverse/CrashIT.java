@@ -1,10 +1,12 @@
 package io.nimbusverse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -24,8 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Crash consistency: the application, in a JVM of its own, is killed with SIGKILL (kill -9) at random moments while
- * it takes several hundred files, then started again each time; a last run-once start finishes the work. Every file
+ * Crash consistency: the application, in a JVM of its own, is killed with SIGKILL (kill -9) at a random moment of
+ * each start (0-3 s after it wrote its first ledger row) while it takes several hundred files, and started again; a
+ * last run-once start finishes the work. Every file
  * is loaded once: each table holds its file's rows exactly, the ledger has every item DONE and nothing else, the
  * inbox is empty.
  */
@@ -66,16 +69,25 @@ class CrashIT {
 
         Random random = new Random(Long.getLong("crash.seed", System.nanoTime()));
         List<Long> killedAfter = new ArrayList<>();
-        for (int kill = 0; kill < KILLS; kill++) {
+        List<Long> done = new ArrayList<>();
+        for (int kill = 0; kill < KILLS && doneSoFar(data) < FILES; kill++) {
+            long linesBefore = ledgerLines(data);
             ProcessBuilder running = NimbusApp.runningInItsOwnJvm("-Xmx512m");
             running.environment().putAll(env);
             running.redirectOutput(dir.resolve("start-" + kill + ".log").toFile());
             Process process = running.start();
-            long after = 4_000 + random.nextInt(8_000);
-            assertThat(process.waitFor(after, TimeUnit.MILLISECONDS)).as("the app ended by itself").isFalse();
+            long started = System.nanoTime();
+            // killed at a random moment once this start is at work (its first ledger row), however slow its start
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> ledgerLines(data) > linesBefore || !process.isAlive());
+            assertThat(process.isAlive()).as("start %d ended by itself", kill).isTrue();
+            Thread.sleep(random.nextInt(3_000));
             process.destroyForcibly().waitFor();
-            killedAfter.add(after);
+            killedAfter.add((System.nanoTime() - started) / 1_000_000);
+            done.add(doneSoFar(data));
         }
+        System.out.printf("CrashIT: killed after %s ms, items DONE after each kill %s%n", killedAfter, done);
+        assertThat(killedAfter).as("kills before the work was done (DONE after each: %s)", done).hasSizeGreaterThan(2);
 
         ProcessBuilder last = NimbusApp.runOnceInItsOwnJvm("-Xmx512m");
         last.environment().putAll(env);
@@ -99,6 +111,30 @@ class CrashIT {
                 .allSatisfy((table, rows) -> assertThat(rows).as(table).isEqualTo(ROWS));
         try (Stream<Path> left = Files.list(inbox)) {
             assertThat(left).isEmpty();
+        }
+    }
+
+    private static long ledgerLines(Path data) throws Exception {
+        Path file = data.resolve("ledger/report.csv");
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        try (Stream<String> lines = Files.lines(file)) {
+            return lines.count();
+        }
+    }
+
+    private static long doneSoFar(Path data) throws Exception {
+        Path file = data.resolve("ledger/report.csv");
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        Ledger ledger = new Ledger(file, 100_000);
+        ledger.open();
+        try {
+            return ledger.countByStatus().getOrDefault(ItemStatus.DONE, 0L);
+        } finally {
+            ledger.close();
         }
     }
 

@@ -255,6 +255,7 @@ public class Ledger implements IdempotentRepository {
 
     /** Batches with at least one item in one of the given statuses of items on their way, oldest batch id first. */
     public List<String> batchesWith(Set<ItemStatus> statuses) {
+        onTheirWay(statuses);
         lock.lock();
         try {
             return inFlight.values().stream()
@@ -270,11 +271,20 @@ public class Ledger implements IdempotentRepository {
 
     /** Whether an item of some batch is in one of the given statuses of items on their way. */
     public boolean anyBatchWith(Set<ItemStatus> statuses) {
+        onTheirWay(statuses);
         lock.lock();
         try {
             return inFlight.values().stream().anyMatch(e -> e.hasBatch() && statuses.contains(e.status()));
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Only the items on their way are held whole: finished ones are found with {@link #entries()}. */
+    private static void onTheirWay(Set<ItemStatus> statuses) {
+        if (!ItemStatus.IN_FLIGHT.containsAll(statuses)) {
+            throw new IllegalArgumentException("batches are looked up by the statuses of items on their way "
+                    + ItemStatus.IN_FLIGHT + ", not " + statuses);
         }
     }
 
@@ -365,12 +375,11 @@ public class Ledger implements IdempotentRepository {
     // ---- in memory ----
 
     private void remember(LedgerEntry entry, long offset, boolean touched) {
-        int known = index.find(entry.key());
-        if (known >= 0) {
-            counts[index.status(known).ordinal()]--;
+        ItemStatus previous = index.put(entry.key(), entry.status(), entry.batchId(), offset, touched);
+        if (previous != null) {
+            counts[previous.ordinal()]--;
         }
         counts[entry.status().ordinal()]++;
-        index.put(entry.key(), entry.status(), entry.batchId(), offset, touched);
 
         LedgerEntry before = inFlight.remove(entry.key());
         if (before != null && before.hasBatch()) {
@@ -557,12 +566,11 @@ public class Ledger implements IdempotentRepository {
             while ((line = reader.next()) != null) {
                 LedgerCsv.Head head = LedgerCsv.head(line, FIELDS);
                 if (head != null) {
-                    int known = index.find(head.key());
-                    if (known >= 0) {
-                        counts[index.status(known).ordinal()]--;
+                    ItemStatus previous = index.put(head.key(), head.status(), head.batchId(), offset, false);
+                    if (previous != null) {
+                        counts[previous.ordinal()]--;
                     }
                     counts[head.status().ordinal()]++;
-                    index.put(head.key(), head.status(), head.batchId(), offset, false);
                     lines++;
                 } else if (!line.isBlank()) {
                     skipped++;

@@ -1,12 +1,14 @@
 package io.nimbusverse.ledger;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
+import java.time.DateTimeException;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -14,7 +16,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
-import java.util.regex.Pattern;
 
 /**
  * Every key of the ledger in about 60 bytes of heap: the key's 32-byte digest (a file's SHA-256 as it is, any other
@@ -28,11 +29,8 @@ final class LedgerIndex {
     private static final int DIGEST = 32;
     private static final byte DERIVED = 1;
     private static final byte TOUCHED = 2;
-    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
-    private static final Pattern PIPELINE_BATCH = Pattern.compile("\\d{8}T\\d{6}Z-[0-9a-f]{6}");
-    private static final DateTimeFormatter BATCH_TIME =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final ItemStatus[] STATUSES = ItemStatus.values();
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private byte[] digests;
     private long[] offsets;
@@ -62,14 +60,16 @@ final class LedgerIndex {
 
     /** The entry number of the key, or -1. */
     int find(String key) {
-        return find(digestOf(key), isDerived(key));
+        boolean derived = isDerived(key);
+        return find(digestOf(key, derived), derived);
     }
 
-    /** Records the latest row of a key; returns its entry number. */
-    int put(String key, ItemStatus status, String batchId, long offset, boolean touched) {
-        byte[] digest = digestOf(key);
+    /** Records the latest row of a key; returns the status its previous row had, or null for a new key. */
+    ItemStatus put(String key, ItemStatus status, String batchId, long offset, boolean touched) {
         boolean derived = isDerived(key);
+        byte[] digest = digestOf(key, derived);
         int entry = find(digest, derived);
+        ItemStatus previous = entry < 0 ? null : status(entry);
         if (entry < 0) {
             entry = append(digest, derived);
         }
@@ -77,7 +77,7 @@ final class LedgerIndex {
         batches[entry] = batchCode(batchId);
         offsets[entry] = offset;
         flags[entry] = (byte) ((derived ? DERIVED : 0) | (touched || (flags[entry] & TOUCHED) != 0 ? TOUCHED : 0));
-        return entry;
+        return previous;
     }
 
     ItemStatus status(int entry) {
@@ -107,12 +107,22 @@ final class LedgerIndex {
 
     // ---- digests and the table ----
 
+    /** Whether the key is not a SHA-256 in lower-case hex (a file's key), and is hashed to make its digest. */
     private static boolean isDerived(String key) {
-        return !SHA256_HEX.matcher(key).matches();
+        if (key.length() != DIGEST * 2) {
+            return true;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    private static byte[] digestOf(String key) {
-        if (!isDerived(key)) {
+    private static byte[] digestOf(String key, boolean derived) {
+        if (!derived) {
             return HexFormat.of().parseHex(key);
         }
         try {
@@ -184,10 +194,18 @@ final class LedgerIndex {
         return slotOf(digest, 0, mask);
     }
 
+    /** All 32 bytes mixed (a key that is not a real hash, or made to collide, still spreads over the table). */
     private static int slotOf(byte[] bytes, int from, int mask) {
-        int h = (bytes[from] & 0xff) | (bytes[from + 1] & 0xff) << 8 | (bytes[from + 2] & 0xff) << 16
-                | (bytes[from + 3] & 0xff) << 24;
-        return h & mask;
+        long h = 0;
+        for (int i = 0; i < DIGEST; i += Long.BYTES) {
+            h = h * 31 + (long) LONGS.get(bytes, from + i);
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return (int) h & mask;
     }
 
     // ---- batch ids ----
@@ -213,14 +231,38 @@ final class LedgerIndex {
     }
 
     private static long packed(String batchId) {
-        if (!PIPELINE_BATCH.matcher(batchId).matches()) {
+        if (batchId.length() != 23 || batchId.charAt(8) != 'T' || batchId.charAt(15) != 'Z'
+                || batchId.charAt(16) != '-') {
             return -1;
+        }
+        for (int i = 0; i < 15; i++) {
+            if (i != 8 && !Character.isDigit(batchId.charAt(i))) {
+                return -1;
+            }
+        }
+        long random = 0;
+        for (int i = 17; i < 23; i++) {
+            int digit = Character.digit(batchId.charAt(i), 16);
+            if (digit < 0 || Character.isUpperCase(batchId.charAt(i))) {
+                return -1;
+            }
+            random = random << 4 | digit;
         }
         try {
-            long seconds = BATCH_TIME.parse(batchId.substring(0, 16), Instant::from).getEpochSecond();
-            return seconds < 0 ? -1 : (seconds << 24 | Long.parseLong(batchId.substring(17), 16)) + 1;
-        } catch (DateTimeParseException e) {
+            long seconds = LocalDateTime.of(number(batchId, 0, 4), number(batchId, 4, 6), number(batchId, 6, 8),
+                    number(batchId, 9, 11), number(batchId, 11, 13), number(batchId, 13, 15))
+                    .toEpochSecond(ZoneOffset.UTC);
+            return seconds < 0 ? -1 : (seconds << 24 | random) + 1;
+        } catch (DateTimeException e) {
             return -1;
         }
+    }
+
+    private static int number(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            value = value * 10 + text.charAt(i) - '0';
+        }
+        return value;
     }
 }

@@ -163,4 +163,54 @@ class LedgerTest {
                 .containsEntry(ItemStatus.CLAIMED, 1L)
                 .containsEntry(ItemStatus.QUARANTINED, 1L);
     }
+
+    private static String sha(int n) {
+        return String.format("%064x", n);
+    }
+
+    @Test
+    void finishedItemsAreReadBackFromTheFileWithTheirBatchAndCountsFollowEveryRow() throws Exception {
+        String batch = "20261130T100000Z-00beef";
+        for (int n = 0; n < 5; n++) {
+            ledger.claim(LedgerEntry.claimed(sha(n), "file", "f" + n + ", \"odd\"\nname.csv", n));
+            ledger.record(ledger.find(sha(n)).orElseThrow().withBatch(batch));
+        }
+        ledger.claim(LedgerEntry.claimed("payments:id:1..4:4", "mysql", "payments", 4));
+        assertThat(ledger.countByStatus()).containsEntry(ItemStatus.CLAIMED, 6L).hasSize(1);
+        for (int n = 0; n < 5; n++) {
+            ledger.record(ledger.find(sha(n)).orElseThrow().withStatus(n == 4 ? ItemStatus.QUARANTINED
+                    : ItemStatus.DONE, "rows=" + n));
+        }
+        assertThat(ledger.countByStatus()).containsEntry(ItemStatus.DONE, 4L)
+                .containsEntry(ItemStatus.QUARANTINED, 1L).containsEntry(ItemStatus.CLAIMED, 1L);
+        assertThat(ledger.inFlight()).extracting(LedgerEntry::key).containsExactly("payments:id:1..4:4");
+
+        Ledger reopened = reopen();
+        assertThat(reopened.batch(batch)).hasSize(5).extracting(LedgerEntry::name)
+                .allMatch(name -> name.endsWith(", \"odd\"\nname.csv"));
+        assertThat(reopened.find(sha(2)).orElseThrow().detail()).isEqualTo("rows=2");
+        assertThat(reopened.countByStatus()).containsEntry(ItemStatus.DONE, 4L)
+                .containsEntry(ItemStatus.QUARANTINED, 1L).containsEntry(ItemStatus.CLAIMED, 1L);
+        assertThat(reopened.touchedSinceOpen()).isEmpty();
+        assertThat(reopened.contains("payments:id:1..4:4")).isTrue();
+        // a key that is not a hash does not meet the hash of itself
+        assertThat(reopened.contains(io.nimbusverse.names.FileNames.sha256Hex("payments:id:1..4:4"))).isFalse();
+
+        reopened.record(reopened.find(sha(1)).orElseThrow().withStatus(ItemStatus.DONE, "again"));
+        assertThat(reopened.touchedSinceOpen()).extracting(LedgerEntry::key).containsExactly(sha(1));
+    }
+
+    @Test
+    void aBatchTakenAgainKnowsItsFinishedItemsToo() throws Exception {
+        String batch = "20261130T100000Z-00cafe";
+        for (int n = 0; n < 3; n++) {
+            ledger.claim(LedgerEntry.claimed(sha(n), "file", "f" + n, n));
+            ledger.record(ledger.find(sha(n)).orElseThrow().withBatch(batch).withStatus(ItemStatus.FAILED, "x"));
+        }
+        assertThat(ledger.batchesWith(ItemStatus.IN_FLIGHT)).isEmpty();
+        // a retry puts one item back on its way: the batch still has all three
+        ledger.record(ledger.find(sha(0)).orElseThrow().withStatus(ItemStatus.UPLOADED, "retry"));
+        assertThat(ledger.batchesWith(ItemStatus.IN_FLIGHT)).containsExactly(batch);
+        assertThat(ledger.batch(batch)).hasSize(3);
+    }
 }
