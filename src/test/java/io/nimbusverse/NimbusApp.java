@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import io.nimbusverse.ledger.Ledger;
@@ -22,6 +24,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * on a free port. The routes are the project's own routes/ unless a test points elsewhere.
  */
 public final class NimbusApp implements AutoCloseable {
+
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     public final Path dataDir;
     public int kafkaPort = freePort();
@@ -210,12 +214,20 @@ public final class NimbusApp implements AutoCloseable {
         return process;
     }
 
+    /**
+     * A port free now and never handed out before in this JVM: the system may give a port just closed again, and two
+     * servers of one application on one port fail to start (Kafka's broker and controller did).
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                socket.setReuseAddress(true);
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 }
