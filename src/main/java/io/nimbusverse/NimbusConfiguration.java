@@ -212,7 +212,7 @@ public class NimbusConfiguration implements CamelConfiguration {
             stack.start();
             context.addService(stack, true, true);
             registry.bind("welcome", Welcome.local(inbox, Path.of(dataDir, "s3", bucket).toAbsolutePath().toString(),
-                    ledgerFile, imapPort, mailTo, httpUrl, jdbcUrl));
+                    ledgerFile, imapPort, mailTo, httpUrl, durable(jdbcUrl)));
         } else {
             registry.bind("welcome", Welcome.external(inbox, "s3://" + bucket
                     + (s3Endpoint.isBlank() ? "" : " at " + s3Endpoint), ledgerFile, httpUrl));
@@ -340,14 +340,26 @@ public class NimbusConfiguration implements CamelConfiguration {
     }
 
     /**
-     * H2 writes a commit to its file up to a second later by default: a process that ends abruptly (an Error, kill
-     * -9) loses loads it had committed and answered COMPLETE for. {@code WRITE_DELAY=0} writes each commit at once.
+     * An H2 file database as the pipeline needs it. H2 writes a commit to its file up to a second later by default: a
+     * process that ends abruptly (an Error, kill -9) loses loads it had committed and answered COMPLETE for, so
+     * {@code WRITE_DELAY=0} writes each commit at once. A path relative to the working directory (the default one,
+     * under {@code nimbus.data.dir}) is made explicit with {@code ./}, which H2 requires.
      */
     static String durable(String jdbcUrl) {
+        String file = "jdbc:h2:file:";
         boolean h2File = jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.startsWith("jdbc:h2:mem:")
                 && !jdbcUrl.startsWith("jdbc:h2:tcp:") && !jdbcUrl.startsWith("jdbc:h2:ssl:");
-        return h2File && !jdbcUrl.toUpperCase(Locale.ROOT).contains(";WRITE_DELAY=") ? jdbcUrl + ";WRITE_DELAY=0"
-                : jdbcUrl;
+        if (!h2File) {
+            return jdbcUrl;
+        }
+        String url = jdbcUrl;
+        String prefix = url.startsWith(file) ? file : "jdbc:h2:";
+        String path = url.substring(prefix.length());
+        if (!path.startsWith("/") && !path.startsWith("./") && !path.startsWith("../") && !path.startsWith("~")
+                && !path.matches("^[A-Za-z]:.*")) {
+            url = prefix + "./" + path;
+        }
+        return url.toUpperCase(Locale.ROOT).contains(";WRITE_DELAY=") ? url : url + ";WRITE_DELAY=0";
     }
 
     private static List<String> list(String commaSeparated) {

@@ -11,6 +11,14 @@ class H2UrlTest {
         assertThat(NimbusConfiguration.durable("jdbc:h2:file:./data/h2/nimbus;MODE=MySQL"))
                 .isEqualTo("jdbc:h2:file:./data/h2/nimbus;MODE=MySQL;WRITE_DELAY=0");
         assertThat(NimbusConfiguration.durable("jdbc:h2:./x")).isEqualTo("jdbc:h2:./x;WRITE_DELAY=0");
+        assertThat(NimbusConfiguration.durable("jdbc:h2:file:/abs/x")).isEqualTo("jdbc:h2:file:/abs/x;WRITE_DELAY=0");
+    }
+
+    @Test
+    void aPathUnderARelativeDataFolderIsMadeExplicitAsH2Requires() {
+        assertThat(NimbusConfiguration.durable("jdbc:h2:file:data/h2/nimbus;MODE=MySQL"))
+                .isEqualTo("jdbc:h2:file:./data/h2/nimbus;MODE=MySQL;WRITE_DELAY=0");
+        assertThat(NimbusConfiguration.durable("jdbc:h2:file:~/h2/x")).isEqualTo("jdbc:h2:file:~/h2/x;WRITE_DELAY=0");
     }
 
     @Test

@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The loader contract of DESIGN.md as a test, the same for every loader (the on-prem loader of the app, the Glue job
+ * The loader contract of docs/ARCHITECTURE.md as a test, the same for every loader (the on-prem loader of the app, the Glue job
  * of aws/glue; this folder is a test source folder of both builds). contract/s3 holds a batch as S3 holds it (a SIGNAL
  * manifest and its Parquet objects, from a real run on the samples); contract/expected holds what a loader must leave:
  * the rows of every table, and its COMPLETE answer. Values are compared in one database-neutral form, so the same

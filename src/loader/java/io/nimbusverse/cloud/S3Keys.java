@@ -5,7 +5,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * The deterministic S3 layout of DESIGN.md: the same item of the same batch always lands at the same key, so a retry
+ * The deterministic S3 layout of docs/ARCHITECTURE.md: the same item of the same batch always lands at the same key, so a retry
  * overwrites instead of duplicating. Dates are the batch's creation date in UTC.
  */
 public final class S3Keys {

@@ -7,7 +7,7 @@ import org.apache.parquet.io.InputFile;
 
 /**
  * Where a loader finds the objects of a batch: S3 through the AWS SDK for the on-prem loader, the Hadoop file
- * system of Glue's Spark (EMRFS on s3://) for the Glue job. Keys are the S3 keys of DESIGN.md's layout.
+ * system of Glue's Spark (EMRFS on s3://) for the Glue job. Keys are the S3 keys of docs/ARCHITECTURE.md's layout.
  */
 public interface BatchObjects {
 

@@ -52,7 +52,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The loader contract of the architecture document, shared by the on-prem loader route and the Glue job (aws/glue
+ * The loader contract of docs/ARCHITECTURE.md, shared by the on-prem loader route and the Glue job (aws/glue
  * compiles this source folder too): loads every Parquet item of a SIGNAL manifest into the JDBC table named after
  * its dataset, creating the table, or the columns it lacks, from the Parquet schema.
  *

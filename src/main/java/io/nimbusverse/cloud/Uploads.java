@@ -9,7 +9,7 @@ import io.nimbusverse.signal.BatchItem;
 import io.nimbusverse.signal.Signal;
 import io.nimbusverse.signal.SignalType;
 
-/** Gives every item of a batch its S3 keys (DESIGN.md layout) and lists the objects to upload. */
+/** Gives every item of a batch its S3 keys (the layout of docs/ARCHITECTURE.md) and lists the objects to upload. */
 public class Uploads {
 
     private final long partSize;

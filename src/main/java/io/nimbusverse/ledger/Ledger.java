@@ -32,7 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The durable record of what was done to every item: the CSV report of the architecture document.
+ * The durable record of what was done to every item: the CSV report of docs/ARCHITECTURE.md.
  *
  * <p>Every state change is appended as one line and forced to disk before the call returns; the latest line of a
  * key wins. A torn last line (a crash in the middle of a write) is dropped on open. When the file holds many more

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * The SIGNAL object: what a loader needs to load a batch (DESIGN.md, contracts). Its JSON Schema is
+ * The SIGNAL object: what a loader needs to load a batch (docs/ARCHITECTURE.md, contracts). Its JSON Schema is
  * {@code schemas/signal.schema.json}; the on-prem loader and aws/ both read it.
  */
 public record Manifest(String batchId, Instant createdAt, List<Item> items) {
