@@ -208,7 +208,7 @@ public class NimbusConfiguration implements CamelConfiguration {
         StateFolder.makePrivate(Path.of(dataDir));
         if (embedded) {
             EmbeddedStack stack = new EmbeddedStack(Path.of(dataDir), kafkaPort, kafkaControllerPort, s3Port, bucket,
-                    smtpPort, imapPort);
+                    smtpPort, imapPort, mailTo);
             stack.start();
             context.addService(stack, true, true);
             registry.bind("welcome", Welcome.local(inbox, Path.of(dataDir, "s3", bucket).toAbsolutePath().toString(),

@@ -45,7 +45,7 @@ class DockerProfileIT {
             prepareDatabases(database, dir.resolve("seed"));
             EmbeddedStack stack = new EmbeddedStack(dir.resolve("stack"), portOf(env.get("NIMBUS_KAFKA_BROKERS")),
                     NimbusApp.freePort(), portOf(env.get("NIMBUS_S3_ENDPOINT")), env.get("NIMBUS_S3_BUCKET"),
-                    Integer.parseInt(env.get("NIMBUS_MAIL_PORT")), NimbusApp.freePort());
+                    Integer.parseInt(env.get("NIMBUS_MAIL_PORT")), NimbusApp.freePort(), env.get("NIMBUS_MAIL_TO"));
             stack.start();
             try {
                 ProcessBuilder app = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")

@@ -30,6 +30,13 @@ class MailIT {
     }
 
     @Test
+    void theMailboxOpensBeforeTheFirstMail(@TempDir Path dir) throws Exception {
+        try (NimbusApp app = new NimbusApp(dir).start()) {
+            assertThat(Mailbox.read(app.imapPort, "data-team@nimbus.local")).isEmpty();
+        }
+    }
+
+    @Test
     void theChosenMilestonesReachEveryRecipientWithTheirSummaryAndQuarantinesComeAsOneDigest(@TempDir Path dir)
             throws Exception {
         try (NimbusApp app = new NimbusApp(dir)

@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +41,17 @@ class PrometheusConfigTest {
     void theAlertmanagerConfigurationIsValid() throws Exception {
         String output = assertPasses(DIR, "amtool", "check-config", "alertmanager.yml");
         assertThat(output).contains("1 receivers");
+    }
+
+    @Test
+    void composesAlertmanagerIsTheSameButForTheMailServer() throws Exception {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        ObjectNode local = (ObjectNode) yaml.readTree(DIR.resolve("alertmanager.yml").toFile());
+        ObjectNode compose = (ObjectNode) yaml.readTree(Path.of("docker/alertmanager.yml").toFile());
+        assertThat(((ObjectNode) local.get("global")).remove("smtp_smarthost").asText()).startsWith("127.0.0.1:");
+        assertThat(((ObjectNode) compose.get("global")).remove("smtp_smarthost").asText()).isEqualTo("mailpit:1025");
+        assertThat(compose).isEqualTo(local);
+        assertPasses(Path.of("docker"), "amtool", "check-config", "alertmanager.yml");
     }
 
     private static String assertPasses(Path dir, String... command) throws IOException, InterruptedException {

@@ -4,18 +4,22 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
 /**
- * GreenMail: SMTP for the pipeline's e-mails, IMAP so that any mail client can read them. Every recipient gets a
- * mailbox on first delivery, with its address as login and password.
+ * GreenMail: SMTP for the pipeline's e-mails, IMAP so that any mail client can read them. The recipients' mailboxes
+ * exist from the start (a mail client can log in before the first mail), with its address as login and password;
+ * any other recipient gets one on first delivery.
  */
 final class EmbeddedMail {
 
     private final int smtpPort;
     private final int imapPort;
+    private final String recipients;
     private GreenMail greenMail;
 
-    EmbeddedMail(int smtpPort, int imapPort) {
+    /** @param recipients the pipeline's recipients (nimbus.mail.to, comma-separated): each gets its mailbox now */
+    EmbeddedMail(int smtpPort, int imapPort, String recipients) {
         this.smtpPort = smtpPort;
         this.imapPort = imapPort;
+        this.recipients = recipients;
     }
 
     void start() {
@@ -24,6 +28,11 @@ final class EmbeddedMail {
             new ServerSetup(imapPort, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)
         });
         greenMail.start();
+        for (String address : recipients.split(",")) {
+            if (!address.isBlank()) {
+                greenMail.setUser(address.trim(), address.trim(), address.trim());
+            }
+        }
     }
 
     void stop() {

@@ -20,10 +20,10 @@ public class EmbeddedStack extends ServiceSupport {
     private final EmbeddedMail mail;
 
     public EmbeddedStack(Path dataDir, int kafkaPort, int kafkaControllerPort, int s3Port, String bucket, int smtpPort,
-            int imapPort) {
+            int imapPort, String recipients) {
         this.kafka = new EmbeddedKafka(dataDir.resolve("kafka"), kafkaPort, kafkaControllerPort);
         this.s3 = new EmbeddedS3(dataDir.resolve("s3"), s3Port, bucket);
-        this.mail = new EmbeddedMail(smtpPort, imapPort);
+        this.mail = new EmbeddedMail(smtpPort, imapPort, recipients);
     }
 
     @Override
