@@ -1,10 +1,16 @@
 package io.nimbusverse;
 
 import java.util.Arrays;
+import java.util.Optional;
 
 import io.nimbusverse.run.FatalErrors;
 import io.nimbusverse.run.RunOutcome;
+import io.nimbusverse.run.Settings;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.PropertiesComponent;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -32,7 +38,10 @@ public final class NimbusMain {
             main.run(Arrays.stream(args).filter(a -> !a.equals("--run-once")).toArray(String[]::new));
         } catch (Exception e) {
             // the embedded servers' threads would keep the JVM alive without its routes
-            LoggerFactory.getLogger(NimbusMain.class).error("NimbusVerse cannot start: {}", e.getMessage(), e);
+            Logger log = LoggerFactory.getLogger(NimbusMain.class);
+            invalidSettingIn(e).ifPresentOrElse(
+                    invalid -> log.error("NimbusVerse cannot start:\n{}", invalid.getMessage()),
+                    () -> log.error("NimbusVerse cannot start: {}", e.getMessage(), e));
             System.exit(CANNOT_START);
         }
         System.exit(outcome.exitCode());
@@ -42,6 +51,23 @@ public final class NimbusMain {
         Main main = new Main();
         main.configure().addConfiguration(NimbusConfiguration.class);
         main.bind("runOutcome", outcome);
+        // before any bean or server is made: a setting that cannot work ends the start with what to fix
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport started) {
+                PropertiesComponent properties = started.getCamelContext().getPropertiesComponent();
+                Settings.check(properties::resolveProperty);
+            }
+        });
         return main;
+    }
+
+    private static Optional<Settings.InvalidSettingException> invalidSettingIn(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof Settings.InvalidSettingException invalid) {
+                return Optional.of(invalid);
+            }
+        }
+        return Optional.empty();
     }
 }

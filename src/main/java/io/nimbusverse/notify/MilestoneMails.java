@@ -25,6 +25,10 @@ import org.apache.camel.Header;
 public class MilestoneMails {
 
     public static final String HEADER = "NimbusMilestone";
+    /** Every milestone the routes announce. */
+    public static final Set<String> MILESTONES = Set.of("BATCH_CONVERTED", "BATCH_UPLOADED", "BATCH_COMPLETED",
+            "BATCH_TIMED_OUT", "ITEM_QUARANTINED", "ROWS_QUARANTINED", "SOURCE_FAILED", "ROUTE_FAILED",
+            "STAGE_STALLED");
     /** Set on a failed exchange for ROUTE_FAILED: the route and the error. */
     public static final String FAILED_ROUTE = "NimbusFailedRoute";
     public static final String FAILURE = "NimbusFailure";

@@ -1,0 +1,160 @@
+package io.nimbusverse.run;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import io.nimbusverse.notify.MilestoneMails;
+
+/**
+ * Checks every setting of the pipeline before anything starts: a value that cannot work (a word not in its list, a
+ * number out of its range, a URL of the wrong form) ends the start with one message per setting that names it, its
+ * environment variable, the value and what it must be, instead of a stack trace once the servers are up.
+ */
+public final class Settings {
+
+    /** A setting that cannot work. */
+    public static final class InvalidSettingException extends RuntimeException {
+        InvalidSettingException(String message) {
+            super(message);
+        }
+    }
+
+    private static final Set<String> BOOLEANS = Set.of("true", "false");
+    private static final Pattern BROKERS = Pattern.compile("[^,:\\s]+:\\d{1,5}(,\\s*[^,:\\s]+:\\d{1,5})*");
+
+    private final Function<String, Optional<String>> values;
+    private final List<String> problems = new ArrayList<>();
+
+    private Settings(Function<String, Optional<String>> values) {
+        this.values = values;
+    }
+
+    /** The environment variable that sets a key: upper case, dots and dashes as underscores. */
+    public static String environmentVariableOf(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /**
+     * Checks the settings whose values {@code values} resolves (placeholders and overrides applied); throws
+     * {@link InvalidSettingException} listing every setting that cannot work.
+     */
+    public static void check(Function<String, Optional<String>> values) {
+        Settings settings = new Settings(values);
+        settings.checkAll();
+        if (!settings.problems.isEmpty()) {
+            throw new InvalidSettingException(String.join("\n", settings.problems));
+        }
+    }
+
+    private void checkAll() {
+        // the codecs that run without native libraries (LZO, BROTLI and Hadoop's LZ4 need them)
+        oneOf("nimbus.convert.parquet.compression", new LinkedHashSet<>(List.of("UNCOMPRESSED", "SNAPPY", "GZIP",
+                "ZSTD", "LZ4_RAW")));
+        oneOf("nimbus.loader.trigger", Set.of("local", "s3-event", "lambda"));
+        oneOf("nimbus.s3.credentials", Set.of("default", "anonymous"));
+        for (String flag : List.of("nimbus.samples.feed", "nimbus.sql.enabled", "nimbus.run-once",
+                "nimbus.embedded.enabled", "nimbus.s3.path-style")) {
+            oneOf(flag, BOOLEANS);
+        }
+        for (String list : List.of("nimbus.mail.milestones", "nimbus.mail.digest-milestones")) {
+            value(list).ifPresent(v -> Arrays.stream(v.split(",")).map(String::trim).filter(m -> !m.isEmpty())
+                    .filter(m -> !MilestoneMails.MILESTONES.contains(m)).findFirst()
+                    .ifPresent(m -> problem(list, v, "milestones among " + String.join(", ", new TreeSet<>(MilestoneMails.MILESTONES)))));
+        }
+        for (String key : List.of("nimbus.intake.poll-delay-ms", "nimbus.intake.read-lock-check-interval-ms",
+                "nimbus.intake.batch-size", "nimbus.intake.batch-idle-ms", "nimbus.convert.csv.sample-records",
+                "nimbus.convert.parquet.row-group-bytes", "nimbus.convert.parquet.page-bytes",
+                "nimbus.limits.max-record-bytes", "nimbus.limits.max-columns", "nimbus.limits.max-nesting-depth",
+                "nimbus.limits.max-expanded-bytes", "nimbus.loader.poll-delay-ms", "nimbus.loader.max-signals-per-poll",
+                "nimbus.loader.insert-batch-size", "nimbus.loader.max-attempts", "nimbus.sql.chunk-rows",
+                "nimbus.sql.poll-rows", "nimbus.sql.poll-delay-ms", "nimbus.sql.backoff-multiplier",
+                "nimbus.completion.poll-delay-ms", "nimbus.completion.timeout-ms",
+                "nimbus.completion.check-interval-ms", "nimbus.mail.digest-window-ms", "nimbus.mail.queue-size",
+                "nimbus.health.stall-timeout-ms", "nimbus.health.check-interval-ms",
+                "nimbus.run-once.check-interval-ms", "nimbus.ledger.compact-min-lines",
+                "nimbus.alerts.no-successful-batch-seconds", "nimbus.s3.part-size-bytes")) {
+            atLeast(key, 1);
+        }
+        for (String key : List.of("nimbus.mail.retries", "nimbus.errors.maximum-redeliveries",
+                "nimbus.errors.redelivery-delay-ms", "nimbus.errors.maximum-redelivery-delay-ms")) {
+            atLeast(key, 0);
+        }
+        for (String port : List.of("nimbus.http.port", "nimbus.mail.port", "nimbus.embedded.kafka-port",
+                "nimbus.embedded.kafka-controller-port", "nimbus.embedded.s3-port", "nimbus.embedded.smtp-port",
+                "nimbus.embedded.imap-port")) {
+            between(port, 1, 65_535);
+        }
+        value("nimbus.s3.part-size-bytes").filter(Settings::isLong).filter(v -> Long.parseLong(v) < 5L << 20)
+                .ifPresent(v -> problem("nimbus.s3.part-size-bytes", v, "at least 5242880 (S3's smallest part)"));
+        value("nimbus.intake.ignore-names").ifPresent(v -> {
+            try {
+                Pattern.compile(v);
+            } catch (PatternSyntaxException e) {
+                problem("nimbus.intake.ignore-names", v, "a regular expression (" + e.getDescription() + ")");
+            }
+        });
+        value("nimbus.kafka.brokers").filter(v -> !BROKERS.matcher(v).matches())
+                .ifPresent(v -> problem("nimbus.kafka.brokers", v, "host:port, comma-separated"));
+        for (String url : List.of("nimbus.loader.jdbc-url", "nimbus.sql.jdbc-url")) {
+            value(url).filter(v -> !v.startsWith("jdbc:"))
+                    .ifPresent(v -> problem(url, v, "a JDBC URL (jdbc:mariadb://host:3306/db, jdbc:h2:file:...)"));
+        }
+        for (String endpoint : List.of("nimbus.s3.endpoint", "nimbus.loader.lambda-endpoint")) {
+            value(endpoint).filter(v -> !v.isBlank() && !isHttpUrl(v))
+                    .ifPresent(v -> problem(endpoint, v, "empty (AWS itself) or an http(s):// URL"));
+        }
+    }
+
+    private Optional<String> value(String key) {
+        return values.apply(key).map(String::trim);
+    }
+
+    private void oneOf(String key, Set<String> allowed) {
+        value(key).filter(v -> !allowed.contains(v))
+                .ifPresent(v -> problem(key, v, "one of " + String.join(", ", allowed)));
+    }
+
+    private void atLeast(String key, long minimum) {
+        between(key, minimum, Long.MAX_VALUE);
+    }
+
+    private void between(String key, long minimum, long maximum) {
+        value(key).filter(v -> !isLong(v) || Long.parseLong(v) < minimum || Long.parseLong(v) > maximum)
+                .ifPresent(v -> problem(key, v, maximum == Long.MAX_VALUE ? "a whole number of at least " + minimum
+                        : "a whole number from " + minimum + " to " + maximum));
+    }
+
+    private void problem(String key, String value, String expected) {
+        problems.add("Setting " + key + " (environment variable " + environmentVariableOf(key) + ") is \"" + value
+                + "\": it must be " + expected + ".");
+    }
+
+    private static boolean isLong(String value) {
+        try {
+            Long.parseLong(value);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static boolean isHttpUrl(String value) {
+        try {
+            URI uri = new URI(value);
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.nimbusverse.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([a-z0-9.-]+)}}");
+
+    private static Map<String, String> defaults() throws Exception {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {
+            properties.load(reader);
+        }
+        Map<String, String> resolved = new HashMap<>();
+        for (String key : properties.stringPropertyNames()) {
+            String value = properties.getProperty(key);
+            for (Matcher m = PLACEHOLDER.matcher(value); m.find(); m = PLACEHOLDER.matcher(value)) {
+                value = value.replace(m.group(), properties.getProperty(m.group(1)));
+            }
+            resolved.put(key, value);
+        }
+        return resolved;
+    }
+
+    @Test
+    void theShippedDefaultsPass() throws Exception {
+        Map<String, String> values = defaults();
+        Settings.check(key -> Optional.ofNullable(values.get(key)));
+    }
+
+    @Test
+    void everyWrongValueIsNamedWithItsVariableAndWhatItMustBe() throws Exception {
+        Map<String, String> values = defaults();
+        values.put("nimbus.http.port", "70000");
+        values.put("nimbus.intake.ignore-names", "(unclosed");
+        values.put("nimbus.s3.endpoint", "minio:9000");
+        values.put("nimbus.mail.milestones", "BATCH_COMPLETED,BATCH_DONE");
+        values.put("nimbus.sql.enabled", "yes");
+        values.put("nimbus.s3.part-size-bytes", "1024");
+
+        assertThatThrownBy(() -> Settings.check(key -> Optional.ofNullable(values.get(key))))
+                .isInstanceOf(Settings.InvalidSettingException.class)
+                .message().contains(
+                        "Setting nimbus.http.port (environment variable NIMBUS_HTTP_PORT) is \"70000\": it must be a "
+                                + "whole number from 1 to 65535.",
+                        "Setting nimbus.intake.ignore-names (environment variable NIMBUS_INTAKE_IGNORE_NAMES) is "
+                                + "\"(unclosed\": it must be a regular expression",
+                        "Setting nimbus.s3.endpoint (environment variable NIMBUS_S3_ENDPOINT) is \"minio:9000\": it "
+                                + "must be empty (AWS itself) or an http(s):// URL.",
+                        "nimbus.mail.milestones (environment variable NIMBUS_MAIL_MILESTONES) is "
+                                + "\"BATCH_COMPLETED,BATCH_DONE\": it must be milestones among",
+                        "nimbus.sql.enabled (environment variable NIMBUS_SQL_ENABLED) is \"yes\": it must be one of",
+                        "nimbus.s3.part-size-bytes (environment variable NIMBUS_S3_PART_SIZE_BYTES) is \"1024\": it "
+                                + "must be at least 5242880");
+        assertThat(Settings.environmentVariableOf("nimbus.run-once.check-interval-ms"))
+                .isEqualTo("NIMBUS_RUN_ONCE_CHECK_INTERVAL_MS");
+    }
+}
