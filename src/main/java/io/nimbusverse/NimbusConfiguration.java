@@ -52,6 +52,7 @@ import io.nimbusverse.run.BatchSummaries;
 import io.nimbusverse.run.FatalErrors;
 import io.nimbusverse.run.RunOnce;
 import io.nimbusverse.run.RunOutcome;
+import io.nimbusverse.run.StartupProbes;
 import io.nimbusverse.run.StateFolder;
 import io.nimbusverse.sql.KameletRouteRemover;
 import io.nimbusverse.sql.SqlChunks;
@@ -89,6 +90,10 @@ public class NimbusConfiguration implements CamelConfiguration {
     String ledgerFile;
     @PropertyInject("nimbus.ledger.compact-min-lines")
     int ledgerCompactMinLines;
+    @PropertyInject("nimbus.kafka.brokers")
+    String kafkaBrokers;
+    @PropertyInject("nimbus.startup.wait-ms")
+    long startupWaitMs;
     @PropertyInject("nimbus.intake.ignore-names")
     String ignoredNames;
     @PropertyInject("nimbus.samples.dir")
@@ -275,14 +280,18 @@ public class NimbusConfiguration implements CamelConfiguration {
         registry.bind("itemConverter", new ItemConverter(mediaTypes, csvToParquet, new MetadataExtractor(limits),
                 json));
 
+        StartupProbes probes = new StartupProbes(Duration.ofMillis(startupWaitMs));
+        probes.kafka(kafkaBrokers);
         S3Client s3 = AwsClients.s3(s3Endpoint, s3Region, s3Credentials, s3PathStyle);
         registry.bind("s3Client", S3Client.class, s3, null, "close");
+        probes.bucket(s3, bucket, s3Endpoint);
         registry.bind("uploads", new Uploads(s3PartSize));
 
         switch (loaderTrigger) {
             case "local" -> {
                 HikariDataSource dataSource = pool("loader", jdbcUrl, jdbcUser, jdbcPassword);
                 registry.bind("loaderDataSource", DataSource.class, dataSource, null, "close");
+                probes.database("the loader's database", dataSource, "nimbus.loader.jdbc-url", jdbcUrl);
                 registry.bind("tableLoader", new ParquetTableLoader(dataSource,
                         new S3BatchObjects(s3, bucket, Path.of(workDir, "loader")), json, insertBatchSize,
                         Set.copyOf(list(sharedTables)), archivePrefix, loaderMaxAttempts,
@@ -308,6 +317,9 @@ public class NimbusConfiguration implements CamelConfiguration {
 
         HikariDataSource sourceDataSource = pool("source", sqlJdbcUrl, sqlJdbcUser, sqlJdbcPassword);
         registry.bind("sourceDataSource", DataSource.class, sourceDataSource, null, "close");
+        if (sqlEnabled) {
+            probes.database("the source database", sourceDataSource, "nimbus.sql.jdbc-url", sqlJdbcUrl);
+        }
         if (sqlEnabled && embedded && !sqlSeedScript.isBlank()) {
             new SqlSeeder(sourceDataSource, Path.of(sqlSeedScript), Path.of(dataDir)).seedOnce();
         }

@@ -34,6 +34,8 @@ class LoadFailureIT {
         NimbusApp configured = new NimbusApp(dir)
                 .set("nimbus.loader.jdbc-url", target)
                 .set("nimbus.loader.max-attempts", "3")
+                // the database is down from the start on purpose: not waited for
+                .set("nimbus.startup.wait-ms", "0")
                 .set("nimbus.sql.enabled", "true")
                 .set("nimbus.sql.poll-delay-ms", "200")
                 .set("nimbus.sql.seed-script", Path.of("samples/mysql/shop.sql").toAbsolutePath().toString());

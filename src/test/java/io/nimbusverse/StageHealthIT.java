@@ -83,6 +83,8 @@ class StageHealthIT {
                 .set("nimbus.run-once", "true")
                 // the loader's database is nowhere, and the loader would try long
                 .set("nimbus.loader.jdbc-url", "jdbc:h2:tcp://127.0.0.1:" + NimbusApp.freePort() + "/nothing")
+                // a database that never answers, on purpose: not waited for at start
+                .set("nimbus.startup.wait-ms", "0")
                 .set("nimbus.loader.max-attempts", "1000")
                 .set("nimbus.health.stall-timeout-ms", "4000")
                 .set("nimbus.health.check-interval-ms", "500");

@@ -24,7 +24,7 @@ import io.nimbusverse.notify.MilestoneMails;
 public final class Settings {
 
     /** A setting that cannot work. */
-    public static final class InvalidSettingException extends RuntimeException {
+    public static class InvalidSettingException extends RuntimeException {
         InvalidSettingException(String message) {
             super(message);
         }
@@ -86,7 +86,7 @@ public final class Settings {
                 "nimbus.alerts.no-successful-batch-seconds", "nimbus.s3.part-size-bytes")) {
             atLeast(key, 1);
         }
-        for (String key : List.of("nimbus.mail.retries", "nimbus.errors.maximum-redeliveries",
+        for (String key : List.of("nimbus.startup.wait-ms", "nimbus.mail.retries", "nimbus.errors.maximum-redeliveries",
                 "nimbus.errors.redelivery-delay-ms", "nimbus.errors.maximum-redelivery-delay-ms")) {
             atLeast(key, 0);
         }

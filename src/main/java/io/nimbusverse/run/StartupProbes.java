@@ -1,0 +1,133 @@
+package io.nimbusverse.run;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Before the routes start, every service the pipeline needs is asked whether it answers (Kafka, the bucket, the
+ * databases), each for at most {@code nimbus.startup.wait-ms}, with a line every few seconds while it waits. A service
+ * that never answers, or answers that it cannot serve (a bucket that does not exist, access denied), ends the start
+ * with one message naming the setting to look at: a pipeline without its services would only retry for ever.
+ */
+public final class StartupProbes {
+
+    /** A service the pipeline needs does not answer, or cannot serve it. */
+    public static final class UnavailableException extends Settings.InvalidSettingException {
+        UnavailableException(String message) {
+            super(message);
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(StartupProbes.class);
+    private static final Duration LOG_EVERY = Duration.ofSeconds(5);
+
+    private final Duration wait;
+
+    /** @param wait how long each service is waited for; zero asks nothing (a service may come later) */
+    public StartupProbes(Duration wait) {
+        this.wait = wait;
+    }
+
+    public void kafka(String brokers) {
+        probe("Kafka", brokers, "nimbus.kafka.brokers", () -> {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000))) {
+                admin.describeCluster().nodes().get(4, TimeUnit.SECONDS);
+            }
+        });
+    }
+
+    public void bucket(S3Client s3, String bucket, String endpoint) {
+        String where = "bucket " + bucket + (endpoint.isBlank() ? "" : " at " + endpoint);
+        probe("S3", where, "nimbus.s3.bucket", () -> {
+            try {
+                s3.headBucket(b -> b.bucket(bucket));
+            } catch (NoSuchBucketException e) {
+                throw new UnavailableException(notServed("S3", where, "nimbus.s3.bucket", "the bucket does not exist "
+                        + "(create it, or name another)"));
+            } catch (S3Exception e) {
+                if (e.statusCode() == 403 || e.statusCode() == 401) {
+                    throw new UnavailableException(notServed("S3", where, "nimbus.s3.bucket", "access denied ("
+                            + e.awsErrorDetails().errorCode() + "): the credentials may not use this bucket"));
+                }
+                throw e;
+            }
+        });
+    }
+
+    public void database(String what, DataSource dataSource, String urlKey, String url) {
+        probe(what, url, urlKey, () -> {
+            try (Connection connection = dataSource.getConnection()) {
+                if (!connection.isValid(3)) {
+                    throw new IllegalStateException("the connection is not valid");
+                }
+            }
+        });
+    }
+
+    private interface Probe {
+        void run() throws Exception;
+    }
+
+    private void probe(String what, String where, String key, Probe probe) {
+        if (wait.isZero()) {
+            return;
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        long nextLog = System.nanoTime() + LOG_EVERY.toNanos();
+        Exception last;
+        do {
+            try {
+                probe.run();
+                return;
+            } catch (UnavailableException e) {
+                throw e;
+            } catch (Exception e) {
+                last = e;
+            }
+            if (System.nanoTime() >= nextLog) {
+                LOG.info("Waiting for {} at {} ({}, environment variable {})...", what, where, key,
+                        Settings.environmentVariableOf(key));
+                nextLog = System.nanoTime() + LOG_EVERY.toNanos();
+            }
+            sleep();
+        } while (System.nanoTime() < deadline);
+        throw new UnavailableException(notServed(what, where, key, "no answer within " + wait.toSeconds() + " s ("
+                + rootMessage(last) + "); nimbus.startup.wait-ms sets how long to wait"));
+    }
+
+    private static String notServed(String what, String where, String key, String why) {
+        return what + " at " + where + " (" + key + ", environment variable " + Settings.environmentVariableOf(key)
+                + "): " + why + ".";
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a service", e);
+        }
+    }
+}
