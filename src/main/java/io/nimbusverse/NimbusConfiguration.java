@@ -90,6 +90,8 @@ public class NimbusConfiguration implements CamelConfiguration {
     String ledgerFile;
     @PropertyInject("nimbus.ledger.compact-min-lines")
     int ledgerCompactMinLines;
+    @PropertyInject("nimbus.run-once.strict")
+    boolean runOnceStrict;
     @PropertyInject("nimbus.kafka.brokers")
     String kafkaBrokers;
     @PropertyInject("nimbus.startup.wait-ms")
@@ -335,7 +337,7 @@ public class NimbusConfiguration implements CamelConfiguration {
 
         RunOutcome outcome = registry.lookupByNameAndType("runOutcome", RunOutcome.class);
         registry.bind("runOnce", new RunOnce(ledger, summaries, outcome == null ? new RunOutcome() : outcome,
-                sqlPollStrategy::everyTableReadThrough, stages));
+                sqlPollStrategy::everyTableReadThrough, stages, runOnceStrict));
     }
 
     /** A pool that starts even while its database is down: its first use fails and is retried then. */

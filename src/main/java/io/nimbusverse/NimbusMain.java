@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts NimbusVerse: Camel Main with the beans of {@link NimbusConfiguration} and the YAML routes of routes/.
- * {@code --run-once} processes what is in the inbox, prints a summary and exits (1 when a batch failed, 3 when a
- * stage stalled). An Error in a stage ends the process with exit code 3 ({@link FatalErrors}); an application that
+ * {@code --run-once} processes what is in the inbox, prints a summary and exits (1 when a batch failed, or with
+ * {@code --strict} when an item was quarantined; 3 when a stage stalled). An Error in a stage ends the process with exit code 3 ({@link FatalErrors}); an application that
  * cannot start (a route or a setting is wrong) ends with exit code 2, rather than live on without its routes.
  */
 public final class NimbusMain {
@@ -34,8 +34,12 @@ public final class NimbusMain {
         if (Arrays.asList(args).contains("--run-once")) {
             main.addOverrideProperty("nimbus.run-once", "true");
         }
+        if (Arrays.asList(args).contains("--strict")) {
+            main.addOverrideProperty("nimbus.run-once.strict", "true");
+        }
         try {
-            main.run(Arrays.stream(args).filter(a -> !a.equals("--run-once")).toArray(String[]::new));
+            main.run(Arrays.stream(args).filter(a -> !a.equals("--run-once") && !a.equals("--strict"))
+                    .toArray(String[]::new));
         } catch (Exception e) {
             // the embedded servers' threads would keep the JVM alive without its routes
             Logger log = LoggerFactory.getLogger(NimbusMain.class);

@@ -35,6 +35,24 @@ class RunOnceIT {
     }
 
     @Test
+    void aStrictRunWithAQuarantinedItemEndsWithExitCodeOne(@TempDir Path dir) throws Exception {
+        NimbusApp app = new NimbusApp(dir)
+                .set("nimbus.run-once", "true")
+                .set("nimbus.run-once.strict", "true");
+        Files.createDirectories(app.inbox());
+        Files.copy(Path.of("samples/orders.csv"), app.inbox().resolve("orders.csv"));
+        Files.writeString(app.inbox().resolve("broken.csv"), "a,b\n1,2,3\n\"unclosed\n");
+        try (app) {
+            app.runInBackground();
+            await().atMost(Duration.ofSeconds(120)).until(() -> !app.isRunning());
+
+            assertThat(app.outcome.exitCode()).isEqualTo(1);
+            assertThat(app.outcome.summary()).contains("SUCCEEDED", "rows loaded: orders 5",
+                    "1 item(s) quarantined, and the run is strict: exit code 1");
+        }
+    }
+
+    @Test
     void aRunWhereABatchTimesOutEndsWithExitCodeOne(@TempDir Path dir) throws Exception {
         NimbusApp app = new NimbusApp(dir)
                 .set("nimbus.run-once", "true")

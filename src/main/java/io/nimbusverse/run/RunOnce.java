@@ -35,19 +35,22 @@ public class RunOnce implements CamelContextAware {
     private final RunOutcome outcome;
     private final BooleanSupplier tablesReadThrough;
     private final StageHealth stages;
+    private final boolean strict;
     private final Map<String, Complete> answers = new ConcurrentHashMap<>();
     private CamelContext camelContext;
     private volatile boolean inboxDrained;
     private volatile boolean quietOnce;
     private volatile boolean finished;
 
+    /** @param strict a quarantined item fails the run too ({@code --strict}) */
     public RunOnce(Ledger ledger, BatchSummaries summaries, RunOutcome outcome, BooleanSupplier tablesReadThrough,
-            StageHealth stages) {
+            StageHealth stages, boolean strict) {
         this.ledger = ledger;
         this.summaries = summaries;
         this.outcome = outcome;
         this.tablesReadThrough = tablesReadThrough;
         this.stages = stages;
+        this.strict = strict;
     }
 
     /** The file consumer found nothing new in the inbox. */
@@ -131,8 +134,12 @@ public class RunOnce implements CamelContextAware {
             duplicates.forEach(d -> text.append("  ").append(d.name()).append(": ").append(d.detail()).append('\n'));
         }
         boolean bad = outcomes.values().stream().anyMatch(r -> !r.equals(Complete.SUCCEEDED));
-        text.append(bad ? "Some batches failed or timed out: exit code 1" : "Every batch completed: exit code 0");
-        outcome.finish(bad ? 1 : 0, text.toString());
+        long quarantined = touched.stream().filter(e -> e.status() == ItemStatus.QUARANTINED).count();
+        boolean strictlyBad = strict && quarantined > 0;
+        text.append(bad ? "Some batches failed or timed out: exit code 1"
+                : strictlyBad ? quarantined + " item(s) quarantined, and the run is strict: exit code 1"
+                : "Every batch completed: exit code 0");
+        outcome.finish(bad || strictlyBad ? 1 : 0, text.toString());
         System.out.println(text);
         LOG.info("Run finished: {}", outcomes.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));

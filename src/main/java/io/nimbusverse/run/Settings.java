@@ -63,7 +63,7 @@ public final class Settings {
                 "ZSTD", "LZ4_RAW")));
         oneOf("nimbus.loader.trigger", Set.of("local", "s3-event", "lambda"));
         oneOf("nimbus.s3.credentials", Set.of("default", "anonymous"));
-        for (String flag : List.of("nimbus.samples.feed", "nimbus.sql.enabled", "nimbus.run-once",
+        for (String flag : List.of("nimbus.samples.feed", "nimbus.sql.enabled", "nimbus.run-once", "nimbus.run-once.strict",
                 "nimbus.embedded.enabled", "nimbus.s3.path-style")) {
             oneOf(flag, BOOLEANS);
         }
