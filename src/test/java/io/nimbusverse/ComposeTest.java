@@ -32,7 +32,7 @@ class ComposeTest {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern ENV_PLACEHOLDER = Pattern.compile("\\{\\{env:([A-Z0-9_]+)}}");
-    private static final Pattern COMPOSE_VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+)(?::-[^}]*)?}");
+    private static final Pattern COMPOSE_VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+)(?::[-?][^}]*)?}");
     private static JsonNode compose;
     private static JsonNode services;
 
@@ -92,7 +92,8 @@ class ComposeTest {
         services.properties().forEach(service -> service.getValue().path("environment").properties()
                 .forEach(variable -> {
                     if (variable.getKey().matches(".*(PASSWORD|SECRET).*")) {
-                        assertThat(variable.getValue().asText()).as(variable.getKey()).matches("\\$\\{[A-Z0-9_]+}");
+                        assertThat(variable.getValue().asText()).as(variable.getKey())
+                                .matches("\\$\\{[A-Z0-9_]+:\\?[^}]*}");
                     }
                 }));
         assertThat(Files.readString(Path.of(".gitignore")).lines()).contains(".env");
@@ -213,5 +214,56 @@ class ComposeTest {
             docker.load(profile);
         }
         assertThat(docker.getProperty("camel.management.host")).isEqualTo("0.0.0.0");
+    }
+
+    /** Images that no longer pull anonymously (Docker Hub stopped serving MinIO's in September 2026). */
+    private static final List<String> UNAVAILABLE_IMAGES = List.of("minio/minio", "minio/mc");
+
+    @Test
+    void everyImageIsPinnedAvailableAndEveryServiceRestartsAndSaysWhetherItIsHealthy() {
+        List<String> problems = new ArrayList<>();
+        services.fields().forEachRemaining(entry -> {
+            String name = entry.getKey();
+            JsonNode service = entry.getValue();
+            String image = service.path("image").asText();
+            String repository = image.contains(":") ? image.substring(0, image.lastIndexOf(':')) : image;
+            if (!image.contains(":") || image.endsWith(":latest")) {
+                problems.add(name + ": image " + image + " is not pinned");
+            }
+            if (UNAVAILABLE_IMAGES.contains(repository)) {
+                problems.add(name + ": image " + image + " no longer pulls");
+            }
+            if (service.path("restart").isMissingNode()) {
+                problems.add(name + ": no restart policy");
+            }
+            boolean oneShot = service.path("restart").asText().equals("on-failure");
+            boolean healthInImage = name.equals("app");
+            if (!oneShot && !healthInImage && service.path("healthcheck").isMissingNode()) {
+                problems.add(name + ": no health check");
+            }
+        });
+        assertThat(problems).isEmpty();
+        assertThat(dockerfileHasHealthCheck()).isTrue();
+    }
+
+    @Test
+    void aMissingSecretStopsComposeWithItsName() throws Exception {
+        Path env = Files.createTempFile("compose", ".env");
+        Files.write(env, Files.readAllLines(Path.of(".env.example")).stream()
+                .filter(line -> !line.startsWith("RDS_PASSWORD=")).toList());
+        Process process = new ProcessBuilder("docker-compose", "-f", "docker-compose.yml", "--env-file",
+                env.toString(), "config", "-q").redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isNotZero();
+        assertThat(output).contains("RDS_PASSWORD");
+    }
+
+    private static boolean dockerfileHasHealthCheck() {
+        try {
+            return dockerfile().contains("HEALTHCHECK");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
