@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nimbusverse.classify.MediaTypes;
@@ -242,6 +243,8 @@ public class NimbusConfiguration implements CamelConfiguration {
             metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             registry.bind("metricsRegistry", PrometheusMeterRegistry.class, metrics, null, "close");
         }
+        // Camel's micrometer endpoints tag every meter camelContext: our families keep Prometheus' snake_case
+        metrics.config().meterFilter(MeterFilter.renameTag("nimbus", "camelContext", "camel_context"));
         metrics.config().meterFilter(BatchMetrics.histogramBuckets());
         registry.bind("batchMetrics", new BatchMetrics(metrics, ledger, Duration.ofSeconds(noSuccessAlertSeconds)));
         InboxMetrics.register(metrics, Path.of(inboxDir));

@@ -62,6 +62,16 @@ class MetricsIT {
             assertThat(value(metrics, "camel_exchanges_total", "routeId=\"convert-batch\"")).isPositive();
             assertThat(value(metrics, "jvm_memory_used_bytes")).isPositive();
             assertThat(value(metrics, "process_cpu_time_ns_total")).isPositive();
+
+            // Prometheus' own linter finds nothing in our families: each has its HELP text, every label snake_case
+            Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+            promtool.getOutputStream().write(String.join("\n", metrics).concat("\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            promtool.getOutputStream().close();
+            String lint = new String(promtool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(promtool.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(lint.lines().filter(line -> line.startsWith("nimbus_"))).as(lint).isEmpty();
+            assertThat(metrics).anyMatch(line -> line.startsWith("# HELP nimbus_items_ingested_total Items classified"));
         }
     }
 
