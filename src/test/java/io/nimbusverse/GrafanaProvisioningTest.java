@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,8 +39,33 @@ class GrafanaProvisioningTest {
                 panel.path("targets").forEach(t -> named.add(t.path("datasource").path("uid").asText()));
             }
         }
-        assertThat(named).isNotEmpty().containsOnly(datasource.path("uid").asText());
+        // the data source is the dashboard's variable: the provisioned default here, any Prometheus when imported
+        assertThat(named).isNotEmpty().containsOnly("${datasource}");
+        assertThat(datasource.path("isDefault").asBoolean()).isTrue();
         assertThat(dashboard.path("uid").asText()).isEqualTo("nimbusverse");
+    }
+
+    @Test
+    void theDashboardAsksForItsDataSourceJobAndInstanceInsteadOfNamingThem() throws Exception {
+        JsonNode dashboard = JSON.readTree(Path.of("grafana/dashboards/nimbusverse.json").toFile());
+        Map<String, JsonNode> variables = new LinkedHashMap<>();
+        dashboard.path("templating").path("list").forEach(v -> variables.put(v.path("name").asText(), v));
+
+        assertThat(variables).containsOnlyKeys("datasource", "job", "instance");
+        assertThat(variables.get("datasource").path("type").asText()).isEqualTo("datasource");
+        assertThat(variables.get("datasource").path("query").asText()).isEqualTo("prometheus");
+        assertThat(variables.get("job").path("definition").asText()).startsWith("label_values(");
+        assertThat(variables.get("instance").path("includeAll").asBoolean()).isTrue();
+        for (JsonNode panel : dashboard.path("panels")) {
+            for (JsonNode target : panel.path("targets")) {
+                assertThat(target.path("expr").asText()).as(panel.path("title").asText())
+                        .doesNotContain("job=\"").doesNotContain("instance=\"");
+                if (target.path("expr").asText().contains("nimbus_")) {
+                    assertThat(target.path("expr").asText()).as(panel.path("title").asText())
+                            .contains("job=~\"$job\"", "instance=~\"$instance\"");
+                }
+            }
+        }
     }
 
     @Test
