@@ -48,6 +48,10 @@ public final class NimbusMain {
                     () -> log.error("NimbusVerse cannot start: {}", e.getMessage(), e));
             System.exit(CANNOT_START);
         }
+        // the run's summary is the last thing printed, after Camel's shutdown
+        if (!outcome.summary().isEmpty()) {
+            System.out.println(outcome.summary());
+        }
         System.exit(outcome.exitCode());
     }
 

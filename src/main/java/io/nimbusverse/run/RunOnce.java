@@ -77,7 +77,6 @@ public class RunOnce implements CamelContextAware {
             String text = "\n=== NimbusVerse run stopped: a stage makes no progress ===\n"
                     + String.join("\n", stalled) + "\nexit code " + STALLED_EXIT_CODE;
             outcome.finish(STALLED_EXIT_CODE, text);
-            System.out.println(text);
             stop();
             return;
         }
@@ -140,7 +139,6 @@ public class RunOnce implements CamelContextAware {
                 : strictlyBad ? quarantined + " item(s) quarantined, and the run is strict: exit code 1"
                 : "Every batch completed: exit code 0");
         outcome.finish(bad || strictlyBad ? 1 : 0, text.toString());
-        System.out.println(text);
         LOG.info("Run finished: {}", outcomes.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
     }
