@@ -93,6 +93,10 @@ public class NimbusConfiguration implements CamelConfiguration {
     int ledgerCompactMinLines;
     @PropertyInject("nimbus.run-once.strict")
     boolean runOnceStrict;
+    @PropertyInject("nimbus.mail.host")
+    String mailHost;
+    @PropertyInject("nimbus.mail.port")
+    int mailPort;
     @PropertyInject("nimbus.kafka.brokers")
     String kafkaBrokers;
     @PropertyInject("nimbus.startup.wait-ms")
@@ -287,6 +291,7 @@ public class NimbusConfiguration implements CamelConfiguration {
 
         StartupProbes probes = new StartupProbes(Duration.ofMillis(startupWaitMs));
         probes.kafka(kafkaBrokers);
+        probes.smtp(mailHost, mailPort);
         S3Client s3 = AwsClients.s3(s3Endpoint, s3Region, s3Credentials, s3PathStyle);
         registry.bind("s3Client", S3Client.class, s3, null, "close");
         probes.bucket(s3, bucket, s3Endpoint);

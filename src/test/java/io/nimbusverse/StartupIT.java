@@ -65,6 +65,16 @@ class StartupIT {
     }
 
     @Test
+    void smtpThatDoesNotAnswerIsAWarningAndTheRunGoesOn(@TempDir Path dir) throws Exception {
+        int port = NimbusApp.freePort();
+        Run run = start(dir, Map.of("NIMBUS_MAIL_PORT", String.valueOf(port)));
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertThat(run.output()).contains("WARN", "SMTP at 127.0.0.1:" + port + " (nimbus.mail.host, nimbus.mail.port, "
+                + "environment variables NIMBUS_MAIL_HOST, NIMBUS_MAIL_PORT) does not answer", "exit code 0");
+    }
+
+    @Test
     void aBucketThatDoesNotExistEndsTheStartAtOnce(@TempDir Path dir) throws Exception {
         int port = NimbusApp.freePort();
         try (BlobStoreContext empty = ContextBuilder.newBuilder("transient").credentials("identity", "credential")

@@ -1,5 +1,8 @@
 package io.nimbusverse.run;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.Map;
@@ -17,7 +20,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Before the routes start, every service the pipeline needs is asked whether it answers (Kafka, the bucket, the
- * databases), each for at most {@code nimbus.startup.wait-ms}, with a line every few seconds while it waits. A service
+ * databases; SMTP too, whose silence is only a warning), each for at most {@code nimbus.startup.wait-ms}, with a line every few seconds while it waits. A service
  * that never answers, or answers that it cannot serve (a bucket that does not exist, access denied), ends the start
  * with one message naming the setting to look at: a pipeline without its services would only retry for ever.
  */
@@ -76,6 +79,20 @@ public final class StartupProbes {
                 }
             }
         });
+    }
+
+    /** Mail never holds the pipeline up: an SMTP server that does not answer is a warning, and mails wait. */
+    public void smtp(String host, int port) {
+        if (wait.isZero()) {
+            return;
+        }
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 2_000);
+        } catch (IOException e) {
+            LOG.warn("SMTP at {}:{} (nimbus.mail.host, nimbus.mail.port, environment variables NIMBUS_MAIL_HOST, "
+                    + "NIMBUS_MAIL_PORT) does not answer ({}): the pipeline runs, and its mails wait and are retried",
+                    host, port, e.getMessage());
+        }
     }
 
     private interface Probe {
