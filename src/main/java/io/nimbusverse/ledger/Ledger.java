@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 
 import org.apache.camel.Exchange;
@@ -312,31 +313,25 @@ public class Ledger implements IdempotentRepository {
 
     /** The entries written since the ledger was opened (the items of this run), in the order of their keys. */
     public List<LedgerEntry> touchedSinceOpen() {
-        lock.lock();
-        try {
-            List<LedgerEntry> touched = new ArrayList<>();
-            for (int entry = 0; entry < index.size(); entry++) {
-                if (index.touched(entry) && index.status(entry) != ItemStatus.REMOVED) {
-                    touched.add(readRow(index.offset(entry)));
-                }
-            }
-            return touched;
-        } finally {
-            lock.unlock();
-        }
+        return rows(index::touched);
     }
 
     /** Every entry, in the order the keys were first written: reads every row, for audits and tests. */
     public List<LedgerEntry> entries() {
+        return rows(entry -> true);
+    }
+
+    /** The live entries the index picks, each read back from the file. */
+    private List<LedgerEntry> rows(IntPredicate which) {
         lock.lock();
         try {
-            List<LedgerEntry> all = new ArrayList<>();
+            List<LedgerEntry> rows = new ArrayList<>();
             for (int entry = 0; entry < index.size(); entry++) {
-                if (index.status(entry) != ItemStatus.REMOVED) {
-                    all.add(readRow(index.offset(entry)));
+                if (index.status(entry) != ItemStatus.REMOVED && which.test(entry)) {
+                    rows.add(readRow(index.offset(entry)));
                 }
             }
-            return all;
+            return rows;
         } finally {
             lock.unlock();
         }
