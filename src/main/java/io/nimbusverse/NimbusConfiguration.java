@@ -46,6 +46,7 @@ import io.nimbusverse.local.Welcome;
 import io.nimbusverse.notify.MilestoneMails;
 import io.nimbusverse.observe.BatchMetrics;
 import io.nimbusverse.observe.InboxMetrics;
+import io.nimbusverse.observe.RepeatedFailures;
 import io.nimbusverse.observe.StageHealth;
 import io.nimbusverse.observe.StageHealth.Stage;
 import io.nimbusverse.observe.StageHealthCheck;
@@ -206,6 +207,8 @@ public class NimbusConfiguration implements CamelConfiguration {
     int imapPort;
     @PropertyInject("nimbus.http.port")
     int httpPort;
+    @PropertyInject("nimbus.errors.log-window-ms")
+    long failureLogWindowMs;
 
     /**
      * Binds every bean once, here, rather than with {@code @BindToRegistry} methods: Camel Main post-processes a
@@ -273,6 +276,9 @@ public class NimbusConfiguration implements CamelConfiguration {
             healthChecks.register(new StageHealthCheck(stages, stage));
         }
         registry.bind("fatalErrors", new FatalErrors(metrics));
+        RepeatedFailures failures = new RepeatedFailures(Duration.ofMillis(failureLogWindowMs), Clock.systemUTC(),
+                metrics);
+        registry.bind("repeatedFailures", failures);
 
         InboxVersions inboxVersions = new InboxVersions(Path.of(workDir, "changed"), ledger);
         registry.bind("inboxVersions", InboxVersions.class, inboxVersions, "holdInFlight", null);
@@ -345,7 +351,7 @@ public class NimbusConfiguration implements CamelConfiguration {
 
         RunOutcome outcome = registry.lookupByNameAndType("runOutcome", RunOutcome.class);
         registry.bind("runOnce", new RunOnce(ledger, summaries, outcome == null ? new RunOutcome() : outcome,
-                sqlPollStrategy::everyTableReadThrough, stages, runOnceStrict));
+                sqlPollStrategy::everyTableReadThrough, stages, failures::firstPermanent, runOnceStrict));
     }
 
     /** A pool that starts even while its database is down: its first use fails and is retried then. */

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Optional;
 
 import io.nimbusverse.run.FatalErrors;
+import io.nimbusverse.run.PermanentFailures;
 import io.nimbusverse.run.RunOutcome;
 import io.nimbusverse.run.Settings;
 import org.apache.camel.main.BaseMainSupport;
@@ -43,9 +44,17 @@ public final class NimbusMain {
         } catch (Exception e) {
             // the embedded servers' threads would keep the JVM alive without its routes
             Logger log = LoggerFactory.getLogger(NimbusMain.class);
-            invalidSettingIn(e).ifPresentOrElse(
-                    invalid -> log.error("NimbusVerse cannot start:\n{}", invalid.getMessage()),
-                    () -> log.error("NimbusVerse cannot start: {}", e.getMessage(), e));
+            String outsideWorld = PermanentFailures.reasonOf(e) != null ? PermanentFailures.reasonOf(e)
+                    : PermanentFailures.whereToLook("startup", e);
+            if (invalidSettingIn(e).isPresent()) {
+                log.error("NimbusVerse cannot start:\n{}", invalidSettingIn(e).get().getMessage());
+            } else if (!outsideWorld.isEmpty()) {
+                // a service that does not answer or refuses: its message and the setting say it, not a stack trace
+                log.error("NimbusVerse cannot start: {} ({})", e.getMessage(), outsideWorld.replaceFirst("^; ", ""));
+                log.debug("NimbusVerse cannot start", e);
+            } else {
+                log.error("NimbusVerse cannot start: {}", e.getMessage(), e);
+            }
             System.exit(CANNOT_START);
         }
         // the run's summary is the last thing printed, after Camel's shutdown

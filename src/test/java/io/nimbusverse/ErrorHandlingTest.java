@@ -2,8 +2,12 @@ package io.nimbusverse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -12,6 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nimbusverse.convert.MalformedFileException;
+import io.nimbusverse.intake.BatchProgress;
+import io.nimbusverse.ledger.Ledger;
+import io.nimbusverse.observe.RepeatedFailures;
 import io.nimbusverse.run.FatalErrors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
@@ -22,6 +29,9 @@ import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** The routeConfiguration of routes/errors.yaml, on a route that fails the way the pipeline's routes can. */
 class ErrorHandlingTest {
@@ -44,12 +54,21 @@ class ErrorHandlingTest {
                     - bean:
                         ref: flaky
                         method: "quarantined(${exception.message})"
+            - route:
+                id: mail
+                from:
+                  uri: direct:mail
+                  steps:
+                    - bean:
+                        ref: flaky
+                        method: "mailed(${header.NimbusMilestone}, ${header.NimbusFailure})"
             """;
 
     /** Fails with the given exception a number of times, then succeeds; remembers when it was called. */
     public static class Flaky {
         final List<Long> calls = new CopyOnWriteArrayList<>();
         final List<String> quarantined = new ArrayList<>();
+        final List<String> mailed = new CopyOnWriteArrayList<>();
         final AtomicInteger failures = new AtomicInteger();
         Throwable failure;
 
@@ -64,15 +83,25 @@ class ErrorHandlingTest {
         public void quarantined(String reason) {
             quarantined.add(reason);
         }
+
+        public void mailed(String milestone, String failure) {
+            mailed.add(milestone + ": " + failure);
+        }
     }
 
     private CamelContext context;
     private ProducerTemplate template;
     private final Flaky flaky = new Flaky();
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    private final RepeatedFailures failures = new RepeatedFailures(Duration.ofMinutes(1), Clock.systemUTC(), metrics);
+    @TempDir
+    Path dir;
+    private Ledger ledger;
 
     @BeforeEach
     void start() throws Exception {
+        ledger = new Ledger(dir.resolve("report.csv"), 1000);
+        ledger.open();
         context = new DefaultCamelContext();
         Properties props = new Properties();
         props.put("nimbus.errors.maximum-redeliveries", "4");
@@ -81,6 +110,8 @@ class ErrorHandlingTest {
         context.getPropertiesComponent().setInitialProperties(props);
         context.getRegistry().bind("flaky", flaky);
         context.getRegistry().bind("fatalErrors", new FatalErrors(metrics));
+        context.getRegistry().bind("repeatedFailures", failures);
+        context.getRegistry().bind("batchProgress", new BatchProgress(ledger, null));
         PluginHelper.getRoutesLoader(context).loadRoutes(
                 ResourceHelper.resolveMandatoryResource(context, "file:routes/errors.yaml"),
                 ResourceHelper.fromString("flaky.yaml", ROUTE));
@@ -89,8 +120,29 @@ class ErrorHandlingTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws IOException {
         context.stop();
+        ledger.close();
+    }
+
+    @Test
+    void aFailureThatASettingMustMendIsNeitherRetriedNorQuarantinedAndIsToldOnce() {
+        flaky.failures.set(100);
+        for (int i = 0; i < 2; i++) {
+            flaky.failure = S3Exception.builder().statusCode(404)
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("NoSuchBucket").build()).build();
+            template.requestBody("direct:flaky", "x");
+        }
+
+        assertThat(flaky.calls).hasSize(2);
+        assertThat(flaky.quarantined).isEmpty();
+        // one alert a window, not one per failure
+        await().atMost(Duration.ofSeconds(5)).until(() -> flaky.mailed.size() == 1);
+        assertThat(flaky.mailed).containsExactly("ROUTE_FAILED: S3 the bucket does not exist (NoSuchBucket); look at "
+                + "nimbus.s3.bucket (NIMBUS_S3_BUCKET)");
+        assertThat(failures.firstPermanent()).isEqualTo("flaky: S3 the bucket does not exist (NoSuchBucket); look at "
+                + "nimbus.s3.bucket (NIMBUS_S3_BUCKET)");
+        assertThat(metrics.counter("nimbus.failures", "where", "flaky", "kind", "permanent").count()).isEqualTo(2);
     }
 
     @Test
@@ -120,6 +172,8 @@ class ErrorHandlingTest {
                 .isInstanceOf(CamelExecutionException.class).hasRootCauseMessage("S3 down");
         assertThat(flaky.calls).hasSize(5);
         assertThat(flaky.quarantined).isEmpty();
+        await().atMost(Duration.ofSeconds(5)).until(() -> flaky.mailed.size() == 1);
+        assertThat(flaky.mailed).containsExactly("ROUTE_FAILED: S3 down");
     }
 
     @Test

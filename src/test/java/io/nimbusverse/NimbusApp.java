@@ -2,6 +2,7 @@ package io.nimbusverse;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.nimbusverse.ledger.Ledger;
@@ -190,6 +192,31 @@ public final class NimbusApp implements AutoCloseable {
      */
     public static ProcessBuilder runOnceInItsOwnJvm(String... jvmOptions) {
         return inItsOwnJvm(List.of("--run-once"), jvmOptions);
+    }
+
+    /** The same, with its state in {@code state}, without the samples and the SQL intake. */
+    public static ProcessBuilder runOnceInItsOwnJvm(Path state, String... jvmOptions) {
+        ProcessBuilder process = runOnceInItsOwnJvm(jvmOptions);
+        process.environment().put("NIMBUS_DATA_DIR", state.toString());
+        process.environment().put("NIMBUS_SAMPLES_FEED", "false");
+        process.environment().put("NIMBUS_SQL_ENABLED", "false");
+        return process;
+    }
+
+    /** How a run in a JVM of its own ended: its exit code, all it printed, and how long it took. */
+    public record Finished(int exitCode, String output, long seconds) {
+    }
+
+    /** Starts the process and waits for its end, at most two minutes. */
+    public static Finished runToTheEnd(ProcessBuilder process) throws Exception {
+        long start = System.nanoTime();
+        Process running = process.start();
+        String output = new String(running.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!running.waitFor(2, TimeUnit.MINUTES)) {
+            running.destroyForcibly();
+            throw new AssertionError("the run did not end within two minutes:\n" + output);
+        }
+        return new Finished(running.exitValue(), output, (System.nanoTime() - start) / 1_000_000_000L);
     }
 
     /** The same, running until it is stopped (or killed). */

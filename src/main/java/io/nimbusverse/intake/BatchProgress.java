@@ -7,6 +7,7 @@ import java.util.Optional;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
+import io.nimbusverse.run.PermanentFailures;
 import io.nimbusverse.signal.BatchItem;
 import io.nimbusverse.signal.Complete;
 import io.nimbusverse.signal.Signal;
@@ -20,6 +21,8 @@ public class BatchProgress {
 
     /** Detail of the items of a batch that got no COMPLETE in time. */
     public static final String TIMED_OUT = "TIMED_OUT: no COMPLETE before the deadline";
+    /** Start of the detail of the items of a batch that S3 refused for good (a setting to fix, then a retry). */
+    public static final String UPLOAD_FAILED = "upload failed: ";
 
     private final Ledger ledger;
     private final Batches batches;
@@ -52,9 +55,22 @@ public class BatchProgress {
             String detail = item.getParquet() == null ? ""
                     : "rows=" + item.getParquet().rows() + " parquet=" + item.getParquet().key();
             String s3Key = item.getRawKey() != null ? item.getRawKey() : item.getParquet().key();
-            entry(item).ifPresent(e -> changed.add(e.withS3Key(s3Key).withStatus(ItemStatus.UPLOADED, detail)));
+            entry(item).filter(e -> e.status() == ItemStatus.CONVERTED)
+                    .ifPresent(e -> changed.add(e.withS3Key(s3Key).withStatus(ItemStatus.UPLOADED, detail)));
         }
         ledger.recordAll(changed);
+    }
+
+    /**
+     * S3 refused the batch for a reason that trying again cannot mend: its items waiting for the upload are FAILED
+     * with that reason (a retry sends them to the upload again).
+     */
+    public void uploadFailed(Signal signal, Throwable failure) {
+        String reason = PermanentFailures.reasonOf(failure);
+        ledger.recordAll(ledger.batch(signal.getBatchId()).stream()
+                .filter(e -> e.status() == ItemStatus.CONVERTED)
+                .map(e -> e.withStatus(ItemStatus.FAILED, UPLOAD_FAILED + reason))
+                .toList());
     }
 
     /** The loader answered: DONE, or FAILED with its errors. */

@@ -99,26 +99,35 @@ public class Completions {
     }
 
     /**
-     * Brings a FAILED batch back: its SIGNAL under signals/ for the loader, its items UPLOADED again so that its
-     * new answer is awaited. False when the batch is not a failed one.
+     * Brings a FAILED batch back and returns the signals that send it on its way again. A batch S3 refused goes back
+     * to the upload: its items CONVERTED, and a CLOUD_UPLOAD to publish. A batch whose load failed gets its SIGNAL back
+     * under signals/ for the loader and its items UPLOADED, so that its new answer is awaited (nothing to publish).
+     * A batch that is not a failed one is left as it is.
      */
-    public boolean retry(String batchId) {
+    public List<Signal> retry(String batchId) {
         List<LedgerEntry> failed = ledger.batch(batchId).stream()
                 .filter(e -> e.status() == ItemStatus.FAILED).toList();
         if (failed.isEmpty()) {
             LOG.warn("Batch {} has no FAILED item: nothing to retry", batchId);
-            return false;
+            return List.of();
+        }
+        if (failed.stream().allMatch(e -> e.detail().startsWith(BatchProgress.UPLOAD_FAILED))) {
+            ledger.recordAll(failed.stream()
+                    .map(e -> e.withStatus(ItemStatus.CONVERTED, "retry of a failed upload; before: " + e.detail()))
+                    .toList());
+            LOG.info("Batch {}: {} items sent to the upload again", batchId, failed.size());
+            return List.of(batches.signalOf(SignalType.CLOUD_UPLOAD, batchId));
         }
         if (!signals.restore(batchId)) {
             LOG.warn("Batch {} has no SIGNAL in S3, neither in signals/ nor archived: it cannot be loaded again",
                     batchId);
-            return false;
+            return List.of();
         }
         ledger.recordAll(failed.stream()
                 .map(e -> e.withStatus(ItemStatus.UPLOADED, "retry of a failed load; before: " + e.detail()))
                 .toList());
         LOG.info("Batch {}: {} items sent to the loader again", batchId, failed.size());
-        return true;
+        return List.of();
     }
 
     /** TIMED_OUT signals of the batches uploaded longer ago than the timeout, each batch once. */

@@ -45,6 +45,9 @@ public class BatchSummaries {
                     .map(t -> t.table() + " " + t.rows())
                     .collect(Collectors.joining(", "))).append('\n');
             answer.errors().forEach(error -> text.append("  loader error: ").append(error).append('\n'));
+        } else {
+            entries.stream().filter(e -> e.status() == ItemStatus.FAILED).map(LedgerEntry::detail).distinct()
+                    .forEach(reason -> text.append("  failed: ").append(reason).append('\n'));
         }
         text.append("  S3 objects:\n");
         for (LedgerEntry e : entries) {

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import io.nimbusverse.intake.BatchProgress;
@@ -29,12 +30,15 @@ public class RunOnce implements CamelContextAware {
     private static final Logger LOG = LoggerFactory.getLogger(RunOnce.class);
     /** The exit code of a run that stopped because a stage stalled (as for a fatal error: the run did not finish). */
     public static final int STALLED_EXIT_CODE = FatalErrors.EXIT_CODE;
+    /** The exit code of a run stopped by a failure that a setting must mend, as for one found at start. */
+    public static final int MISCONFIGURED_EXIT_CODE = 2;
 
     private final Ledger ledger;
     private final BatchSummaries summaries;
     private final RunOutcome outcome;
     private final BooleanSupplier tablesReadThrough;
     private final StageHealth stages;
+    private final Supplier<String> permanentFailure;
     private final boolean strict;
     private final Map<String, Complete> answers = new ConcurrentHashMap<>();
     private CamelContext camelContext;
@@ -42,14 +46,18 @@ public class RunOnce implements CamelContextAware {
     private volatile boolean quietOnce;
     private volatile boolean finished;
 
-    /** @param strict a quarantined item fails the run too ({@code --strict}) */
+    /**
+     * @param permanentFailure the first failure of the run that trying again cannot mend, or null
+     * @param strict a quarantined item fails the run too ({@code --strict})
+     */
     public RunOnce(Ledger ledger, BatchSummaries summaries, RunOutcome outcome, BooleanSupplier tablesReadThrough,
-            StageHealth stages, boolean strict) {
+            StageHealth stages, Supplier<String> permanentFailure, boolean strict) {
         this.ledger = ledger;
         this.summaries = summaries;
         this.outcome = outcome;
         this.tablesReadThrough = tablesReadThrough;
         this.stages = stages;
+        this.permanentFailure = permanentFailure;
         this.strict = strict;
     }
 
@@ -65,7 +73,8 @@ public class RunOnce implements CamelContextAware {
 
     /**
      * Called on a timer: stops the application once all is done (twice in a row, so that nothing is between), or
-     * at once when a stage is stalled: nothing would end the run then.
+     * at once when a stage is stalled or a setting must be mended (a bucket gone, access denied): nothing would end
+     * the run then. What was not done is taken up again by the next start.
      */
     public synchronized void check() {
         if (finished) {
@@ -77,6 +86,14 @@ public class RunOnce implements CamelContextAware {
             String text = "\n=== NimbusVerse run stopped: a stage makes no progress ===\n"
                     + String.join("\n", stalled) + "\nexit code " + STALLED_EXIT_CODE;
             outcome.finish(STALLED_EXIT_CODE, text);
+            stop();
+            return;
+        }
+        String permanent = permanentFailure.get();
+        if (permanent != null) {
+            finished = true;
+            outcome.finish(MISCONFIGURED_EXIT_CODE, summary() + "The run cannot go on: " + permanent
+                    + "\nexit code " + MISCONFIGURED_EXIT_CODE);
             stop();
             return;
         }
@@ -117,23 +134,11 @@ public class RunOnce implements CamelContextAware {
     }
 
     private void report() {
-        List<LedgerEntry> touched = ledger.touchedSinceOpen();
-        Map<String, String> outcomes = new TreeMap<>();
-        for (LedgerEntry e : touched) {
-            if (e.hasBatch()) {
-                outcomes.put(e.batchId(), outcomeOf(e.batchId()));
-            }
-        }
-        StringBuilder text = new StringBuilder("\n=== NimbusVerse run summary: ").append(outcomes.size())
-                .append(" batch(es) ===\n");
-        outcomes.forEach((batchId, result) -> text.append(summaries.of(batchId, answers.get(batchId), result)));
-        List<LedgerEntry> duplicates = touched.stream().filter(e -> e.status() == ItemStatus.DUPLICATE).toList();
-        if (!duplicates.isEmpty()) {
-            text.append("Duplicates skipped: ").append(duplicates.size()).append('\n');
-            duplicates.forEach(d -> text.append("  ").append(d.name()).append(": ").append(d.detail()).append('\n'));
-        }
+        Map<String, String> outcomes = outcomes();
+        StringBuilder text = new StringBuilder(summary());
         boolean bad = outcomes.values().stream().anyMatch(r -> !r.equals(Complete.SUCCEEDED));
-        long quarantined = touched.stream().filter(e -> e.status() == ItemStatus.QUARANTINED).count();
+        long quarantined = ledger.touchedSinceOpen().stream().filter(e -> e.status() == ItemStatus.QUARANTINED)
+                .count();
         boolean strictlyBad = strict && quarantined > 0;
         text.append(bad ? "Some batches failed or timed out: exit code 1"
                 : strictlyBad ? quarantined + " item(s) quarantined, and the run is strict: exit code 1"
@@ -143,6 +148,32 @@ public class RunOnce implements CamelContextAware {
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
     }
 
+    /** Each batch of the run with its outcome, by batch id. */
+    private Map<String, String> outcomes() {
+        Map<String, String> outcomes = new TreeMap<>();
+        for (LedgerEntry e : ledger.touchedSinceOpen()) {
+            if (e.hasBatch()) {
+                outcomes.put(e.batchId(), outcomeOf(e.batchId()));
+            }
+        }
+        return outcomes;
+    }
+
+    /** The summary of each batch of the run and the duplicates skipped, as far as the run went. */
+    private String summary() {
+        Map<String, String> outcomes = outcomes();
+        StringBuilder text = new StringBuilder("\n=== NimbusVerse run summary: ").append(outcomes.size())
+                .append(" batch(es) ===\n");
+        outcomes.forEach((batchId, result) -> text.append(summaries.of(batchId, answers.get(batchId), result)));
+        List<LedgerEntry> duplicates = ledger.touchedSinceOpen().stream()
+                .filter(e -> e.status() == ItemStatus.DUPLICATE).toList();
+        if (!duplicates.isEmpty()) {
+            text.append("Duplicates skipped: ").append(duplicates.size()).append('\n');
+            duplicates.forEach(d -> text.append("  ").append(d.name()).append(": ").append(d.detail()).append('\n'));
+        }
+        return text.toString();
+    }
+
     private String outcomeOf(String batchId) {
         List<LedgerEntry> entries = ledger.batch(batchId);
         if (entries.stream().anyMatch(e -> e.status() == ItemStatus.FAILED)) {
@@ -150,6 +181,9 @@ public class RunOnce implements CamelContextAware {
         }
         if (entries.stream().anyMatch(e -> e.detail().contains(BatchProgress.TIMED_OUT))) {
             return "TIMED_OUT";
+        }
+        if (entries.stream().anyMatch(e -> ItemStatus.IN_FLIGHT.contains(e.status()))) {
+            return "NOT FINISHED";
         }
         return Complete.SUCCEEDED;
     }

@@ -83,7 +83,8 @@ public final class Settings {
                 "nimbus.completion.check-interval-ms", "nimbus.mail.digest-window-ms", "nimbus.mail.queue-size",
                 "nimbus.health.stall-timeout-ms", "nimbus.health.check-interval-ms",
                 "nimbus.run-once.check-interval-ms", "nimbus.ledger.compact-min-lines",
-                "nimbus.alerts.no-successful-batch-seconds", "nimbus.s3.part-size-bytes")) {
+                "nimbus.alerts.no-successful-batch-seconds", "nimbus.s3.part-size-bytes",
+                "nimbus.errors.log-window-ms")) {
             atLeast(key, 1);
         }
         for (String key : List.of("nimbus.startup.wait-ms", "nimbus.mail.retries", "nimbus.errors.maximum-redeliveries",
