@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -17,8 +18,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.micrometer.core.instrument.config.MeterFilter;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nimbusverse.classify.MediaTypes;
 import io.nimbusverse.cloud.AwsClients;
@@ -46,6 +45,7 @@ import io.nimbusverse.local.Welcome;
 import io.nimbusverse.notify.MilestoneMails;
 import io.nimbusverse.observe.BatchMetrics;
 import io.nimbusverse.observe.InboxMetrics;
+import io.nimbusverse.observe.ItemProgress;
 import io.nimbusverse.observe.RepeatedFailures;
 import io.nimbusverse.observe.StageHealth;
 import io.nimbusverse.observe.StageHealth.Stage;
@@ -100,6 +100,8 @@ public class NimbusConfiguration implements CamelConfiguration {
     int mailPort;
     @PropertyInject("nimbus.kafka.brokers")
     String kafkaBrokers;
+    @PropertyInject("nimbus.signals.topic")
+    String signalsTopic;
     @PropertyInject("nimbus.startup.wait-ms")
     long startupWaitMs;
     @PropertyInject("nimbus.intake.ignore-names")
@@ -209,6 +211,8 @@ public class NimbusConfiguration implements CamelConfiguration {
     int httpPort;
     @PropertyInject("nimbus.errors.log-window-ms")
     long failureLogWindowMs;
+    @PropertyInject("nimbus.health.progress-log-ms")
+    long progressLogMs;
 
     /**
      * Binds every bean once, here, rather than with {@code @BindToRegistry} methods: Camel Main post-processes a
@@ -242,17 +246,9 @@ public class NimbusConfiguration implements CamelConfiguration {
         Ledger ledger = new Ledger(Path.of(ledgerFile), ledgerCompactMinLines);
         registry.bind("ledger", Ledger.class, ledger, "open", "close");
 
-        // one registry for Camel's metrics and the pipeline's: camel-micrometer-prometheus binds it under this name
-        // when it starts first, and takes ours when it starts after
-        PrometheusMeterRegistry metrics = registry.lookupByNameAndType("metricsRegistry",
-                PrometheusMeterRegistry.class);
-        if (metrics == null) {
-            metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            registry.bind("metricsRegistry", PrometheusMeterRegistry.class, metrics, null, "close");
-        }
-        // Camel's micrometer endpoints tag every meter camelContext: our families keep Prometheus' snake_case
-        metrics.config().meterFilter(MeterFilter.renameTag("nimbus", "camelContext", "camel_context"));
-        metrics.config().meterFilter(BatchMetrics.histogramBuckets());
+        // one registry for Camel's metrics and the pipeline's, bound by NimbusMain before Camel's metrics start
+        PrometheusMeterRegistry metrics = Objects.requireNonNull(registry.lookupByNameAndType("metricsRegistry",
+                PrometheusMeterRegistry.class), "metricsRegistry");
         registry.bind("batchMetrics", new BatchMetrics(metrics, ledger, Duration.ofSeconds(noSuccessAlertSeconds)));
         InboxMetrics.register(metrics, Path.of(inboxDir));
         WorkFolders folders = new WorkFolders(Path.of(inboxDir), Path.of(workDir), Path.of(quarantineDir),
@@ -291,12 +287,13 @@ public class NimbusConfiguration implements CamelConfiguration {
         MediaTypes mediaTypes = new MediaTypes(list(structuredTypes), list(semiStructuredTypes));
         Limits limits = new Limits(maxRecordBytes, maxColumns, maxNestingDepth, maxExpandedBytes);
         CsvToParquet csvToParquet = new CsvToParquet(csvSampleRecords, Set.copyOf(list(csvNullValues)),
-                parquetCompression, parquetRowGroupBytes, parquetPageBytes, limits, stages.heartbeat(Stage.CONVERT));
+                parquetCompression, parquetRowGroupBytes, parquetPageBytes, limits, new ItemProgress("convert",
+                        stages.heartbeat(Stage.CONVERT), Duration.ofMillis(progressLogMs), Clock.systemUTC(), metrics));
         registry.bind("itemConverter", new ItemConverter(mediaTypes, csvToParquet, new MetadataExtractor(limits),
                 json));
 
         StartupProbes probes = new StartupProbes(Duration.ofMillis(startupWaitMs));
-        probes.kafka(kafkaBrokers);
+        probes.kafka(kafkaBrokers, signalsTopic);
         probes.smtp(mailHost, mailPort);
         S3Client s3 = AwsClients.s3(s3Endpoint, s3Region, s3Credentials, s3PathStyle);
         registry.bind("s3Client", S3Client.class, s3, null, "close");
@@ -311,7 +308,8 @@ public class NimbusConfiguration implements CamelConfiguration {
                 registry.bind("tableLoader", new ParquetTableLoader(dataSource,
                         new S3BatchObjects(s3, bucket, Path.of(workDir, "loader")), json, insertBatchSize,
                         Set.copyOf(list(sharedTables)), archivePrefix, loaderMaxAttempts,
-                        stages.heartbeat(Stage.LOAD)));
+                        new ItemProgress("load", stages.heartbeat(Stage.LOAD), Duration.ofMillis(progressLogMs),
+                                Clock.systemUTC(), metrics)));
             }
             case "lambda" -> registry.bind("lambdaClient", LambdaClient.class,
                     AwsClients.lambda(lambdaEndpoint, s3Region), null, "close");

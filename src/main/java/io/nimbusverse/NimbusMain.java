@@ -1,8 +1,12 @@
 package io.nimbusverse;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.Properties;
 
+import io.nimbusverse.observe.BatchMetrics;
 import io.nimbusverse.run.FatalErrors;
 import io.nimbusverse.run.PermanentFailures;
 import io.nimbusverse.run.RunOutcome;
@@ -30,6 +34,8 @@ public final class NimbusMain {
 
     public static void main(String[] args) throws Exception {
         FatalErrors.endProcessOnError();
+        LoggerFactory.getLogger(NimbusMain.class).info("NimbusVerse {}: files and MySQL tables into S3 as Parquet and "
+                + "into a database. Starting...", version());
         RunOutcome outcome = new RunOutcome();
         Main main = create(outcome);
         if (Arrays.asList(args).contains("--run-once")) {
@@ -68,6 +74,7 @@ public final class NimbusMain {
         Main main = new Main();
         main.configure().addConfiguration(NimbusConfiguration.class);
         main.bind("runOutcome", outcome);
+        main.bind("metricsRegistry", BatchMetrics.newRegistry());
         // before any bean or server is made: a setting that cannot work ends the start with what to fix
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -77,6 +84,19 @@ public final class NimbusMain {
             }
         });
         return main;
+    }
+
+    /** The version of the build, from nimbusverse.properties (filled in by Maven). */
+    static String version() {
+        Properties build = new Properties();
+        try (InputStream in = NimbusMain.class.getResourceAsStream("/nimbusverse.properties")) {
+            if (in != null) {
+                build.load(in);
+            }
+        } catch (IOException e) {
+            return "(version unknown)";
+        }
+        return build.getProperty("version", "(version unknown)");
     }
 
     private static Optional<Settings.InvalidSettingException> invalidSettingIn(Throwable failure) {

@@ -45,7 +45,7 @@ class EnvironmentIT {
 
         assertThat(running.exitValue()).as(output).isZero();
         assertThat(output).contains("SUCCEEDED, 1 items", "rows loaded: orders 5", "exit code 0",
-                "started on 127.0.0.1:" + httpPort)
+                "http://127.0.0.1:" + httpPort + "/observe/metrics")
                 .doesNotContain("Live route reloading enabled");
         assertThat(data.resolve("ledger/report.csv")).exists();
         assertThat(data.resolve("s3/from-the-environment/archive/signals")).isNotEmptyDirectory();

@@ -82,12 +82,12 @@ public class ParquetTableLoader {
     private final Set<String> sharedTables;
     private final String archivePrefix;
     private final int maxAttempts;
-    private final Runnable progress;
+    private final RowProgress progress;
     private final Map<String, Integer> failedAttempts = new ConcurrentHashMap<>();
 
     public ParquetTableLoader(DataSource dataSource, BatchObjects objects, ObjectMapper json, int insertBatchSize) {
         this(dataSource, objects, json, insertBatchSize, Set.of(), DEFAULT_ARCHIVE_PREFIX, DEFAULT_MAX_ATTEMPTS,
-                () -> { });
+                RowProgress.NONE);
     }
 
     /**
@@ -95,10 +95,11 @@ public class ParquetTableLoader {
      * @param archivePrefix where the app moves the SIGNAL and COMPLETE of a finished batch
      * @param maxAttempts   tries of a batch that fail transiently (the database or the storage unreachable) before
      *                      it is answered FAILED
-     * @param progress      told at every JDBC batch of rows inserted, so that a long load is seen making progress
+     * @param progress      told of each item's rows at every JDBC batch inserted, so that a long load shows how far it
+     *                      has gone
      */
     public ParquetTableLoader(DataSource dataSource, BatchObjects objects, ObjectMapper json, int insertBatchSize,
-            Set<String> sharedTables, String archivePrefix, int maxAttempts, Runnable progress) {
+            Set<String> sharedTables, String archivePrefix, int maxAttempts, RowProgress progress) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("nimbus.loader.max-attempts must be 1 or more, not " + maxAttempts);
         }
@@ -196,7 +197,7 @@ public class ParquetTableLoader {
                 Item item = entry.getKey();
                 Savepoint before = connection.setSavepoint();
                 try {
-                    long rows = loadRows(connection, dialect, item.dataset(), entry.getValue().inputFile());
+                    long rows = loadRows(connection, dialect, item, entry.getValue().inputFile());
                     rowsByDataset.merge(item.dataset(), rows, Long::sum);
                 } catch (SQLException e) {
                     if (isTransient(e)) {
@@ -375,9 +376,12 @@ public class ParquetTableLoader {
         }
     }
 
-    private long loadRows(Connection connection, Dialect dialect, String table, InputFile file)
+    private long loadRows(Connection connection, Dialect dialect, Item item, InputFile file)
             throws IOException, SQLException {
+        String table = item.dataset();
+        progress.started(item.name() + " into " + table);
         try (ParquetFileReader reader = ParquetFileReader.open(file)) {
+            long total = Math.max(1, reader.getRecordCount());
             MessageType schema = reader.getFooter().getFileMetaData().getSchema();
             List<PrimitiveType> columns = schema.getFields().stream().map(Type::asPrimitiveType).toList();
             StringJoiner names = new StringJoiner(", ");
@@ -398,13 +402,15 @@ public class ParquetTableLoader {
                         insert.addBatch();
                         if (++rows % insertBatchSize == 0) {
                             insert.executeBatch();
-                            progress.run();
+                            progress.advanced(rows, (double) rows / total);
                         }
                     }
                 }
                 insert.executeBatch();
             }
             return rows;
+        } finally {
+            progress.finished();
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 /**
  * Encodes batches to Parquet on a thread of its own while the caller parses the next ones: parsing CSV and encoding
@@ -20,11 +21,12 @@ final class BatchWriter implements TypedRowHandler.BatchSink, AutoCloseable {
     private final BlockingQueue<RowBatch> empty;
     private final BlockingQueue<RowBatch> full;
     private final Thread thread;
-    private final Runnable progress;
+    private final LongConsumer progress;
+    private long rowsHandedOver;
     private volatile Throwable failure;
 
     BatchWriter(ParquetColumnsWriter writer, List<CsvColumn> columns, int batchRows, int batches,
-            Runnable progress) {
+            LongConsumer progress) {
         this.writer = writer;
         this.progress = progress;
         this.empty = new ArrayBlockingQueue<>(batches);
@@ -60,7 +62,8 @@ final class BatchWriter implements TypedRowHandler.BatchSink, AutoCloseable {
 
     @Override
     public RowBatch handOver(RowBatch batch) {
-        progress.run();
+        rowsHandedOver += batch.size;
+        progress.accept(rowsHandedOver);
         try {
             full.put(batch);
             RowBatch next;

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.Reader;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.nimbusverse.loader.RowProgress;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
 import org.slf4j.Logger;
@@ -34,11 +37,11 @@ public class CsvToParquet {
     private final long rowGroupBytes;
     private final int pageBytes;
     private final Limits limits;
-    private final Runnable progress;
+    private final RowProgress progress;
 
     public CsvToParquet(int sampleRecords, Set<String> nullValues, String compression, long rowGroupBytes,
             int pageBytes, Limits limits) {
-        this(sampleRecords, nullValues, compression, rowGroupBytes, pageBytes, limits, () -> { });
+        this(sampleRecords, nullValues, compression, rowGroupBytes, pageBytes, limits, RowProgress.NONE);
     }
 
     /**
@@ -46,10 +49,10 @@ public class CsvToParquet {
      * @param nullValues    texts read as null besides the empty field
      * @param compression   UNCOMPRESSED, SNAPPY, GZIP, ZSTD...
      * @param limits        the longest record and the most columns a file may have
-     * @param progress      told at every batch of rows converted, so that a long conversion is seen making progress
+     * @param progress      told of the rows converted at every batch, with how much of the file is read
      */
     public CsvToParquet(int sampleRecords, Set<String> nullValues, String compression, long rowGroupBytes,
-            int pageBytes, Limits limits, Runnable progress) {
+            int pageBytes, Limits limits, RowProgress progress) {
         this.sampleRecords = sampleRecords;
         this.nullValues = Set.copyOf(nullValues);
         this.compression = CompressionCodecName.valueOf(compression.trim().toUpperCase(Locale.ROOT));
@@ -124,12 +127,15 @@ public class CsvToParquet {
             Set<String> dictionaryColumns) throws IOException, MalformedFileException {
         boolean done = false;
         long rows;
-        try (ParquetColumnsWriter writer = new ParquetColumnsWriter(new LocalOutputFile(parquet), columns,
+        progress.started(csv.getFileName().toString());
+        try (FileChannel channel = FileChannel.open(csv);
+                ParquetColumnsWriter writer = new ParquetColumnsWriter(new LocalOutputFile(parquet), columns,
                         dictionaryColumns, compression, rowGroupBytes, pageBytes,
                         Map.of("nimbus.source", csv.getFileName().toString()));
                 BatchWriter batches = new BatchWriter(writer, columns,
-                        ColumnBudget.forColumns(columns.size()).batchRows(), 3, progress);
-                InputStream in = Files.newInputStream(csv)) {
+                        ColumnBudget.forColumns(columns.size()).batchRows(), 3,
+                        converted -> progress.advanced(converted, readFraction(channel)));
+                InputStream in = Channels.newInputStream(channel)) {
             TypedRowHandler handler = new TypedRowHandler(batches.firstBatch(), columns, nullValues, batches);
             csvBytes(in, delimiter).parse(handler);
             rows = batches.finish(handler.pending());
@@ -142,11 +148,21 @@ public class CsvToParquet {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while converting " + csv);
         } finally {
+            progress.finished();
             if (!done) {
                 Files.deleteIfExists(parquet);
             }
         }
         return new Result(rows, columns, delimiter);
+    }
+
+    /** How much of the file the parser has read (its buffer ahead included). */
+    private static double readFraction(FileChannel channel) {
+        try {
+            return (double) channel.position() / Math.max(1, channel.size());
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private CsvBytes csvBytes(InputStream in, char delimiter) {

@@ -16,6 +16,8 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nimbusverse.intake.Batches;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
@@ -97,7 +99,19 @@ public class BatchMetrics {
      * Histogram buckets for the pipeline's timers, so that percentiles can be graphed (histogram_quantile) from a
      * dozen series each: conversions take milliseconds to minutes, batches seconds to hours.
      */
-    public static MeterFilter histogramBuckets() {
+    /**
+     * The registry of Camel's metrics and the pipeline's, its filters set before any meter is registered (a filter
+     * added later does not apply to the meters before it, and Micrometer warns): Camel's micrometer endpoints tag every
+     * meter camelContext, our families keep Prometheus' snake_case; the histograms get their buckets.
+     */
+    public static PrometheusMeterRegistry newRegistry() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().meterFilter(MeterFilter.renameTag("nimbus", "camelContext", "camel_context"));
+        registry.config().meterFilter(histogramBuckets());
+        return registry;
+    }
+
+    static MeterFilter histogramBuckets() {
         return new MeterFilter() {
             @Override
             public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {

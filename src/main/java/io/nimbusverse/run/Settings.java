@@ -81,7 +81,7 @@ public final class Settings {
                 "nimbus.sql.poll-rows", "nimbus.sql.poll-delay-ms", "nimbus.sql.backoff-multiplier",
                 "nimbus.completion.poll-delay-ms", "nimbus.completion.timeout-ms",
                 "nimbus.completion.check-interval-ms", "nimbus.mail.digest-window-ms", "nimbus.mail.queue-size",
-                "nimbus.health.stall-timeout-ms", "nimbus.health.check-interval-ms",
+                "nimbus.health.stall-timeout-ms", "nimbus.health.check-interval-ms", "nimbus.health.progress-log-ms",
                 "nimbus.run-once.check-interval-ms", "nimbus.ledger.compact-min-lines",
                 "nimbus.alerts.no-successful-batch-seconds", "nimbus.s3.part-size-bytes",
                 "nimbus.errors.log-window-ms")) {

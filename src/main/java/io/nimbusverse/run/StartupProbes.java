@@ -5,13 +5,21 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.PolicyViolationException;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -43,14 +51,40 @@ public final class StartupProbes {
         this.wait = wait;
     }
 
-    public void kafka(String brokers) {
+    /**
+     * Kafka answers, and the signals topic exists: made with the broker's defaults when it does not (a broker whose
+     * topics are not made on first use would otherwise refuse every signal; one that makes them would warn first).
+     */
+    public void kafka(String brokers, String topic) {
         probe("Kafka", brokers, "nimbus.kafka.brokers", () -> {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
                     AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000,
                     AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000))) {
                 admin.describeCluster().nodes().get(4, TimeUnit.SECONDS);
+                if (!admin.listTopics().names().get(4, TimeUnit.SECONDS).contains(topic)) {
+                    createTopic(admin, topic, brokers);
+                }
             }
         });
+    }
+
+    private static void createTopic(Admin admin, String topic, String brokers) throws Exception {
+        try {
+            admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty()))).all()
+                    .get(10, TimeUnit.SECONDS);
+            LOG.info("Made the signals topic {} on {} (the broker's default partitions and replication)", topic,
+                    brokers);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+                return;
+            }
+            if (e.getCause() instanceof AuthorizationException || e.getCause() instanceof PolicyViolationException
+                    || e.getCause() instanceof InvalidTopicException) {
+                throw new UnavailableException(notServed("Kafka", brokers, "nimbus.signals.topic", "topic " + topic
+                        + " does not exist and cannot be made (" + e.getCause().getMessage() + ")"));
+            }
+            throw e;
+        }
     }
 
     public void bucket(S3Client s3, String bucket, String endpoint) {

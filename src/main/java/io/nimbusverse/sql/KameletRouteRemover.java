@@ -39,7 +39,7 @@ public class KameletRouteRemover extends EventNotifierSupport {
         for (String orphan : orphans) {
             context.getRouteController().stopRoute(orphan);
             context.removeRoute(orphan);
-            LOG.info("Removed {}, made by a Kamelet for {}", orphan, removed.getRouteId());
+            LOG.debug("Removed {}, made by a Kamelet for {}", orphan, removed.getRouteId());
         }
     }
 }

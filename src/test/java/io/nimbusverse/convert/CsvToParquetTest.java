@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +19,7 @@ import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
+import io.nimbusverse.loader.RowProgress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +34,45 @@ class CsvToParquetTest {
         Path file = dir.resolve(name);
         Files.writeString(file, content, StandardCharsets.UTF_8);
         return file;
+    }
+
+    @Test
+    void aLongConversionTellsItsRowsAndHowMuchOfTheFileIsRead() throws Exception {
+        StringBuilder text = new StringBuilder("id,name,amount\n");
+        for (int i = 0; i < 300_000; i++) {
+            text.append(i).append(",name ").append(i).append(',').append(i % 1000).append(".25\n");
+        }
+        Path in = csv("long.csv", text.toString());
+        List<String> told = new ArrayList<>();
+        List<Long> rows = new ArrayList<>();
+        List<Double> fractions = new ArrayList<>();
+        RowProgress recording = new RowProgress() {
+            @Override
+            public void started(String item) {
+                told.add("started " + item);
+            }
+
+            @Override
+            public void advanced(long done, double fraction) {
+                rows.add(done);
+                fractions.add(fraction);
+            }
+
+            @Override
+            public void finished() {
+                told.add("finished");
+            }
+        };
+        CsvToParquet watched = new CsvToParquet(1_000, Set.of(), "SNAPPY", 8 << 20, 1 << 20, Limits.DEFAULTS,
+                recording);
+
+        CsvToParquet.Result result = watched.convert(in, dir.resolve("long.parquet"));
+
+        assertThat(result.rows()).isEqualTo(300_000);
+        assertThat(told).containsExactly("started long.csv", "finished");
+        assertThat(rows).hasSizeGreaterThan(2).isSorted().allSatisfy(r -> assertThat(r).isBetween(1L, 300_000L));
+        assertThat(fractions).isSorted().allSatisfy(f -> assertThat(f).isBetween(0.0, 1.0));
+        assertThat(fractions.get(0)).isLessThan(0.9);
     }
 
     @Test

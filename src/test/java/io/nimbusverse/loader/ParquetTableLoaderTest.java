@@ -208,7 +208,7 @@ class ParquetTableLoaderTest {
         assertThat(rows("SELECT table_name, source FROM nimbus_tables")).containsExactly("customers|mysql");
 
         ParquetTableLoader sharing = new ParquetTableLoader(db, new S3BatchObjects(s3, "bucket",
-                dir.resolve("tmp")), JSON, 2, Set.of("customers"), "archive/", 3, () -> { });
+                dir.resolve("tmp")), JSON, 2, Set.of("customers"), "archive/", 3, RowProgress.NONE);
         Complete shared = sharing.load(batch("20261125T100000Z-b3b3b3",
                 new Tabular("customers", "file", "id,name\n3,cy\n")));
         assertThat(shared.notLoaded()).isEmpty();
@@ -230,7 +230,7 @@ class ParquetTableLoaderTest {
         JdbcDataSource unreachable = new JdbcDataSource();
         unreachable.setURL("jdbc:h2:tcp://127.0.0.1:" + NimbusApp.freePort() + "/nothing");
         ParquetTableLoader down = new ParquetTableLoader(unreachable, new S3BatchObjects(s3, "bucket",
-                dir.resolve("tmp")), JSON, 2, Set.of(), "archive/", 3, () -> { });
+                dir.resolve("tmp")), JSON, 2, Set.of(), "archive/", 3, RowProgress.NONE);
         String manifest = batch("20261125T100000Z-d1d1d1", "orders", "id\n1\n");
 
         assertThatThrownBy(() -> down.load(manifest)).isInstanceOf(SQLException.class);
