@@ -151,6 +151,8 @@ public class NimbusConfiguration implements CamelConfiguration {
     String loaderTrigger;
     @PropertyInject(value = "nimbus.loader.lambda-endpoint", defaultValue = "")
     String lambdaEndpoint;
+    @PropertyInject("nimbus.loader.lambda-function")
+    String lambdaFunction;
     @PropertyInject("nimbus.loader.jdbc-url")
     String jdbcUrl;
     @PropertyInject("nimbus.loader.jdbc-user")
@@ -311,8 +313,11 @@ public class NimbusConfiguration implements CamelConfiguration {
                         new ItemProgress("load", stages.heartbeat(Stage.LOAD), Duration.ofMillis(progressLogMs),
                                 Clock.systemUTC(), metrics)));
             }
-            case "lambda" -> registry.bind("lambdaClient", LambdaClient.class,
-                    AwsClients.lambda(lambdaEndpoint, s3Region), null, "close");
+            case "lambda" -> {
+                LambdaClient lambda = AwsClients.lambda(lambdaEndpoint, s3Region);
+                registry.bind("lambdaClient", LambdaClient.class, lambda, null, "close");
+                probes.lambda(lambda, lambdaFunction, lambdaEndpoint);
+            }
             case "s3-event" -> {
                 // S3 notifies the Lambda of the SIGNAL by itself (aws/template.yaml)
             }

@@ -1,6 +1,7 @@
 package io.nimbusverse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,6 +56,7 @@ class LambdaTriggerIT {
     private final List<String> invokedBatches = Collections.synchronizedList(new ArrayList<>());
     private JdbcDataSource rds;
     private NimbusApp app;
+    private final AtomicInteger dryRuns = new AtomicInteger();
 
     @BeforeEach
     void start() throws Exception {
@@ -87,6 +90,7 @@ class LambdaTriggerIT {
         await().atMost(Duration.ofSeconds(90)).until(() -> app.ledger().count(e -> e.status() == ItemStatus.DONE) == 1);
 
         assertThat(refusals).isEmpty();
+        assertThat(dryRuns).as("the start-up probe").hasValue(1);
         assertThat(invokedBatches).hasSize(1);
         assertThat(app.context().getRoute("load-signals")).as("the on-prem loader").isNull();
         try (Connection c = rds.getConnection(); ResultSet rs = c.createStatement()
@@ -97,10 +101,24 @@ class LambdaTriggerIT {
         }
     }
 
+    @Test
+    void aFunctionThatDoesNotExistEndsTheStartNamingItsSetting() {
+        app.set("nimbus.loader.lambda-function", "nimbus-misnamed");
+
+        assertThatThrownBy(app::start).hasStackTraceContaining("the loader's Lambda at nimbus-misnamed at http://127.0.0.1:"
+                + lambdaApi.getAddress().getPort() + " (nimbus.loader.lambda-function, environment variable "
+                + "NIMBUS_LOADER_LAMBDA_FUNCTION): no such function");
+        assertThat(refusals).isEmpty();
+    }
+
     /** The Lambda API's Invoke, checked as the service would, answered as aws/lambda's handler answers. */
     private void invoke(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
+            if ("DryRun".equals(exchange.getRequestHeaders().getFirst("X-Amz-Invocation-Type"))) {
+                dryRun(exchange);
+                return;
+            }
             String problem = problemWith(exchange, body);
             if (problem != null) {
                 refusals.add(problem);
@@ -122,6 +140,23 @@ class LambdaTriggerIT {
         } catch (Exception e) {
             refusals.add("the stand-in failed: " + e);
             reply(exchange, 500, "{\"message\":\"stand-in failure\"}");
+        }
+    }
+
+    /** The start-up probe: a DryRun Invoke (it needs no other permission than Invoke), of a function that exists. */
+    private void dryRun(HttpExchange exchange) throws IOException {
+        Matcher path = INVOKE_PATH.matcher(exchange.getRequestURI().getPath());
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (!exchange.getRequestMethod().equals("POST") || !path.matches() || authorization == null
+                || !authorization.contains("/lambda/aws4_request")) {
+            refusals.add("a dry run not as the Lambda API takes it: " + exchange.getRequestURI());
+            reply(exchange, 400, "{\"message\":\"bad request\"}");
+        } else if (path.group(1).equals("nimbus-signal")) {
+            dryRuns.incrementAndGet();
+            exchange.sendResponseHeaders(204, -1);
+        } else {
+            exchange.getResponseHeaders().set("x-amzn-ErrorType", "ResourceNotFoundException");
+            reply(exchange, 404, "{\"Type\":\"User\",\"Message\":\"Function not found: " + path.group(1) + "\"}");
         }
     }
 

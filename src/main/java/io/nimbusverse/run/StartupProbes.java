@@ -22,6 +22,10 @@ import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.lambda.model.LambdaException;
+import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -99,6 +103,30 @@ public final class StartupProbes {
                 if (e.statusCode() == 403 || e.statusCode() == 401) {
                     throw new UnavailableException(notServed("S3", where, "nimbus.s3.bucket", "access denied ("
                             + e.awsErrorDetails().errorCode() + "): the credentials may not use this bucket"));
+                }
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * The loader's Lambda exists and the app may invoke it: a DryRun Invoke, which needs no other permission than the
+     * one the trigger uses.
+     */
+    public void lambda(LambdaClient lambda, String function, String endpoint) {
+        String where = function + (endpoint.isBlank() ? "" : " at " + endpoint);
+        String reachKey = endpoint.isBlank() ? "nimbus.loader.lambda-function" : "nimbus.loader.lambda-endpoint";
+        probe("the loader's Lambda", where, reachKey, () -> {
+            try {
+                lambda.invoke(b -> b.functionName(function).invocationType(InvocationType.DRY_RUN));
+            } catch (ResourceNotFoundException e) {
+                throw new UnavailableException(notServed("the loader's Lambda", where, "nimbus.loader.lambda-function",
+                        "no such function (deploy aws/, or name the function deployed)"));
+            } catch (LambdaException e) {
+                if (e.statusCode() == 401 || e.statusCode() == 403) {
+                    throw new UnavailableException(notServed("the loader's Lambda", where,
+                            "nimbus.loader.lambda-function", "access denied (" + e.awsErrorDetails().errorCode()
+                                    + "): the credentials may not invoke it (lambda:InvokeFunction)"));
                 }
                 throw e;
             }
