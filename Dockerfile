@@ -4,9 +4,10 @@
 FROM maven:3.9.9-eclipse-temurin-17 AS build
 WORKDIR /build
 COPY pom.xml .
-RUN mvn -B -q dependency:go-offline
+RUN mvn -B -q -Pimage dependency:go-offline
 COPY src ./src
-RUN mvn -B -q -Dmaven.test.skip=true package dependency:copy-dependencies \
+# profile image: the embedded stack's servers (Kafka broker, S3Proxy, GreenMail) and H2 stay out of lib/ (201 MB -> 149 MB)
+RUN mvn -B -q -Pimage -Dmaven.test.skip=true package dependency:copy-dependencies \
       -DincludeScope=runtime -DoutputDirectory=target/lib
 
 FROM eclipse-temurin:17.0.15_6-jre

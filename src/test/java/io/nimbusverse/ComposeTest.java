@@ -187,6 +187,24 @@ class ComposeTest {
         assertThat(dockerfile()).containsPattern("(?m)^USER nimbus$").contains("HEALTHCHECK", "MaxRAMPercentage");
     }
 
+    @Test
+    void theImageIsBuiltWithoutTheEmbeddedStacksServers() throws IOException {
+        // every Maven command of the build stage runs the image profile, whose runtime classpath DockerProfileIT runs
+        Matcher maven = Pattern.compile("(?m)^RUN mvn .*$").matcher(dockerfile());
+        List<String> commands = new ArrayList<>();
+        while (maven.find()) {
+            commands.add(maven.group());
+        }
+        assertThat(commands).hasSize(2).allSatisfy(command -> assertThat(command).contains(" -Pimage "));
+        assertThat(dockerfile()).contains("-DincludeScope=runtime");
+        String pom = Files.readString(Path.of("pom.xml"));
+        for (String server : List.of("kafka_2.13", "kafka-metadata", "kafka-server-common", "s3proxy", "greenmail",
+                "h2")) {
+            assertThat(pom).containsPattern("<artifactId>" + Pattern.quote(server)
+                    + "</artifactId>\\s*<version>[^<]+</version>\\s*<scope>\\$\\{embedded.scope}</scope>");
+        }
+    }
+
     private static String appPort() throws IOException {
         Properties defaults = new Properties();
         try (Reader in = Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {

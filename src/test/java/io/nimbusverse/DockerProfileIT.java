@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mariadb.jdbc.MariaDbDataSource;
 
 /**
- * The docker profile, for real but without Docker: the app in a JVM of its own with exactly the environment that
+ * The docker profile, for real but without Docker: the app in a JVM of its own, on the classpath of the image (the
+ * embedded stack's servers left out), with exactly the environment that
  * docker-compose.yml gives its container (values from .env.example), the compose services' names resolved to this
  * machine, and servers on the ports the compose file uses: Kafka 9092, S3 9000, SMTP 1025, one MariaDB on 3306 for
  * both the MySQL source (seeded by the init script the compose file mounts) and the loader's database.
@@ -50,7 +51,7 @@ class DockerProfileIT {
             try {
                 ProcessBuilder app = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
                         .toString(), "-Dlog4j2.configurationFile=log4j2.properties", "-cp",
-                        System.getProperty("java.class.path"), NimbusMain.class.getName(), "--run-once")
+                        imageClasspath(dir), NimbusMain.class.getName(), "--run-once")
                         .redirectErrorStream(true);
                 app.environment().putAll(env);
                 app.environment().put("CAMEL_MAIN_PROFILE", "docker");
@@ -81,6 +82,26 @@ class DockerProfileIT {
                 stack.stop();
             }
         }
+    }
+
+    /**
+     * The classpath of the image: the app's classes and the runtime dependencies of the build the Dockerfile runs
+     * (profile image), as Maven resolves them; the embedded stack's servers are not on it.
+     */
+    private static String imageClasspath(Path dir) throws Exception {
+        Path listed = dir.resolve("image-classpath.txt");
+        Process maven = new ProcessBuilder("mvn", "-o", "-q", "-B", "-Pimage", "dependency:build-classpath",
+                "-DincludeScope=runtime", "-Dmdep.outputFile=" + listed).redirectErrorStream(true).start();
+        String output = new String(maven.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(maven.waitFor(3, TimeUnit.MINUTES)).isTrue();
+        assertThat(maven.exitValue()).as(output).isZero();
+        String dependencies = Files.readString(listed).strip();
+        assertThat(dependencies.split(java.io.File.pathSeparator))
+                .isNotEmpty()
+                .noneMatch(jar -> jar.contains("kafka_2.13") || jar.contains("kafka-server-") || jar.contains("s3proxy")
+                        || jar.contains("greenmail") || jar.contains("jclouds") || jar.contains("jetty-server")
+                        || jar.contains("/com/h2database/"));
+        return Path.of("target/classes").toAbsolutePath() + java.io.File.pathSeparator + dependencies;
     }
 
     /** The app service's environment, its ${VARIABLES} from .env.example, the services' names as this machine. */
