@@ -358,10 +358,18 @@ public class ParquetTableLoader {
                 || (e.getSQLState() != null && e.getSQLState().startsWith("08"));
     }
 
+    /**
+     * The pipeline's own tables, made when missing only: a database user without the right to create tables (a DBA
+     * made them) loads as well, since a CREATE ... IF NOT EXISTS asks for that right even when the table exists.
+     */
     private void createOwnTables(Connection connection, Dialect dialect) throws SQLException {
         try (Statement st = connection.createStatement()) {
-            st.execute(dialect.types.loadsTable(dialect.quote(LOADS_TABLE)));
-            st.execute(dialect.types.tablesTable(dialect.quote(TABLES_TABLE)));
+            if (dialect.columnsOf(connection, LOADS_TABLE).isEmpty()) {
+                st.execute(dialect.types.loadsTable(dialect.quote(LOADS_TABLE)));
+            }
+            if (dialect.columnsOf(connection, TABLES_TABLE).isEmpty()) {
+                st.execute(dialect.types.tablesTable(dialect.quote(TABLES_TABLE)));
+            }
         }
     }
 

@@ -25,8 +25,11 @@ public final class PermanentFailures {
             "InvalidToken", "ExpiredToken", "InvalidClientTokenId", "UnrecognizedClientException");
     private static final Set<String> S3_REGION_CODES = Set.of("PermanentRedirect", "AuthorizationHeaderMalformed",
             "IllegalLocationConstraintException");
-    /** SQLSTATE 28: invalid authorization; 42501: insufficient privilege (H2, PostgreSQL, the standard). */
-    private static final Set<String> SQL_DENIED_STATES = Set.of("28000", "42501");
+    /**
+     * SQLSTATE 28: invalid authorization; 42501: insufficient privilege (PostgreSQL, the standard); H2's own 90096
+     * (not enough rights) and 90040 (admin rights required).
+     */
+    private static final Set<String> SQL_DENIED_STATES = Set.of("28000", "42501", "90096", "90040");
     /** MySQL and MariaDB: 1044 database, 1045 user, 1142 table, 1143 column access denied. */
     private static final Set<Integer> MYSQL_DENIED_CODES = Set.of(1044, 1045, 1142, 1143);
 

@@ -216,6 +216,36 @@ class ParquetTableLoaderTest {
     }
 
     @Test
+    void aTableTheLoaderMayNotWriteSetsItsItemAsideAtOnceWithTheReasonAndTheRestLoads() throws Exception {
+        loader.load(batch("20261125T100000Z-e1e1e1", new Tabular("accounts", "file", "id,name\n1,ada\n"),
+                new Tabular("notes", "file", "id,text\n1,first\n")));
+        execute("CREATE USER loader PASSWORD 'pw'");
+        execute("GRANT SELECT, INSERT, UPDATE, DELETE ON nimbus_loads, nimbus_tables, notes TO loader");
+        execute("GRANT SELECT ON accounts TO loader");
+        JdbcDataSource asLoader = new JdbcDataSource();
+        // a user without admin rights may not set the in-memory database's options: the URL without them
+        asLoader.setURL(db.getURL().replace(";DB_CLOSE_DELAY=-1", ""));
+        asLoader.setUser("loader");
+        asLoader.setPassword("pw");
+        ParquetTableLoader readOnly = new ParquetTableLoader(asLoader, new S3BatchObjects(s3, "bucket",
+                dir.resolve("tmp")), JSON, 2, Set.of(), "archive/", 3, RowProgress.NONE);
+
+        // answered at the first try: a right that is missing does not come back by trying again
+        Complete partly = readOnly.load(batch("20261125T100000Z-e2e2e2",
+                new Tabular("accounts", "file", "id,name\n2,bob\n"),
+                new Tabular("notes", "file", "id,text\n2,second\n")));
+
+        assertThat(partly.succeeded()).isTrue();
+        assertThat(partly.tables()).containsExactly(new Complete.Table("notes", "notes", 1));
+        assertThat(partly.notLoaded()).singleElement().satisfies(n -> {
+            assertThat(n.dataset()).isEqualTo("accounts");
+            assertThat(n.reason()).containsIgnoringCase("rights");
+        });
+        assertThat(rows("SELECT name FROM accounts")).containsExactly("ada");
+        assertThat(rows("SELECT text FROM notes ORDER BY id")).containsExactly("first", "second");
+    }
+
+    @Test
     void aBatchAnsweredOrArchivedIsNeverAnsweredAgain() throws Exception {
         String manifest = batch("20261125T100000Z-c1c1c1", "orders", "id\n1\n");
         s3.putObject(b -> b.bucket("bucket").key("archive/signals/20261125T100000Z-c1c1c1.COMPLETE"),

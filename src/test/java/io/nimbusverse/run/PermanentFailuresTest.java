@@ -46,6 +46,8 @@ class PermanentFailuresTest {
                 1045))).startsWith("the database refuses the user: Access denied");
         assertThat(PermanentFailures.isPermanent(new SQLException("INSERT command denied to user 'nimbus' for "
                 + "table 'orders'", "42000", 1142))).isTrue();
+        assertThat(PermanentFailures.isPermanent(new SQLException("Not enough rights for object \"ORDERS\"",
+                "90096", 90096))).isTrue();
     }
 
     @Test
