@@ -46,6 +46,18 @@ class StartupIT {
     }
 
     @Test
+    void anS3ThatNeverAnswersEndsTheStartNamingItsSetting(@TempDir Path dir) throws Exception {
+        String endpoint = "http://127.0.0.1:" + NimbusApp.freePort();
+        NimbusApp.Finished run = start(dir, Map.of("NIMBUS_S3_ENDPOINT", endpoint));
+
+        assertThat(run.exitCode()).as(run.output()).isEqualTo(2);
+        assertThat(run.output()).contains("Waiting for S3 at bucket nimbus-data at " + endpoint + " (nimbus.s3.endpoint, "
+                + "environment variable NIMBUS_S3_ENDPOINT)...", "S3 at bucket nimbus-data at " + endpoint
+                + " (nimbus.s3.endpoint, environment variable NIMBUS_S3_ENDPOINT): no answer within 6 s");
+        System.out.printf("StartupIT: S3 unreachable, exit code 2 after %d s%n", run.seconds());
+    }
+
+    @Test
     void smtpThatDoesNotAnswerIsAWarningAndTheRunGoesOn(@TempDir Path dir) throws Exception {
         int port = NimbusApp.freePort();
         NimbusApp.Finished run = start(dir, Map.of("NIMBUS_MAIL_PORT", String.valueOf(port)));

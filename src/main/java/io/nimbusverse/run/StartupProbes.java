@@ -93,7 +93,8 @@ public final class StartupProbes {
 
     public void bucket(S3Client s3, String bucket, String endpoint) {
         String where = "bucket " + bucket + (endpoint.isBlank() ? "" : " at " + endpoint);
-        probe("S3", where, "nimbus.s3.bucket", () -> {
+        // a server that does not answer is its address to look at; a bucket it does not have, the bucket's name
+        probe("S3", where, endpoint.isBlank() ? "nimbus.s3.region" : "nimbus.s3.endpoint", () -> {
             try {
                 s3.headBucket(b -> b.bucket(bucket));
             } catch (NoSuchBucketException e) {
