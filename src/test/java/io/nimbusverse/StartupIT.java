@@ -7,6 +7,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A service the pipeline needs that does not answer, or cannot serve it, ends the start with exit code 2 and one
@@ -21,40 +23,28 @@ class StartupIT {
         return NimbusApp.runToTheEnd(process);
     }
 
-    @Test
-    void kafkaThatNeverAnswersEndsTheStartNamingItsSetting(@TempDir Path dir) throws Exception {
-        String brokers = "127.0.0.1:" + NimbusApp.freePort();
-        NimbusApp.Finished run = start(dir, Map.of("NIMBUS_KAFKA_BROKERS", brokers));
+    /**
+     * A service at an address where nothing listens: the start waits, says so every few seconds naming the setting,
+     * then ends with exit code 2.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "Kafka|NIMBUS_KAFKA_BROKERS|nimbus.kafka.brokers|127.0.0.1:%d|Kafka at %s",
+        "S3|NIMBUS_S3_ENDPOINT|nimbus.s3.endpoint|http://127.0.0.1:%d|S3 at bucket nimbus-data at %s",
+        "database|NIMBUS_LOADER_JDBC_URL|nimbus.loader.jdbc-url|jdbc:mariadb://127.0.0.1:%d/tables"
+                + "|the loader's database at %s"})
+    void aServiceThatNeverAnswersEndsTheStartNamingItsSetting(String service, String variable, String key,
+            String addressPattern, String wherePattern, @TempDir Path dir) throws Exception {
+        String address = String.format(addressPattern, NimbusApp.freePort());
+        String where = String.format(wherePattern, address);
+        NimbusApp.Finished run = start(dir, Map.of(variable, address));
 
         assertThat(run.exitCode()).as(run.output()).isEqualTo(2);
-        assertThat(run.output()).contains("Waiting for Kafka at " + brokers + " (nimbus.kafka.brokers, environment "
-                + "variable NIMBUS_KAFKA_BROKERS)...", "Kafka at " + brokers + " (nimbus.kafka.brokers, environment "
-                + "variable NIMBUS_KAFKA_BROKERS): no answer within 6 s");
+        String setting = " (" + key + ", environment variable " + variable + ")";
+        assertThat(run.output()).contains("Waiting for " + where + setting + "...",
+                where + setting + ": no answer within 6 s");
         assertThat(run.seconds()).as("seconds to exit").isLessThan(40);
-        System.out.printf("StartupIT: Kafka unreachable, exit code 2 after %d s%n", run.seconds());
-    }
-
-    @Test
-    void aDatabaseThatNeverAnswersEndsTheStartNamingItsSetting(@TempDir Path dir) throws Exception {
-        String url = "jdbc:mariadb://127.0.0.1:" + NimbusApp.freePort() + "/tables";
-        NimbusApp.Finished run = start(dir, Map.of("NIMBUS_LOADER_JDBC_URL", url));
-
-        assertThat(run.exitCode()).as(run.output()).isEqualTo(2);
-        assertThat(run.output()).contains("the loader's database at " + url + " (nimbus.loader.jdbc-url, "
-                + "environment variable NIMBUS_LOADER_JDBC_URL): no answer within 6 s");
-        System.out.printf("StartupIT: database unreachable, exit code 2 after %d s%n", run.seconds());
-    }
-
-    @Test
-    void anS3ThatNeverAnswersEndsTheStartNamingItsSetting(@TempDir Path dir) throws Exception {
-        String endpoint = "http://127.0.0.1:" + NimbusApp.freePort();
-        NimbusApp.Finished run = start(dir, Map.of("NIMBUS_S3_ENDPOINT", endpoint));
-
-        assertThat(run.exitCode()).as(run.output()).isEqualTo(2);
-        assertThat(run.output()).contains("Waiting for S3 at bucket nimbus-data at " + endpoint + " (nimbus.s3.endpoint, "
-                + "environment variable NIMBUS_S3_ENDPOINT)...", "S3 at bucket nimbus-data at " + endpoint
-                + " (nimbus.s3.endpoint, environment variable NIMBUS_S3_ENDPOINT): no answer within 6 s");
-        System.out.printf("StartupIT: S3 unreachable, exit code 2 after %d s%n", run.seconds());
+        System.out.printf("StartupIT: %s unreachable, exit code 2 after %d s%n", service, run.seconds());
     }
 
     @Test
