@@ -46,10 +46,14 @@ class PrometheusIT {
             }
             Files.copy(Path.of("samples/orders.csv"), app.inbox().resolve("orders-again.csv"));
             Files.writeString(app.inbox().resolve("broken.csv"), "id,name,amount\n1,ada,10\n2,bob\n");
-            app.start();
             int prometheusPort = NimbusApp.freePort();
             Process prometheus = startPrometheus(dir.resolve("prometheus"), prometheusPort, app.httpPort);
             try {
+                // Prometheus scrapes from before the first upload, so that it sees the counters grow (a rate needs that)
+                String api = "http://127.0.0.1:" + prometheusPort;
+                await().atMost(Duration.ofSeconds(60)).until(() -> get(api + "/api/v1/status/buildinfo")
+                        .path("status").asText().equals("success"));
+                app.start();
                 await().atMost(Duration.ofSeconds(120)).until(() -> app.ledger().count(
                         e -> e.status() == ItemStatus.DONE) == 6);
                 // a second batch whose COMPLETE never comes: the loader is stopped
@@ -57,7 +61,6 @@ class PrometheusIT {
                 Files.writeString(app.inbox().resolve("late.csv"), "id,amount\n1,2.50\n2,3.75\n");
                 await().atMost(Duration.ofSeconds(60)).until(() -> app.ledger().count(
                         e -> e.status() == ItemStatus.UPLOADED) == 1);
-                String api = "http://127.0.0.1:" + prometheusPort;
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() ->
                         !query(api, "nimbus_batch_awaiting_completion_seconds").path("data").path("result").isEmpty()
                         && !query(api, "rate(nimbus_s3_uploaded_bytes_total[5m]) > 0").path("data").path("result")
