@@ -227,18 +227,31 @@ public class NimbusConfiguration implements CamelConfiguration {
         String httpUrl = "http://127.0.0.1:" + httpPort;
         String inbox = Path.of(inboxDir).toAbsolutePath().toString();
         StateFolder.makePrivate(Path.of(dataDir));
-        if (embedded) {
-            EmbeddedStack stack = new EmbeddedStack(Path.of(dataDir), kafkaPort, kafkaControllerPort, s3Port, bucket,
-                    smtpPort, imapPort, mailTo);
-            stack.start();
-            context.addService(stack, true, true);
-            registry.bind("welcome", Welcome.local(inbox, Path.of(dataDir, "s3", bucket).toAbsolutePath().toString(),
-                    ledgerFile, imapPort, mailTo, httpUrl, durable(jdbcUrl)));
-        } else {
+        if (!embedded) {
             registry.bind("welcome", Welcome.external(inbox, "s3://" + bucket
                     + (s3Endpoint.isBlank() ? "" : " at " + s3Endpoint), ledgerFile, httpUrl));
+            bindBeans(context);
+            return;
         }
+        EmbeddedStack stack = new EmbeddedStack(Path.of(dataDir), kafkaPort, kafkaControllerPort, s3Port, bucket,
+                smtpPort, imapPort, mailTo);
+        stack.start();
+        context.addService(stack, true, true);
+        registry.bind("welcome", Welcome.local(inbox, Path.of(dataDir, "s3", bucket).toAbsolutePath().toString(),
+                ledgerFile, imapPort, mailTo, httpUrl, durable(jdbcUrl)));
+        try {
+            bindBeans(context);
+        } catch (Exception e) {
+            // a start that cannot go on leaves no server behind: the process may live on (a test's JVM), and a Kafka
+            // broker whose folder is deleted under it halts its JVM
+            stack.stop();
+            throw e;
+        }
+    }
 
+    /** The pipeline's beans, its metrics and its start-up probes. */
+    private void bindBeans(CamelContext context) throws Exception {
+        Registry registry = context.getRegistry();
         ObjectMapper json = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

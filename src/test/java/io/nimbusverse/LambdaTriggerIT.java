@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,13 +104,19 @@ class LambdaTriggerIT {
     }
 
     @Test
-    void aFunctionThatDoesNotExistEndsTheStartNamingItsSetting() {
+    void aFunctionThatDoesNotExistEndsTheStartNamingItsSetting() throws IOException {
         app.set("nimbus.loader.lambda-function", "nimbus-misnamed");
 
         assertThatThrownBy(app::start).hasStackTraceContaining("the loader's Lambda at nimbus-misnamed at http://127.0.0.1:"
                 + lambdaApi.getAddress().getPort() + " (nimbus.loader.lambda-function, environment variable "
                 + "NIMBUS_LOADER_LAMBDA_FUNCTION): no such function");
         assertThat(refusals).isEmpty();
+        // the start that failed left no embedded server behind: their ports are free again
+        for (int port : new int[] {app.kafkaPort, app.s3Port, app.smtpPort}) {
+            try (ServerSocket free = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                assertThat(free.getLocalPort()).isEqualTo(port);
+            }
+        }
     }
 
     /** The Lambda API's Invoke, checked as the service would, answered as aws/lambda's handler answers. */
