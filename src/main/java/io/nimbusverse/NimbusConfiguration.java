@@ -52,6 +52,7 @@ import io.nimbusverse.observe.StageHealth.Stage;
 import io.nimbusverse.observe.StageHealthCheck;
 import io.nimbusverse.run.BatchSummaries;
 import io.nimbusverse.run.FatalErrors;
+import io.nimbusverse.run.KafkaMembership;
 import io.nimbusverse.run.RunOnce;
 import io.nimbusverse.run.RunOutcome;
 import io.nimbusverse.run.StartupProbes;
@@ -66,6 +67,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.LoggingExceptionHandler;
@@ -100,6 +102,8 @@ public class NimbusConfiguration implements CamelConfiguration {
     int mailPort;
     @PropertyInject("nimbus.kafka.brokers")
     String kafkaBrokers;
+    @PropertyInject("nimbus.kafka.instance-id")
+    String kafkaInstanceId;
     @PropertyInject("nimbus.signals.topic")
     String signalsTopic;
     @PropertyInject("nimbus.startup.wait-ms")
@@ -309,6 +313,8 @@ public class NimbusConfiguration implements CamelConfiguration {
 
         StartupProbes probes = new StartupProbes(Duration.ofMillis(startupWaitMs));
         probes.kafka(kafkaBrokers, signalsTopic);
+        context.getComponent("kafka", KafkaComponent.class).getConfiguration()
+                .setGroupInstanceId(KafkaMembership.instanceId(kafkaInstanceId, Path.of(dataDir)));
         probes.smtp(mailHost, mailPort);
         S3Client s3 = AwsClients.s3(s3Endpoint, s3Region, s3Credentials, s3PathStyle);
         registry.bind("s3Client", S3Client.class, s3, null, "close");

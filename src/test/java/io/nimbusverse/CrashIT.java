@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,13 +75,20 @@ class CrashIT {
             long linesBefore = ledgerLines(data);
             ProcessBuilder running = NimbusApp.runningInItsOwnJvm("-Xmx512m");
             running.environment().putAll(env);
-            running.redirectOutput(dir.resolve("start-" + kill + ".log").toFile());
+            running.redirectOutput(dir.resolve("start-" + kill + ".log").toFile()).redirectErrorStream(true);
             Process process = running.start();
             long started = System.nanoTime();
             // killed at a random moment once this start is at work (its first ledger row), however slow its start
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> ledgerLines(data) > linesBefore || !process.isAlive());
-            assertThat(process.isAlive()).as("start %d ended by itself", kill).isTrue();
+            Path log = dir.resolve("start-" + kill + ".log");
+            try {
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> ledgerLines(data) > linesBefore || !process.isAlive());
+            } catch (ConditionTimeoutException e) {
+                process.destroyForcibly().waitFor();
+                throw new AssertionError("start " + kill + " (after kills at " + killedAfter + " ms) wrote no ledger row "
+                        + "in 90 s:\n" + Files.readString(log), e);
+            }
+            assertThat(process.isAlive()).as("start %d ended by itself:\n%s", kill, Files.readString(log)).isTrue();
             Thread.sleep(random.nextInt(3_000));
             process.destroyForcibly().waitFor();
             killedAfter.add((System.nanoTime() - started) / 1_000_000);
@@ -93,7 +101,12 @@ class CrashIT {
         last.environment().putAll(env);
         last.redirectOutput(dir.resolve("last.log").toFile());
         Process finish = last.start();
-        assertThat(finish.waitFor(5, TimeUnit.MINUTES)).as("killed after %s ms", killedAfter).isTrue();
+        boolean finished = finish.waitFor(5, TimeUnit.MINUTES);
+        if (!finished) {
+            finish.destroyForcibly().waitFor();
+        }
+        assertThat(finished).as("killed after %s ms; the last run:\n%s", killedAfter,
+                Files.readString(dir.resolve("last.log"))).isTrue();
         String output = Files.readString(dir.resolve("last.log"));
         assertThat(finish.exitValue()).as("killed after %s ms:\n%s", killedAfter, output).isZero();
 
