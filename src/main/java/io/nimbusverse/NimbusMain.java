@@ -50,8 +50,8 @@ public final class NimbusMain {
         } catch (Exception e) {
             // the embedded servers' threads would keep the JVM alive without its routes
             Logger log = LoggerFactory.getLogger(NimbusMain.class);
-            String outsideWorld = PermanentFailures.reasonOf(e) != null ? PermanentFailures.reasonOf(e)
-                    : PermanentFailures.whereToLook("startup", e);
+            String permanent = PermanentFailures.reasonOf(e);
+            String outsideWorld = permanent != null ? permanent : PermanentFailures.whereToLook("startup", e);
             if (invalidSettingIn(e).isPresent()) {
                 log.error("NimbusVerse cannot start:\n{}", invalidSettingIn(e).get().getMessage());
             } else if (!outsideWorld.isEmpty()) {

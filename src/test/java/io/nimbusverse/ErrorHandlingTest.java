@@ -114,6 +114,7 @@ class ErrorHandlingTest {
         context.getRegistry().bind("batchProgress", new BatchProgress(ledger, null));
         PluginHelper.getRoutesLoader(context).loadRoutes(
                 ResourceHelper.resolveMandatoryResource(context, "file:routes/errors.yaml"),
+                ResourceHelper.resolveMandatoryResource(context, "file:routes/failures.yaml"),
                 ResourceHelper.fromString("flaky.yaml", ROUTE));
         context.start();
         template = context.createProducerTemplate();

@@ -128,13 +128,14 @@ public class CsvToParquet {
         boolean done = false;
         long rows;
         progress.started(csv.getFileName().toString());
+        long size = Math.max(1, Files.size(csv));
         try (FileChannel channel = FileChannel.open(csv);
                 ParquetColumnsWriter writer = new ParquetColumnsWriter(new LocalOutputFile(parquet), columns,
                         dictionaryColumns, compression, rowGroupBytes, pageBytes,
                         Map.of("nimbus.source", csv.getFileName().toString()));
                 BatchWriter batches = new BatchWriter(writer, columns,
                         ColumnBudget.forColumns(columns.size()).batchRows(), 3,
-                        converted -> progress.advanced(converted, readFraction(channel)));
+                        converted -> progress.advanced(converted, readFraction(channel, size)));
                 InputStream in = Channels.newInputStream(channel)) {
             TypedRowHandler handler = new TypedRowHandler(batches.firstBatch(), columns, nullValues, batches);
             csvBytes(in, delimiter).parse(handler);
@@ -157,9 +158,9 @@ public class CsvToParquet {
     }
 
     /** How much of the file the parser has read (its buffer ahead included). */
-    private static double readFraction(FileChannel channel) {
+    private static double readFraction(FileChannel channel, long size) {
         try {
-            return (double) channel.position() / Math.max(1, channel.size());
+            return (double) channel.position() / size;
         } catch (IOException e) {
             return 0;
         }

@@ -92,7 +92,7 @@ public class RunOnce implements CamelContextAware {
         String permanent = permanentFailure.get();
         if (permanent != null) {
             finished = true;
-            outcome.finish(MISCONFIGURED_EXIT_CODE, summary() + "The run cannot go on: " + permanent
+            outcome.finish(MISCONFIGURED_EXIT_CODE, summary(outcomes()) + "The run cannot go on: " + permanent
                     + "\nexit code " + MISCONFIGURED_EXIT_CODE);
             stop();
             return;
@@ -135,7 +135,7 @@ public class RunOnce implements CamelContextAware {
 
     private void report() {
         Map<String, String> outcomes = outcomes();
-        StringBuilder text = new StringBuilder(summary());
+        StringBuilder text = new StringBuilder(summary(outcomes));
         boolean bad = outcomes.values().stream().anyMatch(r -> !r.equals(Complete.SUCCEEDED));
         long quarantined = ledger.touchedSinceOpen().stream().filter(e -> e.status() == ItemStatus.QUARANTINED)
                 .count();
@@ -160,8 +160,7 @@ public class RunOnce implements CamelContextAware {
     }
 
     /** The summary of each batch of the run and the duplicates skipped, as far as the run went. */
-    private String summary() {
-        Map<String, String> outcomes = outcomes();
+    private String summary(Map<String, String> outcomes) {
         StringBuilder text = new StringBuilder("\n=== NimbusVerse run summary: ").append(outcomes.size())
                 .append(" batch(es) ===\n");
         outcomes.forEach((batchId, result) -> text.append(summaries.of(batchId, answers.get(batchId), result)));
