@@ -24,9 +24,11 @@ import io.nimbusverse.cloud.AwsClients;
 import io.nimbusverse.cloud.BatchSignals;
 import io.nimbusverse.cloud.Uploads;
 import io.nimbusverse.convert.CsvToParquet;
+import io.nimbusverse.convert.DatasetSchemas;
 import io.nimbusverse.convert.ItemConverter;
 import io.nimbusverse.convert.Limits;
 import io.nimbusverse.convert.MetadataExtractor;
+import io.nimbusverse.datasets.DatasetRules;
 import io.nimbusverse.intake.BatchProgress;
 import io.nimbusverse.intake.Batches;
 import io.nimbusverse.intake.Completions;
@@ -117,6 +119,11 @@ public class NimbusConfiguration implements CamelConfiguration {
     String structuredTypes;
     @PropertyInject("nimbus.classify.semi-structured")
     String semiStructuredTypes;
+
+    @PropertyInject(value = DatasetRules.SETTING, defaultValue = "")
+    String datasetRulesFile;
+    @PropertyInject("nimbus.datasets.schemas-dir")
+    String datasetSchemasDir;
 
     @PropertyInject("nimbus.convert.csv.sample-records")
     int csvSampleRecords;
@@ -308,8 +315,11 @@ public class NimbusConfiguration implements CamelConfiguration {
         CsvToParquet csvToParquet = new CsvToParquet(csvSampleRecords, Set.copyOf(list(csvNullValues)),
                 parquetCompression, parquetRowGroupBytes, parquetPageBytes, limits, new ItemProgress("convert",
                         stages.heartbeat(Stage.CONVERT), Duration.ofMillis(progressLogMs), Clock.systemUTC(), metrics));
+        DatasetRules datasetRules = new DatasetRules(datasetRulesFile).open();
+        registry.bind("datasetRules", datasetRules);
         registry.bind("itemConverter", new ItemConverter(mediaTypes, csvToParquet, new MetadataExtractor(limits),
-                json));
+                json, datasetRules, new DatasetSchemas(Path.of(datasetSchemasDir), json), limits,
+                Path.of(quarantineDir)));
 
         StartupProbes probes = new StartupProbes(Duration.ofMillis(startupWaitMs));
         probes.kafka(kafkaBrokers, signalsTopic);

@@ -26,6 +26,11 @@ public final class S3Keys {
                 + ".parquet";
     }
 
+    /** The key of a dataset whose rule partitions nothing. */
+    public static String unpartitionedParquet(String dataset, String batchId, int n) {
+        return "parquet/" + dataset + "/" + batchId + "-" + n + ".parquet";
+    }
+
     public static String metadata(String sha256) {
         return "metadata/" + sha256 + ".json";
     }

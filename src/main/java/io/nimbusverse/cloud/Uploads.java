@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.nimbusverse.names.FileNames;
 import io.nimbusverse.signal.BatchItem;
+import io.nimbusverse.signal.ParquetPart;
 import io.nimbusverse.signal.Signal;
 import io.nimbusverse.signal.SignalType;
 
@@ -38,12 +39,14 @@ public class Uploads {
             if (!SQL_SOURCE.equals(item.getSource())) {
                 // S3 servers store an object under its key's last part plus a suffix of their own: it is bounded
                 item.setRawKey(S3Keys.raw(item.getItemClass(), signal.getCreatedAt(), item.getSha256(),
-                        FileNames.bounded(item.getName())));
+                        FileNames.bounded(FileNames.lastSegment(item.getName()))));
                 puts.add(put(item.getStagedPath(), item.getRawKey()));
             }
             if (item.getParquet() != null) {
-                item.setParquet(item.getParquet().withKey(S3Keys.parquet(item.getParquet().dataset(),
-                        signal.getCreatedAt(), signal.getBatchId(), ++tabular)));
+                ParquetPart parquet = item.getParquet();
+                item.setParquet(parquet.withKey(parquet.partitioned()
+                        ? S3Keys.parquet(parquet.dataset(), signal.getCreatedAt(), signal.getBatchId(), ++tabular)
+                        : S3Keys.unpartitionedParquet(parquet.dataset(), signal.getBatchId(), ++tabular)));
                 puts.add(put(item.getParquet().path(), item.getParquet().key()));
             }
             puts.add(put(item.getMetadataPath(), item.getMetadataKey()));

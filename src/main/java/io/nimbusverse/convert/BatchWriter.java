@@ -47,7 +47,12 @@ final class BatchWriter implements TypedRowHandler.BatchSink, AutoCloseable {
     static boolean[] deferred(List<CsvColumn> columns) {
         boolean[] deferred = new boolean[columns.size()];
         for (int c = 0; c < deferred.length; c++) {
-            deferred[c] = switch (columns.get(c).type()) {
+            CsvColumn column = columns.get(c);
+            // a value that does not fit a pinned column makes its row a bad row, which only the parsing thread can
+            if (column.fit() != CsvColumn.Fit.INFERRED || column.format() != null) {
+                continue;
+            }
+            deferred[c] = switch (column.type()) {
                 case DATE, TIMESTAMP, TIMESTAMP_TZ, DOUBLE -> true;
                 default -> false;
             };

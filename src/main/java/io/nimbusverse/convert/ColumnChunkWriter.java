@@ -108,14 +108,24 @@ abstract class ColumnChunkWriter {
 
     abstract void resetPage();
 
-    /** PLAIN bytes of the dictionary, or nothing when no dictionary was built. */
-    abstract int writeDictionary(Output out);
+    /**
+     * PLAIN bytes of the dictionary, or nothing when no dictionary was built. Writers that never keep one (booleans,
+     * wide decimals) leave these four as they are.
+     */
+    int writeDictionary(Output out) {
+        return 0;
+    }
 
-    abstract int dictionarySize();
+    int dictionarySize() {
+        return 0;
+    }
 
-    abstract long dictionaryBytes();
+    long dictionaryBytes() {
+        return 0;
+    }
 
-    abstract void resetDictionary();
+    void resetDictionary() {
+    }
 
     final void addNull() throws IOException {
         levels[pageCount++] = 0;

@@ -20,9 +20,12 @@ final class ColumnChunkWriters {
     private ColumnChunkWriters() {
     }
 
-    static ColumnChunkWriter create(ColumnDescriptor descriptor, ColumnType type, boolean useDictionary,
+    static ColumnChunkWriter create(ColumnDescriptor descriptor, CsvColumn column, boolean useDictionary,
             PageSettings settings) {
-        return switch (type) {
+        if (column.isWideDecimal()) {
+            return new WideDecimals(descriptor, column.scale(), settings);
+        }
+        return switch (column.type()) {
             case DOUBLE -> new Doubles(descriptor, useDictionary, settings);
             case BOOLEAN -> new Booleans(descriptor, settings);
             case NONE, STRING -> new Texts(descriptor, useDictionary, settings);
@@ -133,6 +136,74 @@ final class ColumnChunkWriters {
         @Override
         void resetDictionary() {
             dict.clear();
+        }
+    }
+
+    /**
+     * DECIMAL values of more digits than a long holds, as FIXED_LEN_BYTE_ARRAY: the unscaled value in two's
+     * complement, big-endian, sign-extended to the column's length. No dictionary: such values rarely repeat.
+     */
+    static final class WideDecimals extends ColumnChunkWriter {
+        private final int scale;
+        private final int width;
+        private final byte[] values;
+        private int n;
+        private Statistics<?> statistics;
+
+        WideDecimals(ColumnDescriptor d, int scale, PageSettings settings) {
+            super(d, false, settings);
+            this.scale = scale;
+            this.width = d.getPrimitiveType().getTypeLength();
+            this.values = new byte[settings.pageValues() * width];
+            this.statistics = Statistics.createStats(type);
+        }
+
+        /** The fewest bytes whose two's complement holds every value of this many decimal digits. */
+        static int bytesFor(int precision) {
+            return (int) Math.ceil((precision * Math.log(10) / Math.log(2) + 1) / 8);
+        }
+
+        @Override
+        void append(RowBatch batch, int column) throws IOException {
+            boolean[] present = batch.present[column];
+            for (int r = 0; r < batch.size; r++) {
+                if (!present[r]) {
+                    addNull();
+                    continue;
+                }
+                int off = batch.textOffsets[column][r];
+                int len = batch.textLengths[column][r];
+                byte[] unscaled = new java.math.BigDecimal(new String(batch.text[column], off, len,
+                        java.nio.charset.StandardCharsets.US_ASCII)).setScale(scale).unscaledValue().toByteArray();
+                int at = n * width;
+                byte sign = unscaled[0] < 0 ? (byte) -1 : 0;
+                Arrays.fill(values, at, at + width - unscaled.length, sign);
+                System.arraycopy(unscaled, 0, values, at + width - unscaled.length, unscaled.length);
+                statistics.updateStats(Binary.fromReusedByteArray(values, at, width));
+                n++;
+                valueAdded();
+            }
+        }
+
+        @Override
+        void writePlainValues(Output out) {
+            out.writeBytes(values, 0, n * width);
+        }
+
+        @Override
+        Statistics<?> pageStatistics() {
+            return statistics;
+        }
+
+        @Override
+        long pageValueBytes() {
+            return (long) n * width;
+        }
+
+        @Override
+        void resetPage() {
+            n = 0;
+            statistics = Statistics.createStats(type);
         }
     }
 
@@ -294,26 +365,6 @@ final class ColumnChunkWriters {
             n = 0;
             anyTrue = false;
             anyFalse = false;
-        }
-
-        @Override
-        int writeDictionary(Output out) {
-            throw new UnsupportedOperationException("booleans need no dictionary");
-        }
-
-        @Override
-        int dictionarySize() {
-            return 0;
-        }
-
-        @Override
-        long dictionaryBytes() {
-            return 0;
-        }
-
-        @Override
-        void resetDictionary() {
-            // no dictionary
         }
     }
 

@@ -8,32 +8,44 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Splits CSV bytes into records and fields without decoding them: RFC 4180 quoting, LF, CRLF or CR line ends,
- * empty lines skipped, a UTF-8 byte order mark ignored. Fields are handed out as slices of the read buffer, valid
- * during the sink's call only.
+ * Splits CSV bytes into records and fields without decoding them: RFC 4180 quoting (a quote doubled inside a quoted
+ * field), or another quote character and an escape character before a quote, LF, CRLF or CR line ends, empty lines
+ * skipped, a UTF-8 byte order mark ignored. Fields are handed out as slices of the read buffer, valid during the
+ * sink's call only; each says whether it was quoted, so that {@code ""} (an empty text) differs from an empty field.
  */
 final class CsvBytes {
 
     /** Receives each record; returns false to stop reading. */
-    interface Sink {
+    public interface Sink {
         boolean record(Record record);
     }
 
     /** The fields of one record, as slices of a buffer. */
-    static final class Record {
+    public static final class Record {
         private final int maxFields;
         int count;
         byte[][] buffers = new byte[16][];
         int[] offsets = new int[16];
         int[] lengths = new int[16];
+        boolean[] quoted = new boolean[16];
         /** line of the file where the record starts, from 1 */
         long line;
 
-        Record(int maxFields) {
+        public Record(int maxFields) {
             this.maxFields = maxFields;
         }
 
         private void add(byte[] buffer, int offset, int length) {
+            add(buffer, offset, length, false);
+        }
+
+        /** Starts the record over, as a reader of other formats fills it field by field. */
+        void reset(long startLine) {
+            count = 0;
+            line = startLine;
+        }
+
+        void add(byte[] buffer, int offset, int length, boolean wasQuoted) {
             if (count == maxFields) {
                 throw new TooLarge("line " + line + ": more than " + maxFields + " fields", Limits.MAX_COLUMNS,
                         maxFields);
@@ -43,10 +55,12 @@ final class CsvBytes {
                 buffers = Arrays.copyOf(buffers, size);
                 offsets = Arrays.copyOf(offsets, size);
                 lengths = Arrays.copyOf(lengths, size);
+                quoted = Arrays.copyOf(quoted, size);
             }
             buffers[count] = buffer;
             offsets[count] = offset;
             lengths[count] = length;
+            quoted[count] = wasQuoted;
             count++;
         }
     }
@@ -78,6 +92,8 @@ final class CsvBytes {
 
     private final InputStream in;
     private final byte delimiter;
+    private final byte quote;
+    private final byte escape;
     private final long delimiters;
     private final int maxRecordBytes;
     private final Record record;
@@ -96,7 +112,18 @@ final class CsvBytes {
      * @param maxFields      the most fields one record may have
      */
     CsvBytes(InputStream in, char delimiter, int maxRecordBytes, int maxFields) {
+        this(in, delimiter, '"', '"', maxRecordBytes, maxFields);
+    }
+
+    /**
+     * @param quote  the quote character (ASCII)
+     * @param escape the character before a quote inside a quoted field that makes it part of the value; the quote
+     *               itself for RFC 4180, where a doubled quote is one quote
+     */
+    CsvBytes(InputStream in, char delimiter, char quote, char escape, int maxRecordBytes, int maxFields) {
         this.in = in;
+        this.quote = (byte) quote;
+        this.escape = (byte) escape;
         this.maxRecordBytes = maxRecordBytes;
         this.record = new Record(maxFields);
         this.buffer = new byte[Math.min(1 << 20, maxRecordBytes + 2)];
@@ -143,7 +170,7 @@ final class CsvBytes {
         long lines = line;
         byte[] b = buffer;
         while (true) {
-            if (p < limit && b[p] == '"') {
+            if (p < limit && b[p] == quote) {
                 int start = p + 1;
                 int q = start;
                 boolean escaped = false;
@@ -155,11 +182,25 @@ final class CsvBytes {
                         throw new SyntaxError("line " + record.line + ": a quoted field is never closed");
                     }
                     byte d = b[q];
-                    if (d == '"') {
+                    if (d == escape && escape != quote) {
+                        if (q + 1 >= limit) {
+                            if (!eof) {
+                                return Outcome.MORE;
+                            }
+                            throw new SyntaxError("line " + record.line + ": a quoted field is never closed");
+                        }
+                        if (b[q + 1] == '\n') {
+                            lines++;
+                        }
+                        escaped = true;
+                        q += 2;
+                        continue;
+                    }
+                    if (d == quote) {
                         if (q + 1 >= limit && !eof) {
                             return Outcome.MORE;
                         }
-                        if (q + 1 < limit && b[q + 1] == '"') {
+                        if (q + 1 < limit && b[q + 1] == quote) {
                             escaped = true;
                             q += 2;
                             continue;
@@ -174,7 +215,7 @@ final class CsvBytes {
                 if (escaped) {
                     addUnescaped(b, start, q);
                 } else {
-                    record.add(b, start, q - start);
+                    record.add(b, start, q - start, true);
                 }
                 quotedEmpty = q == start;
                 p = q + 1;
@@ -277,12 +318,17 @@ final class CsvBytes {
         }
         int out = unescapedUsed;
         for (int i = start; i < end; i++) {
+            if (b[i] == escape && escape != quote) {
+                i++;
+                unescaped[out++] = b[i];
+                continue;
+            }
             unescaped[out++] = b[i];
-            if (b[i] == '"') {
+            if (b[i] == quote) {
                 i++;
             }
         }
-        record.add(unescaped, unescapedUsed, out - unescapedUsed);
+        record.add(unescaped, unescapedUsed, out - unescapedUsed, true);
         unescapedUsed = out;
     }
 

@@ -2,10 +2,13 @@ package io.nimbusverse.convert;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.InterruptedIOException;
 import java.io.Reader;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +18,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.nimbusverse.datasets.CsvDialect;
+import io.nimbusverse.datasets.SchemaPolicy;
 import io.nimbusverse.loader.RowProgress;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
@@ -30,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public class CsvToParquet {
 
     private static final Logger LOG = LoggerFactory.getLogger(CsvToParquet.class);
+    private static final int SNIFFED_LINES = 10;
 
     private final int sampleRecords;
     private final Set<String> nullValues;
@@ -62,18 +68,88 @@ public class CsvToParquet {
         this.progress = progress;
     }
 
-    /** What a conversion produced. */
-    public record Result(long rows, List<CsvColumn> columns, char delimiter) {
+    /**
+     * How to read one file: its dialect, the names given to its headers, its dataset's rule for types, and the schema
+     * its dataset has so far (empty for a new dataset).
+     *
+     * @param badRowsFile where the rows whose value does not fit a pinned column go
+     */
+    public record Reading(CsvDialect dialect, Map<String, String> renames, SchemaPolicy policy, List<CsvColumn> known,
+            Path badRowsFile) {
+
+        public static final Reading DEFAULT = new Reading(CsvDialect.DEFAULT, Map.of(), SchemaPolicy.DEFAULT,
+                List.of(), null);
+    }
+
+    /**
+     * What a conversion produced.
+     *
+     * @param badRows     rows left out because a value did not fit its pinned column
+     * @param badRowsFile the rows-quarantine file that lists them, null when none
+     */
+    public record Result(long rows, List<CsvColumn> columns, char delimiter, Charset encoding, long badRows,
+            Path badRowsFile) {
     }
 
     public Result convert(Path csv, Path parquet) throws IOException, MalformedFileException {
-        char delimiter = sniffDelimiter(csv);
-        ProfilingHandler profile = profile(csv, delimiter);
-        List<CsvColumn> columns = profile.columns();
+        return convert(csv, parquet, Reading.DEFAULT);
+    }
+
+    public Result convert(Path csv, Path parquet, Reading reading) throws IOException, MalformedFileException {
+        CsvDialect dialect = reading.dialect();
+        Charset charset = dialect.encoding() != null ? dialect.encoding() : Encodings.detect(csv);
+        try {
+            return convert(csv, parquet, reading, charset);
+        } catch (TypedRowHandler.NotUtf8 e) {
+            if (dialect.encoding() == null && charset.equals(StandardCharsets.UTF_8)) {
+                LOG.info("{}: {} after a UTF-8 start: read again as {}", csv.getFileName(), e.getMessage(),
+                        Encodings.WINDOWS_1252);
+                return convert(csv, parquet, reading, Encodings.WINDOWS_1252);
+            }
+            throw new MalformedFileException(e.getMessage() + " (the file is not " + charset + " text)", e);
+        } catch (CharacterCodingException e) {
+            throw new MalformedFileException("not " + charset + " text (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Converts records that are not CSV (JSON, XML): the source hands each one over as the fields of a record, in
+     * the order of {@code columns}, with the number of the line where it starts; the dialect of {@code reading} is
+     * ignored (no header, nothing read as null but a missing or null value).
+     */
+    Result convertRecords(Path file, Path parquet, Reading reading, List<String> columns, RecordSource source)
+            throws IOException, MalformedFileException {
+        CsvDialect records = new CsvDialect(',', '"', '"', false, columns, StandardCharsets.UTF_8, Set.of(), false);
+        Reading asRecords = new Reading(records, reading.renames(), reading.policy(), reading.known(),
+                reading.badRowsFile());
+        return convert(file, parquet, asRecords, StandardCharsets.UTF_8, ',', source);
+    }
+
+    /** Hands each record of a stream to a sink. */
+    @FunctionalInterface
+    interface RecordSource {
+        void parse(InputStream in, CsvBytes.Sink sink) throws IOException, MalformedFileException;
+    }
+
+    private Result convert(Path csv, Path parquet, Reading reading, Charset charset)
+            throws IOException, MalformedFileException {
+        CsvDialect dialect = reading.dialect();
+        char delimiter = dialect.delimiter() != null ? dialect.delimiter() : sniffDelimiter(csv, charset,
+                dialect.quote());
+        return convert(csv, parquet, reading, charset, delimiter,
+                (in, sink) -> csvBytes(in, delimiter, dialect).parse(sink));
+    }
+
+    private Result convert(Path csv, Path parquet, Reading reading, Charset charset, char delimiter,
+            RecordSource source) throws IOException, MalformedFileException {
+        CsvDialect dialect = reading.dialect();
+        Set<String> nulls = dialect.nullValuesOr(nullValues);
+        ProfilingHandler profile = profile(csv, charset, source, reading, nulls);
+        List<CsvColumn> columns = DatasetSchema.settle(profile.columns(), reading.policy(), reading.known());
         Set<String> dictionaryColumns = profile.repetitiveColumns();
         while (true) {
             try {
-                return write(csv, parquet, delimiter, columns, dictionaryColumns);
+                return write(csv, parquet, charset, delimiter, source, reading, nulls, columns, dictionaryColumns);
             } catch (TypedRowHandler.ColumnWidening widening) {
                 CsvColumn before = columns.get(widening.column);
                 columns = new ArrayList<>(columns);
@@ -99,10 +175,11 @@ public class CsvToParquet {
             int scale = Math.max(column.scale(), shape.scale());
             int integerDigits = Math.max(column.precision() - column.scale(), shape.integerDigits());
             int precision = Math.max(1, integerDigits + scale);
-            if (precision <= CsvValues.MAX_LONG_DECIMAL_PRECISION) {
+            if (precision <= CsvValues.MAX_DECIMAL_PRECISION) {
                 return column.withType(ColumnType.DECIMAL, precision, scale);
             }
-            return column.withType(ColumnType.DOUBLE, 0, 0);
+            // more digits than a DECIMAL holds: text keeps every one of them
+            return column.withType(ColumnType.STRING, 0, 0);
         }
         if (type == ColumnType.LONG) {
             return column.withType(type, Math.max(column.precision(), shape.integerDigits()), 0);
@@ -110,10 +187,14 @@ public class CsvToParquet {
         return column.withType(type, 0, 0);
     }
 
-    private ProfilingHandler profile(Path csv, char delimiter) throws IOException, MalformedFileException {
-        ProfilingHandler profiler = new ProfilingHandler(nullValues, sampleRecords);
-        try (InputStream in = Files.newInputStream(csv)) {
-            csvBytes(in, delimiter).parse(profiler);
+    private ProfilingHandler profile(Path csv, Charset charset, RecordSource source, Reading reading,
+            Set<String> nulls)
+            throws IOException, MalformedFileException {
+        CsvDialect dialect = reading.dialect();
+        ProfilingHandler profiler = new ProfilingHandler(nulls, sampleRecords, dialect.header(), dialect.columns(),
+                reading.renames(), dialect.quotedEmptyIsNull());
+        try (InputStream in = Encodings.asUtf8(Files.newInputStream(csv), charset)) {
+            source.parse(in, profiler);
         } catch (RuntimeException e) {
             throw malformed(e);
         }
@@ -123,23 +204,32 @@ public class CsvToParquet {
         return profiler;
     }
 
-    private Result write(Path csv, Path parquet, char delimiter, List<CsvColumn> columns,
-            Set<String> dictionaryColumns) throws IOException, MalformedFileException {
+    private Result write(Path csv, Path parquet, Charset charset, char delimiter, RecordSource source,
+            Reading reading, Set<String> nulls, List<CsvColumn> columns, Set<String> dictionaryColumns)
+            throws IOException, MalformedFileException {
         boolean done = false;
         long rows;
+        long badRowCount;
+        Path badRowsFile = reading.badRowsFile();
+        boolean rowsQuarantine = badRowsFile != null
+                && reading.policy().badValues() == SchemaPolicy.BadValues.QUARANTINE_ROWS;
         progress.started(csv.getFileName().toString());
         long size = Math.max(1, Files.size(csv));
         try (FileChannel channel = FileChannel.open(csv);
+                BadRows badRows = rowsQuarantine ? new BadRows(badRowsFile) : null;
                 ParquetColumnsWriter writer = new ParquetColumnsWriter(new LocalOutputFile(parquet), columns,
                         dictionaryColumns, compression, rowGroupBytes, pageBytes,
                         Map.of("nimbus.source", csv.getFileName().toString()));
                 BatchWriter batches = new BatchWriter(writer, columns,
                         ColumnBudget.forColumns(columns.size()).batchRows(), 3,
                         converted -> progress.advanced(converted, readFraction(channel, size)));
-                InputStream in = Channels.newInputStream(channel)) {
-            TypedRowHandler handler = new TypedRowHandler(batches.firstBatch(), columns, nullValues, batches);
-            csvBytes(in, delimiter).parse(handler);
+                InputStream in = Encodings.asUtf8(Channels.newInputStream(channel), charset)) {
+            CsvDialect dialect = reading.dialect();
+            TypedRowHandler handler = new TypedRowHandler(batches.firstBatch(), columns, nulls, dialect.header(),
+                    dialect.quotedEmptyIsNull(), badRows, batches);
+            source.parse(in, handler);
             rows = batches.finish(handler.pending());
+            badRowCount = handler.badRows();
             done = true;
         } catch (TypedRowHandler.ColumnWidening widening) {
             throw widening;
@@ -152,9 +242,12 @@ public class CsvToParquet {
             progress.finished();
             if (!done) {
                 Files.deleteIfExists(parquet);
+                if (badRowsFile != null) {
+                    Files.deleteIfExists(badRowsFile);
+                }
             }
         }
-        return new Result(rows, columns, delimiter);
+        return new Result(rows, columns, delimiter, charset, badRowCount, badRowCount == 0 ? null : badRowsFile);
     }
 
     /** How much of the file the parser has read (its buffer ahead included). */
@@ -166,8 +259,9 @@ public class CsvToParquet {
         }
     }
 
-    private CsvBytes csvBytes(InputStream in, char delimiter) {
-        return new CsvBytes(in, delimiter, limits.maxRecordBytes(), limits.maxColumns());
+    private CsvBytes csvBytes(InputStream in, char delimiter, CsvDialect dialect) {
+        return new CsvBytes(in, delimiter, dialect.quote(), dialect.escape(), limits.maxRecordBytes(),
+                limits.maxColumns());
     }
 
     /** What the parser reports about the file's content, as a MalformedFileException; anything else as it is. */
@@ -177,34 +271,72 @@ public class CsvToParquet {
                 return widening;
             }
             if (t instanceof CsvBytes.TooLarge tooLarge) {
-                throw Limits.exceeded("CSV, " + t.getMessage(), tooLarge.setting, tooLarge.limit);
+                // the CSV parser says where (line n: ...); the record readers say what they read
+                throw Limits.exceeded((t.getMessage().startsWith("line ") ? "CSV, " : "") + t.getMessage(),
+                        tooLarge.setting, tooLarge.limit);
             }
             if (t instanceof TypedRowHandler.RowShapeMismatch || t instanceof CsvBytes.SyntaxError) {
                 throw new MalformedFileException("malformed CSV, " + t.getMessage(), e);
             }
-            if (t instanceof TypedRowHandler.NotUtf8) {
+            if (t instanceof TypedRowHandler.ValueDoesNotFit) {
                 throw new MalformedFileException(t.getMessage(), e);
+            }
+            if (t instanceof TypedRowHandler.NotUtf8 notUtf8) {
+                // read again in another encoding when it was only detected
+                return notUtf8;
             }
         }
         return e;
     }
 
-    /** The most frequent of , ; tab | outside quotes in the first line; a comma when none occurs. */
-    static char sniffDelimiter(Path csv) throws IOException {
-        StringBuilder line = new StringBuilder();
-        try (Reader reader = Files.newBufferedReader(csv, StandardCharsets.ISO_8859_1)) {
+    /**
+     * The delimiter among , ; tab | (outside quotes) that the first lines (up to {@value #SNIFFED_LINES}, within 64 KB)
+     * use the same number of times, the most often; when none is used evenly, the most frequent in the first line; a
+     * comma when none occurs.
+     */
+    static char sniffDelimiter(Path csv, Charset charset, char quote) throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (Reader reader = new InputStreamReader(Encodings.asUtf8(Files.newInputStream(csv), charset),
+                StandardCharsets.UTF_8)) {
+            StringBuilder line = new StringBuilder();
             boolean quoted = false;
-            for (int read = 0, c; read < 65_536 && (c = reader.read()) >= 0; read++) {
-                quoted ^= c == '"';
+            for (int read = 0, c; read < 65_536 && lines.size() < SNIFFED_LINES && (c = reader.read()) >= 0; read++) {
+                if (c == '\uFEFF' && read == 0) {
+                    continue;
+                }
+                quoted ^= c == quote;
                 if (!quoted && (c == '\n' || c == '\r')) {
-                    break;
+                    if (!line.isEmpty()) {
+                        lines.add(line.toString());
+                    }
+                    line.setLength(0);
+                    continue;
                 }
                 line.append((char) c);
             }
+            if (!line.isEmpty() && lines.size() < SNIFFED_LINES) {
+                lines.add(line.toString());
+            }
         }
-        char best = Delimiters.ALL[0];
+        if (lines.isEmpty()) {
+            return Delimiters.ALL[0];
+        }
+        char best = 0;
+        int bestCount = 0;
         for (char delimiter : Delimiters.ALL) {
-            if (Delimiters.count(line, delimiter) > Delimiters.count(line, best)) {
+            int first = Delimiters.count(lines.get(0), delimiter, quote);
+            boolean even = first > 0 && lines.stream().allMatch(l -> Delimiters.count(l, delimiter, quote) == first);
+            if (even && first > bestCount) {
+                best = delimiter;
+                bestCount = first;
+            }
+        }
+        if (best != 0) {
+            return best;
+        }
+        best = Delimiters.ALL[0];
+        for (char delimiter : Delimiters.ALL) {
+            if (Delimiters.count(lines.get(0), delimiter, quote) > Delimiters.count(lines.get(0), best, quote)) {
                 best = delimiter;
             }
         }

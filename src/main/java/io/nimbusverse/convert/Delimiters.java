@@ -10,11 +10,15 @@ public final class Delimiters {
     }
 
     public static int count(CharSequence line, char delimiter) {
+        return count(line, delimiter, '"');
+    }
+
+    public static int count(CharSequence line, char delimiter, char quote) {
         int count = 0;
         boolean quoted = false;
         for (int i = 0; i < line.length(); i++) {
             char c = line.charAt(i);
-            if (c == '"') {
+            if (c == quote) {
                 quoted = !quoted;
             } else if (c == delimiter && !quoted) {
                 count++;

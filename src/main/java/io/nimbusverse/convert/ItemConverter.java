@@ -3,6 +3,7 @@ package io.nimbusverse.convert;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,10 +11,15 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nimbusverse.classify.MediaTypes;
-import io.nimbusverse.names.Datasets;
+import io.nimbusverse.datasets.DatasetMatch;
+import io.nimbusverse.datasets.DatasetRule;
+import io.nimbusverse.datasets.DatasetRules;
+import io.nimbusverse.names.FileNames;
 import io.nimbusverse.signal.BatchItem;
 import io.nimbusverse.signal.ColumnSchema;
 import io.nimbusverse.signal.ParquetPart;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Converts one staged item: detects and classifies it, turns CSV into Parquet, and writes its metadata JSON beside
@@ -29,6 +35,7 @@ import io.nimbusverse.signal.ParquetPart;
  */
 public class ItemConverter {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ItemConverter.class);
     private static final List<String> DELIMITED = List.of("text/csv", "text/tab-separated-values");
     /** Kept in the item's work folder while it converts: left behind only when the process died converting it. */
     static final String ATTEMPTS_FILE = "converting";
@@ -39,13 +46,24 @@ public class ItemConverter {
     private final CsvToParquet csvToParquet;
     private final MetadataExtractor metadata;
     private final ObjectMapper json;
+    private final DatasetRules rules;
+    private final DatasetSchemas schemas;
+    private final Limits limits;
+    private final Path quarantine;
 
+    /**
+     * @param quarantine the folder where the rows-quarantine file of an item with bad rows goes
+     */
     public ItemConverter(MediaTypes mediaTypes, CsvToParquet csvToParquet, MetadataExtractor metadata,
-            ObjectMapper json) {
+            ObjectMapper json, DatasetRules rules, DatasetSchemas schemas, Limits limits, Path quarantine) {
         this.mediaTypes = mediaTypes;
         this.csvToParquet = csvToParquet;
         this.metadata = metadata;
         this.json = json;
+        this.rules = rules;
+        this.schemas = schemas;
+        this.limits = limits;
+        this.quarantine = quarantine;
     }
 
     public BatchItem convert(BatchItem item) throws IOException, MalformedFileException {
@@ -80,10 +98,12 @@ public class ItemConverter {
 
     private BatchItem describe(BatchItem item) throws IOException, MalformedFileException {
         Path staged = Path.of(item.getStagedPath());
-        String mediaType = mediaTypes.detect(staged, item.getName());
+        String mediaType = mediaTypes.detect(staged, FileNames.lastSegment(item.getName()));
         String itemClass = mediaTypes.classify(mediaType);
         item.setMediaType(mediaType);
         item.setItemClass(itemClass);
+        DatasetMatch match = rules.match(item.getName());
+        item.setRule(match.ruleId());
 
         Map<String, Object> description = new LinkedHashMap<>();
         description.put("key", item.getKey());
@@ -93,10 +113,26 @@ public class ItemConverter {
         description.put("sha256", item.getSha256());
         description.put("mediaType", mediaType);
         description.put("class", itemClass);
+        if (match.ruleId() != null) {
+            description.put("rule", match.ruleId());
+        }
+        DatasetRule.Format format = match.format();
         if (Files.size(staged) == 0) {
             description.put("empty", true);
-        } else if (itemClass.equals(MediaTypes.STRUCTURED) && DELIMITED.contains(mediaType)) {
-            description.putAll(toParquet(item, staged));
+        } else if (format == DatasetRule.Format.CSV || (format == DatasetRule.Format.AUTO
+                && itemClass.equals(MediaTypes.STRUCTURED) && DELIMITED.contains(mediaType))) {
+            description.putAll(toParquet(item, staged, match,
+                    (parquet, reading) -> csvToParquet.convert(staged, parquet, reading)));
+        } else if (format == DatasetRule.Format.JSON) {
+            JsonRecords records = new JsonRecords(limits, match.rule().records().nested());
+            List<String> columns = records.columns(staged);
+            description.putAll(toParquet(item, staged, match, (parquet, reading) -> csvToParquet.convertRecords(
+                    staged, parquet, reading, columns, (in, sink) -> records.parse(in, columns, sink))));
+        } else if (format == DatasetRule.Format.XML) {
+            XmlRecords records = new XmlRecords(limits, match.rule().records().element());
+            List<String> columns = records.columns(staged);
+            description.putAll(toParquet(item, staged, match, (parquet, reading) -> csvToParquet.convertRecords(
+                    staged, parquet, reading, columns, (in, sink) -> records.parse(in, columns, sink))));
         } else if (mediaType.equals("application/json") || mediaType.endsWith("+json")
                 || mediaType.equals("application/x-ndjson")) {
             description.putAll(metadata.describeJson(staged));
@@ -104,7 +140,7 @@ public class ItemConverter {
                 || mediaType.endsWith("+xml")) {
             description.putAll(metadata.describeXml(staged));
         } else {
-            description.putAll(metadata.describeWithTika(staged, item.getName()));
+            description.putAll(metadata.describeWithTika(staged, FileNames.lastSegment(item.getName())));
         }
         Path metadataFile = staged.getParent().resolveSibling("metadata.json");
         json.writerWithDefaultPrettyPrinter().writeValue(metadataFile.toFile(), description);
@@ -112,22 +148,60 @@ public class ItemConverter {
         return item;
     }
 
-    private Map<String, Object> toParquet(BatchItem item, Path staged) throws IOException, MalformedFileException {
-        String dataset = Datasets.ofFile(item.getName());
+    /** One way of reading an item's rows into a Parquet file. */
+    @FunctionalInterface
+    private interface Conversion {
+        CsvToParquet.Result convert(Path parquet, CsvToParquet.Reading reading) throws IOException,
+                MalformedFileException;
+    }
+
+    private Map<String, Object> toParquet(BatchItem item, Path staged, DatasetMatch match, Conversion conversion)
+            throws IOException, MalformedFileException {
+        String dataset = match.dataset();
         Path parquet = staged.getParent().resolveSibling(dataset + ".parquet");
-        CsvToParquet.Result result = csvToParquet.convert(staged, parquet);
+        Path badRows = staged.getParent().resolveSibling("bad-rows.csv");
+        List<CsvColumn> known = schemas.of(dataset);
+        Map<String, String> renames = match.rule() == null ? Map.of() : match.rule().rename();
+        CsvToParquet.Result result = conversion.convert(parquet, new CsvToParquet.Reading(match.csv(), renames,
+                match.schema(), known, badRows));
+        List<CsvColumn> datasetSchema = schemas.grow(dataset, result.columns());
         List<ColumnSchema> schema = result.columns().stream()
                 .map(c -> new ColumnSchema(c.name(), c.typeName(), c.nullable()))
                 .toList();
-        item.setParquet(new ParquetPart(dataset, parquet.toString(), null, result.rows(), schema));
+        item.setParquet(new ParquetPart(dataset, match.table().equals(dataset) ? null : match.table(),
+                match.partition() == DatasetRule.Partition.NONE ? ParquetPart.NO_PARTITION : null, parquet.toString(),
+                null, result.rows(), schema));
         Map<String, Object> description = new LinkedHashMap<>();
         description.put("dataset", dataset);
+        description.put("table", match.table());
         description.put("records", result.rows());
-        description.put("delimiter", String.valueOf(result.delimiter()));
+        if (match.format() != DatasetRule.Format.JSON && match.format() != DatasetRule.Format.XML) {
+            description.put("delimiter", String.valueOf(result.delimiter()));
+            description.put("encoding", result.encoding().name());
+        }
         description.put("columns", result.columns().stream()
                 .map(c -> Map.of("header", c.header(), "name", c.name(), "type", c.typeName(),
                         "nullable", c.nullable()))
                 .toList());
+        Map<String, String> renamed = new LinkedHashMap<>();
+        result.columns().stream().filter(c -> !c.header().equals(c.name()))
+                .forEach(c -> renamed.put(c.header(), c.name()));
+        if (!renamed.isEmpty()) {
+            description.put("renamed", renamed);
+            LOG.info("{}: {} column(s) renamed: {}", FileNames.printable(item.getName()), renamed.size(), renamed);
+        }
+        item.setBadRows(result.badRows());
+        if (result.badRowsFile() != null) {
+            Path kept = quarantine.resolve(FileNames.bounded(FileNames.lastSegment(item.getName())) + "."
+                    + item.getSha256().substring(0, 12) + ".bad-rows.csv");
+            Files.createDirectories(quarantine);
+            Files.move(result.badRowsFile(), kept, StandardCopyOption.REPLACE_EXISTING);
+            description.put("badRows", result.badRows());
+            description.put("badRowsFile", kept.toString());
+            LOG.warn("{}: {} row(s) left out, their values do not fit the dataset's pinned types: listed in {}",
+                    FileNames.printable(item.getName()), result.badRows(), kept);
+        }
+        description.put("datasetSchema", DatasetSchemas.describe(datasetSchema));
         return description;
     }
 }

@@ -21,8 +21,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import org.apache.tika.exception.TikaException;
 import org.apache.tika.io.TikaInputStream;
@@ -47,29 +45,15 @@ public class MetadataExtractor {
     private static final long TIKA_OUTPUT_THRESHOLD = 1_000_000;
     private static final long TIKA_MAX_COMPRESSION_RATIO = 100;
     private static final int TIKA_MAX_PACKAGE_DEPTH = 10;
-    private static final String WOODSTOX_MAX_DEPTH = "com.ctc.wstx.maxElementDepth";
 
     private final Limits limits;
     private final JsonFactory json;
-    private final XMLInputFactory xml = XMLInputFactory.newFactory();
+    private final XMLInputFactory xml = Parsers.xml();
     private final AutoDetectParser tika = new AutoDetectParser();
 
     public MetadataExtractor(Limits limits) {
         this.limits = limits;
-        this.json = JsonFactory.builder()
-                .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-                .streamReadConstraints(StreamReadConstraints.builder()
-                        .maxNestingDepth(limits.maxNestingDepth())
-                        .maxStringLength(limits.maxRecordBytes())
-                        .maxNameLength(limits.maxRecordBytes())
-                        .build())
-                .build();
-        xml.setProperty(XMLInputFactory.SUPPORT_DTD, false);
-        xml.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
-        // Woodstox (brought by Tika) has a nesting limit of its own: ours names the setting
-        if (xml.isPropertySupported(WOODSTOX_MAX_DEPTH)) {
-            xml.setProperty(WOODSTOX_MAX_DEPTH, Integer.MAX_VALUE);
-        }
+        this.json = Parsers.json(limits);
         tika.setAutoDetectParserConfig(new AutoDetectParserConfig(null, TIKA_OUTPUT_THRESHOLD,
                 TIKA_MAX_COMPRESSION_RATIO, limits.maxNestingDepth(), TIKA_MAX_PACKAGE_DEPTH));
     }
@@ -100,11 +84,9 @@ public class MetadataExtractor {
                 }
             }
         } catch (StreamConstraintsException e) {
-            throw jsonLimit(e);
+            throw Parsers.jsonLimit(e, limits);
         } catch (JsonProcessingException e) {
-            throw new MalformedFileException("malformed JSON"
-                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()) + ": "
-                    + e.getOriginalMessage(), e);
+            throw Parsers.malformedJson(e);
         }
         if (documents == 0) {
             throw new MalformedFileException("malformed JSON: the file holds no JSON value");
@@ -114,16 +96,6 @@ public class MetadataExtractor {
         description.put("records", records);
         description.put("keys", new ArrayList<>(keys));
         return description;
-    }
-
-    private LimitExceededException jsonLimit(StreamConstraintsException e) {
-        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-        if (e.getMessage().contains("nesting depth")) {
-            return Limits.exceeded("JSON nested deeper than " + limits.maxNestingDepth() + " levels" + where,
-                    Limits.MAX_NESTING_DEPTH, limits.maxNestingDepth());
-        }
-        return Limits.exceeded("JSON with a text longer than " + limits.maxRecordBytes() + " characters" + where,
-                Limits.MAX_RECORD_BYTES, limits.maxRecordBytes());
     }
 
     private static void collectKeys(JsonParser parser, JsonToken token, Set<String> keys, long record)
@@ -177,9 +149,7 @@ public class MetadataExtractor {
                 reader.close();
             }
         } catch (XMLStreamException e) {
-            throw new MalformedFileException("malformed XML"
-                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNumber()) + ": "
-                    + e.getMessage().replaceAll("^ParseError at \\[row,col\\]:\\[\\d+,\\d+\\]\\s*Message: ", ""), e);
+            throw Parsers.malformedXml(e);
         }
         if (root == null) {
             throw new MalformedFileException("malformed XML: no root element");

@@ -51,7 +51,7 @@ final class ParquetColumnsWriter implements AutoCloseable {
         List<ColumnDescriptor> descriptors = schema.getColumns();
         for (int c = 0; c < columns.length; c++) {
             CsvColumn column = csvColumns.get(c);
-            columns[c] = ColumnChunkWriters.create(descriptors.get(c), column.type(),
+            columns[c] = ColumnChunkWriters.create(descriptors.get(c), column,
                     dictionaryColumns.contains(column.name()), pages);
         }
         file.start();
@@ -71,8 +71,13 @@ final class ParquetColumnsWriter implements AutoCloseable {
             case BOOLEAN -> Types.primitive(PrimitiveTypeName.BOOLEAN, repetition).named(c.name());
             case LONG -> Types.primitive(PrimitiveTypeName.INT64, repetition).named(c.name());
             // the Parquet spec stores decimals of up to 9 digits in INT32, up to 18 in INT64
-            case DECIMAL -> Types.primitive(c.precision() <= 9 ? PrimitiveTypeName.INT32 : PrimitiveTypeName.INT64,
-                    repetition).as(LogicalTypeAnnotation.decimalType(c.scale(), c.precision())).named(c.name());
+            case DECIMAL -> (c.isWideDecimal()
+                    // beyond 18 digits: two's complement in the fewest bytes that hold the precision
+                    ? Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, repetition)
+                            .length(ColumnChunkWriters.WideDecimals.bytesFor(c.precision()))
+                    : Types.primitive(c.precision() <= 9 ? PrimitiveTypeName.INT32 : PrimitiveTypeName.INT64,
+                            repetition))
+                    .as(LogicalTypeAnnotation.decimalType(c.scale(), c.precision())).named(c.name());
             case DOUBLE -> Types.primitive(PrimitiveTypeName.DOUBLE, repetition).named(c.name());
             case DATE -> Types.primitive(PrimitiveTypeName.INT32, repetition).as(LogicalTypeAnnotation.dateType())
                     .named(c.name());

@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+
+import io.nimbusverse.datasets.PinnedType;
 
 /**
  * Reads the header and profiles the records that follow, up to a number of them: the narrowest type of each column,
@@ -21,7 +24,13 @@ final class ProfilingHandler implements CsvBytes.Sink {
     private final Set<String> nullValues;
     private final int longestNullValue;
     private final long sampleRecords;
+    private final boolean quotedEmptyIsNull;
+    private final List<String> givenNames;
+    private final boolean header;
+    private final Map<String, String> renames;
     final List<String> headers = new ArrayList<>();
+    /** columns that held a quoted empty field: an empty text, if the column turns out to be text */
+    private boolean[] emptyTexts;
     private ColumnType[] types;
     private int[] integerDigits;
     private int[] scales;
@@ -33,9 +42,26 @@ final class ProfilingHandler implements CsvBytes.Sink {
     long records;
 
     ProfilingHandler(Set<String> nullValues, long sampleRecords) {
+        this(nullValues, sampleRecords, true, List.of(), Map.of(), false);
+    }
+
+    /**
+     * @param header     whether the first record names the columns
+     * @param givenNames the columns' names when there is no header, or to use instead of the header's
+     * @param renames    column names given to headers
+     */
+    ProfilingHandler(Set<String> nullValues, long sampleRecords, boolean header, List<String> givenNames,
+            Map<String, String> renames, boolean quotedEmptyIsNull) {
         this.nullValues = nullValues;
         this.longestNullValue = nullValues.stream().mapToInt(String::length).max().orElse(-1);
         this.sampleRecords = sampleRecords;
+        this.header = header;
+        this.givenNames = List.copyOf(givenNames);
+        this.renames = Map.copyOf(renames);
+        this.quotedEmptyIsNull = quotedEmptyIsNull;
+        if (!header) {
+            start(givenNames);
+        }
     }
 
     @Override
@@ -53,6 +79,7 @@ final class ProfilingHandler implements CsvBytes.Sink {
             int len = record.lengths[i];
             if (isNull(b, off, len)) {
                 nulls[i] = true;
+                emptyTexts[i] |= len == 0 && record.quoted[i] && !quotedEmptyIsNull;
                 continue;
             }
             nonNull[i]++;
@@ -76,16 +103,26 @@ final class ProfilingHandler implements CsvBytes.Sink {
     }
 
     private void readHeader(CsvBytes.Record record) {
+        List<String> read = new ArrayList<>(record.count);
         for (int i = 0; i < record.count; i++) {
             try {
-                headers.add(StandardCharsets.UTF_8.newDecoder()
+                read.add(StandardCharsets.UTF_8.newDecoder()
                         .decode(ByteBuffer.wrap(record.buffers[i], record.offsets[i], record.lengths[i]))
                         .toString());
             } catch (CharacterCodingException e) {
                 throw new TypedRowHandler.NotUtf8(record.line);
             }
         }
+        if (!givenNames.isEmpty() && givenNames.size() != read.size()) {
+            throw new TypedRowHandler.RowShapeMismatch(record.line, givenNames.size(), read.size());
+        }
+        start(givenNames.isEmpty() ? read : givenNames);
+    }
+
+    private void start(List<String> names) {
+        headers.addAll(names);
         int n = headers.size();
+        emptyTexts = new boolean[n];
         types = new ColumnType[n];
         Arrays.fill(types, ColumnType.NONE);
         integerDigits = new int[n];
@@ -107,7 +144,7 @@ final class ProfilingHandler implements CsvBytes.Sink {
      */
     Set<String> repetitiveColumns() {
         Set<String> repetitive = new HashSet<>();
-        List<String> names = CsvColumn.safeNames(headers);
+        List<String> names = CsvColumn.safeNames(headers, renames);
         for (int i = 0; distinct != null && i < names.size(); i++) {
             int values = distinct.get(i).size();
             if (!diverse[i] && values < distinctLimit && values * 4L <= nonNull[i]) {
@@ -117,12 +154,23 @@ final class ProfilingHandler implements CsvBytes.Sink {
         return repetitive;
     }
 
-    /** The columns as profiled so far; a DECIMAL too wide for a long becomes DOUBLE. */
+    /** Whether the file's first record is data: it has no header, or its records are all there is. */
+    boolean header() {
+        return header;
+    }
+
+    /**
+     * The columns as profiled so far; a DECIMAL of more than {@value PinnedType#MAX_PRECISION} digits is text (its
+     * digits are kept, never rounded into a double); a column of empty texts only is text.
+     */
     List<CsvColumn> columns() {
-        List<String> names = CsvColumn.safeNames(headers);
+        List<String> names = CsvColumn.safeNames(headers, renames);
         List<CsvColumn> columns = new ArrayList<>(headers.size());
         for (int i = 0; i < headers.size(); i++) {
             ColumnType type = types == null ? ColumnType.NONE : types[i];
+            if (type == ColumnType.NONE && emptyTexts != null && emptyTexts[i]) {
+                type = ColumnType.STRING;
+            }
             int precision = 0;
             int scale = 0;
             if (type == ColumnType.LONG) {
@@ -131,8 +179,8 @@ final class ProfilingHandler implements CsvBytes.Sink {
             } else if (type == ColumnType.DECIMAL) {
                 scale = scales[i];
                 precision = Math.max(1, integerDigits[i] + scale);
-                if (precision > CsvValues.MAX_LONG_DECIMAL_PRECISION) {
-                    type = ColumnType.DOUBLE;
+                if (precision > PinnedType.MAX_PRECISION) {
+                    type = ColumnType.STRING;
                     precision = 0;
                     scale = 0;
                 }

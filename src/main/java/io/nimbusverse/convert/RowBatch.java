@@ -57,7 +57,8 @@ final class RowBatch {
             types[c] = column.type();
             scales[c] = column.scale();
             precisions[c] = column.precision();
-            if (deferred[c] || types[c] == ColumnType.STRING || types[c] == ColumnType.NONE) {
+            if (deferred[c] || types[c] == ColumnType.STRING || types[c] == ColumnType.NONE
+                    || column.isWideDecimal()) {
                 text[c] = new byte[capacity * 16];
                 textOffsets[c] = new int[capacity];
                 textLengths[c] = new int[capacity];

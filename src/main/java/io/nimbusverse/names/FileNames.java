@@ -36,6 +36,11 @@ public final class FileNames {
         return prefix(harmless(stem), MAX_BYTES - utf8Length(suffix)) + suffix;
     }
 
+    /** The file's own name in an inbox-relative name ({@code sales/2026/orders.csv} -> {@code orders.csv}). */
+    public static String lastSegment(String name) {
+        return name.substring(name.lastIndexOf('/') + 1);
+    }
+
     /** The extension of a name (after its last dot) when it is short letters and digits, else empty. */
     public static String extensionOf(String name) {
         int dot = name.lastIndexOf('.');

@@ -28,6 +28,26 @@ public class BatchItem {
     private String rawKey;
     private String metadataKey;
     private String quarantineReason;
+    /** the dataset rule that took the item, null when none did */
+    private String rule;
+    /** rows left out of its Parquet because a value did not fit a pinned column (in its rows-quarantine file) */
+    private long badRows;
+
+    public String getRule() {
+        return rule;
+    }
+
+    public void setRule(String rule) {
+        this.rule = rule;
+    }
+
+    public long getBadRows() {
+        return badRows;
+    }
+
+    public void setBadRows(long badRows) {
+        this.badRows = badRows;
+    }
 
     public String getKey() {
         return key;

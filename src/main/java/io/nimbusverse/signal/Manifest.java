@@ -18,8 +18,9 @@ public record Manifest(String batchId, Instant createdAt, List<Item> items) {
             String mediaType, long size, String sha256, String rawKey, String metadataKey, Parquet parquet) {
     }
 
-    /** The Parquet object of a tabular item and the table it loads into. */
-    public record Parquet(String dataset, String key, long rows, List<ColumnSchema> schema) {
+    /** The Parquet object of a tabular item and the table it loads into ({@code table}: when not the dataset). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Parquet(String dataset, String table, String key, long rows, List<ColumnSchema> schema) {
     }
 
     /** The manifest of a batch's items that are not quarantined, with the keys the upload stage gave them. */
@@ -27,7 +28,7 @@ public record Manifest(String batchId, Instant createdAt, List<Item> items) {
         List<Item> items = liveItems.stream()
                 .map(i -> new Item(i.getKey(), i.getSource(), i.getName(), i.getItemClass(), i.getMediaType(),
                         i.getSize(), i.getSha256(), i.getRawKey(), i.getMetadataKey(),
-                        i.getParquet() == null ? null : new Parquet(i.getParquet().dataset(), i.getParquet().key(),
+                        i.getParquet() == null ? null : new Parquet(i.getParquet().dataset(), i.getParquet().table(), i.getParquet().key(),
                                 i.getParquet().rows(), i.getParquet().schema())))
                 .toList();
         return new Manifest(signal.getBatchId(), signal.getCreatedAt(), items);

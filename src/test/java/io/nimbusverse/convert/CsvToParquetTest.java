@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Set;
 
 import io.nimbusverse.ParquetFiles;
+import io.nimbusverse.datasets.CsvDialect;
+import io.nimbusverse.datasets.SchemaPolicy;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -184,11 +186,18 @@ class CsvToParquetTest {
     }
 
     @Test
-    void bytesThatAreNotUtf8AreMalformed() throws Exception {
+    void bytesThatAreNotUtf8AreMalformedWhenTheRuleSaysUtf8() throws Exception {
         Path in = dir.resolve("binary.csv");
         Files.write(in, new byte[] {'a', ',', 'b', '\n', (byte) 0xC3, (byte) 0x28, ',', '1', '\n'});
-        assertThatThrownBy(() -> converter.convert(in, dir.resolve("binary.parquet")))
+        CsvDialect utf8 = new CsvDialect(null, '"', '"', true, List.of(), StandardCharsets.UTF_8, null, false);
+        assertThatThrownBy(() -> converter.convert(in, dir.resolve("binary.parquet"),
+                new CsvToParquet.Reading(utf8, Map.of(), SchemaPolicy.DEFAULT, List.of(), null)))
                 .isInstanceOf(MalformedFileException.class).hasMessageContaining("not UTF-8");
+        // detected, the same bytes are windows-1252 text: nothing is lost, nothing refused
+        CsvToParquet.Result detected = converter.convert(in, dir.resolve("detected.parquet"));
+        assertThat(detected.encoding()).isEqualTo(Encodings.WINDOWS_1252);
+        assertThat(ParquetFiles.rows(dir.resolve("detected.parquet"))).extracting(r -> r.get("a"))
+                .containsExactly("\u00c3(");
     }
 
     @Test

@@ -22,8 +22,10 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nimbusverse.ParquetFiles;
 import io.nimbusverse.classify.MediaTypes;
+import io.nimbusverse.datasets.DatasetRules;
 import io.nimbusverse.signal.BatchItem;
 import org.apache.parquet.schema.MessageType;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,10 +45,16 @@ class HostileFilesTest {
         return new ItemConverter(new MediaTypes(List.of("text/csv", "text/tab-separated-values"),
                 List.of("application/json", "application/xml", "text/xml")),
                 new CsvToParquet(20_000, Set.of(), "SNAPPY", 64L << 20, 1 << 20, limits),
-                new MetadataExtractor(limits), JSON);
+                new MetadataExtractor(limits), JSON, new DatasetRules(null).open(),
+                new DatasetSchemas(dir.resolve("datasets"), JSON), limits, dir.resolve("quarantine"));
     }
 
-    private final ItemConverter converter = converter(Limits.DEFAULTS);
+    private ItemConverter converter;
+
+    @BeforeEach
+    void defaultConverter() {
+        converter = converter(Limits.DEFAULTS);
+    }
 
     /** An item staged as the intake stages it: {@code <dir>/<name>/content/<name>}. */
     private BatchItem staged(String name, byte[] content) throws IOException {

@@ -32,7 +32,7 @@ class ContractTest {
         csv.setMediaType("text/csv");
         csv.setRawKey(S3Keys.raw("structured", CREATED, csv.getSha256(), "orders.csv"));
         csv.setMetadataKey(S3Keys.metadata(csv.getSha256()));
-        csv.setParquet(new ParquetPart("orders", "/work/orders.parquet", S3Keys.parquet("orders", CREATED, BATCH, 1),
+        csv.setParquet(new ParquetPart("orders", null, null, "/work/orders.parquet", S3Keys.parquet("orders", CREATED, BATCH, 1),
                 5, List.of(new ColumnSchema("order_id", "long", false), new ColumnSchema("amount", "decimal(6,2)",
                         true))));
         BatchItem pdf = new BatchItem();
@@ -54,7 +54,7 @@ class ContractTest {
         rows.setItemClass("structured");
         rows.setMediaType("application/vnd.apache.parquet");
         rows.setMetadataKey(S3Keys.metadata(rows.getSha256()));
-        rows.setParquet(new ParquetPart("payments", "/work/payments.parquet", S3Keys.parquet("payments", CREATED,
+        rows.setParquet(new ParquetPart("payments", null, null, "/work/payments.parquet", S3Keys.parquet("payments", CREATED,
                 BATCH, 2), 4, List.of(new ColumnSchema("id", "long", true), new ColumnSchema("paid", "time", true),
                         new ColumnSchema("receipt", "binary", true))));
         return List.of(csv, pdf, rows);
