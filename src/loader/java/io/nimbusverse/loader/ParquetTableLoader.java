@@ -20,8 +20,10 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -70,6 +72,12 @@ public class ParquetTableLoader {
 
     static final String LOADS_TABLE = "nimbus_loads";
     static final String TABLES_TABLE = "nimbus_tables";
+    /** Every item loaded, with its metadata: what a user queries to find files (README, "Datasets"). */
+    public static final String CATALOG_TABLE = "nimbus_catalog";
+    static final List<String> CATALOG_COLUMNS = List.of("item_key", "batch_id", "source", "name", "sha256",
+            "size_bytes", "media_type", "item_class", "rule_id", "dataset_name", "table_name", "rows_loaded", "raw_key",
+            "metadata_key", "parquet_key", "ingested_at", "loaded_at", "title", "author", "pages", "width", "height",
+            "taken_at", "duration_seconds");
     public static final String RESERVED_PREFIX = "nimbus_";
     public static final String DEFAULT_ARCHIVE_PREFIX = "archive/";
     public static final int DEFAULT_MAX_ATTEMPTS = 5;
@@ -128,7 +136,7 @@ public class ParquetTableLoader {
             createOwnTables(connection, dialect);
             Complete earlier = earlierAnswer(connection, dialect, batchId);
             Complete complete = earlier != null ? earlier
-                    : loadOnce(connection, dialect, batchId, itemsOf(manifest.path("items")));
+                    : loadOnce(connection, dialect, manifest, batchId, itemsOf(manifest.path("items")));
             failedAttempts.remove(batchId);
             return complete;
         } catch (SQLException | IOException | RuntimeException e) {
@@ -152,8 +160,8 @@ public class ParquetTableLoader {
         return objects.exists(complete) || objects.exists(archivePrefix + complete);
     }
 
-    /** An item of the manifest that has rows. */
-    private record Item(String key, String name, String source, String dataset, String parquetKey) {
+    /** An item of the manifest that has rows: the table they go into is the dataset's, unless the manifest names one. */
+    private record Item(String key, String name, String source, String dataset, String table, String parquetKey) {
     }
 
     private static List<Item> itemsOf(JsonNode items) {
@@ -161,16 +169,17 @@ public class ParquetTableLoader {
         for (JsonNode item : items) {
             JsonNode parquet = item.path("parquet");
             if (!parquet.isMissingNode() && !parquet.isNull()) {
+                String dataset = parquet.path("dataset").asText();
                 tabular.add(new Item(item.path("key").asText(), item.path("name").asText(),
-                        item.path("source").asText(), parquet.path("dataset").asText(),
+                        item.path("source").asText(), dataset, parquet.path("table").asText(dataset),
                         parquet.path("key").asText()));
             }
         }
         return tabular;
     }
 
-    private Complete loadOnce(Connection connection, Dialect dialect, String batchId, List<Item> items)
-            throws IOException, SQLException {
+    private Complete loadOnce(Connection connection, Dialect dialect, JsonNode manifest, String batchId,
+            List<Item> items) throws IOException, SQLException {
         // each opened object with its item, in the manifest's order; all closed at the end
         Map<Item, BatchObjects.ParquetObject> opened = new LinkedHashMap<>();
         List<Complete.NotLoaded> notLoaded = new ArrayList<>();
@@ -192,19 +201,21 @@ public class ParquetTableLoader {
                 }
             }
             connection.setAutoCommit(false);
-            Map<String, Long> rowsByDataset = new LinkedHashMap<>();
+            Map<List<String>, Long> rowsByTable = new LinkedHashMap<>();
+            Map<String, Long> rowsByItem = new HashMap<>();
             for (Map.Entry<Item, BatchObjects.ParquetObject> entry : ready.entrySet()) {
                 Item item = entry.getKey();
                 Savepoint before = connection.setSavepoint();
                 try {
                     long rows = loadRows(connection, dialect, item, entry.getValue().inputFile());
-                    rowsByDataset.merge(item.dataset(), rows, Long::sum);
+                    rowsByTable.merge(List.of(item.dataset(), item.table()), rows, Long::sum);
+                    rowsByItem.put(item.key(), rows);
                 } catch (SQLException e) {
                     if (isTransient(e)) {
                         throw e;
                     }
                     connection.rollback(before);
-                    notLoaded.add(setAside(batchId, item, "its rows do not go into table " + item.dataset()
+                    notLoaded.add(setAside(batchId, item, "its rows do not go into table " + item.table()
                             + ": " + e.getMessage()));
                 } catch (IOException | RuntimeException e) {
                     if (objects.isTransient(e)) {
@@ -214,9 +225,12 @@ public class ParquetTableLoader {
                     notLoaded.add(setAside(batchId, item, "its Parquet object cannot be read: " + e.getMessage()));
                 }
             }
-            List<Complete.Table> answered = rowsByDataset.entrySet().stream()
-                    .map(e -> new Complete.Table(e.getKey(), e.getKey(), e.getValue()))
+            List<Complete.Table> answered = rowsByTable.entrySet().stream()
+                    .map(e -> new Complete.Table(e.getKey().get(0), e.getKey().get(1), e.getValue()))
                     .toList();
+            Set<String> setAside = new HashSet<>();
+            notLoaded.forEach(n -> setAside.add(n.key()));
+            catalog(connection, dialect, manifest, rowsByItem, setAside);
             Complete complete = new Complete(batchId, Complete.SUCCEEDED, Instant.now(), answered, List.of(),
                     notLoaded);
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + dialect.quote(LOADS_TABLE)
@@ -227,7 +241,7 @@ public class ParquetTableLoader {
                 insert.executeUpdate();
             }
             connection.commit();
-            LOG.info("Batch {} loaded: {}{}", batchId, rowsByDataset,
+            LOG.info("Batch {} loaded: {}{}", batchId, answered.stream().map(t -> t.table() + " " + t.rows()).toList(),
                     notLoaded.isEmpty() ? "" : "; " + notLoaded.size() + " item(s) set aside");
             return complete;
         } catch (SQLException e) {
@@ -250,6 +264,92 @@ public class ParquetTableLoader {
         }
     }
 
+    /**
+     * One row per item of the batch in {@value #CATALOG_TABLE} (the items set aside excepted), in the transaction of
+     * the batch's rows: an item's row replaces an earlier one of the same key.
+     */
+    private void catalog(Connection connection, Dialect dialect, JsonNode manifest, Map<String, Long> rowsByItem,
+            Set<String> setAside) throws SQLException {
+        String table = dialect.quote(CATALOG_TABLE);
+        Timestamp ingestedAt = timestamp(manifest.path("createdAt").asText());
+        Timestamp loadedAt = timestamp(Instant.now().toString());
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE item_key = ?");
+                PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table + " (" + String.join(", ",
+                        CATALOG_COLUMNS) + ") VALUES (" + "?, ".repeat(CATALOG_COLUMNS.size() - 1) + "?)")) {
+            for (JsonNode item : manifest.path("items")) {
+                String key = item.path("key").asText();
+                if (setAside.contains(key)) {
+                    continue;
+                }
+                delete.setString(1, key);
+                delete.addBatch();
+                JsonNode parquet = item.path("parquet");
+                JsonNode facts = item.path("facts");
+                int p = 0;
+                insert.setString(++p, key);
+                insert.setString(++p, manifest.path("batchId").asText());
+                insert.setString(++p, item.path("source").asText());
+                insert.setString(++p, item.path("name").asText());
+                insert.setString(++p, item.path("sha256").asText());
+                insert.setLong(++p, item.path("size").asLong());
+                insert.setString(++p, item.path("mediaType").asText());
+                insert.setString(++p, item.path("class").asText());
+                setText(insert, ++p, item.path("rule"));
+                setText(insert, ++p, parquet.path("dataset"));
+                setText(insert, ++p, parquet.isMissingNode() ? parquet : parquet.path("table").isMissingNode()
+                        ? parquet.path("dataset") : parquet.path("table"));
+                Long rows = rowsByItem.get(key);
+                if (rows == null) {
+                    insert.setNull(++p, Types.BIGINT);
+                } else {
+                    insert.setLong(++p, rows);
+                }
+                setText(insert, ++p, item.path("rawKey"));
+                setText(insert, ++p, item.path("metadataKey"));
+                setText(insert, ++p, parquet.path("key"));
+                insert.setTimestamp(++p, ingestedAt);
+                insert.setTimestamp(++p, loadedAt);
+                setText(insert, ++p, facts.path("title"));
+                setText(insert, ++p, facts.path("author"));
+                setInteger(insert, ++p, facts.path("pages"));
+                setInteger(insert, ++p, facts.path("width"));
+                setInteger(insert, ++p, facts.path("height"));
+                insert.setTimestamp(++p, facts.path("takenAt").isTextual()
+                        ? Timestamp.valueOf(LocalDateTime.parse(facts.path("takenAt").asText())) : null);
+                if (facts.path("durationSeconds").isNumber()) {
+                    insert.setDouble(++p, facts.path("durationSeconds").asDouble());
+                } else {
+                    insert.setNull(++p, Types.DOUBLE);
+                }
+                insert.addBatch();
+            }
+            delete.executeBatch();
+            insert.executeBatch();
+        }
+    }
+
+    private static void setText(PreparedStatement statement, int p, JsonNode value) throws SQLException {
+        if (value.isTextual()) {
+            statement.setString(p, value.asText());
+        } else {
+            statement.setNull(p, Types.VARCHAR);
+        }
+    }
+
+    private static void setInteger(PreparedStatement statement, int p, JsonNode value) throws SQLException {
+        if (value.canConvertToLong()) {
+            statement.setLong(p, value.asLong());
+        } else {
+            statement.setNull(p, Types.BIGINT);
+        }
+    }
+
+    /** An instant as its UTC date-time, to the microsecond: what every database's timestamp keeps alike. */
+    private static Timestamp timestamp(String instant) {
+        return Timestamp.valueOf(LocalDateTime.ofInstant(Instant.parse(instant).truncatedTo(ChronoUnit.MICROS),
+                ZoneOffset.UTC));
+    }
+
     private static Complete.NotLoaded setAside(String batchId, Item item, String reason) {
         LOG.warn("Batch {}: {} is not loaded: {}", batchId, item.name(), reason);
         return new Complete.NotLoaded(item.key(), item.name(), item.dataset(), reason);
@@ -261,7 +361,7 @@ public class ParquetTableLoader {
      */
     private String prepare(Connection connection, Dialect dialect, String batchId, Item item, MessageType schema)
             throws SQLException {
-        String table = item.dataset();
+        String table = item.table();
         if (table.toLowerCase(Locale.ROOT).startsWith(RESERVED_PREFIX)) {
             return "table names beginning with " + RESERVED_PREFIX + " are the pipeline's own";
         }
@@ -370,6 +470,9 @@ public class ParquetTableLoader {
             if (dialect.columnsOf(connection, TABLES_TABLE).isEmpty()) {
                 st.execute(dialect.types.tablesTable(dialect.quote(TABLES_TABLE)));
             }
+            if (dialect.columnsOf(connection, CATALOG_TABLE).isEmpty()) {
+                st.execute(dialect.types.catalogTable(dialect.quote(CATALOG_TABLE)));
+            }
         }
     }
 
@@ -386,7 +489,7 @@ public class ParquetTableLoader {
 
     private long loadRows(Connection connection, Dialect dialect, Item item, InputFile file)
             throws IOException, SQLException {
-        String table = item.dataset();
+        String table = item.table();
         progress.started(item.name() + " into " + table);
         try (ParquetFileReader reader = ParquetFileReader.open(file)) {
             long total = Math.max(1, reader.getRecordCount());

@@ -132,6 +132,20 @@ final class SqlTypes {
                 + "loaded_at TIMESTAMP NOT NULL, answer " + text + " NOT NULL)";
     }
 
+    /** The catalog: one row per item loaded (the columns of {@code ParquetTableLoader.CATALOG_COLUMNS}). */
+    String catalogTable(String quotedName) {
+        String text = text();
+        String timestamp = mysql() ? "DATETIME(6)" : "TIMESTAMP";
+        return "CREATE TABLE IF NOT EXISTS " + quotedName + " (item_key VARCHAR(512) PRIMARY KEY, "
+                + "batch_id VARCHAR(64) NOT NULL, source VARCHAR(16) NOT NULL, name " + text + " NOT NULL, "
+                + "sha256 VARCHAR(64) NOT NULL, size_bytes BIGINT NOT NULL, media_type VARCHAR(255), "
+                + "item_class VARCHAR(32), rule_id VARCHAR(128), dataset_name VARCHAR(64), table_name VARCHAR(64), "
+                + "rows_loaded BIGINT, raw_key " + text + ", metadata_key VARCHAR(128), parquet_key " + text + ", "
+                + "ingested_at " + timestamp + " NOT NULL, loaded_at " + timestamp + " NOT NULL, title " + text + ", "
+                + "author " + text + ", pages BIGINT, width BIGINT, height BIGINT, taken_at " + timestamp + ", "
+                + "duration_seconds DOUBLE PRECISION)";
+    }
+
     /** The table of which source feeds each table the loader made or first wrote into. */
     String tablesTable(String quotedName) {
         return "CREATE TABLE IF NOT EXISTS " + quotedName + " (table_name VARCHAR(64) PRIMARY KEY, "

@@ -142,6 +142,11 @@ public class ItemConverter {
         } else {
             description.putAll(metadata.describeWithTika(staged, FileNames.lastSegment(item.getName())));
         }
+        if (description.get(MetadataExtractor.FACTS) instanceof Map<?, ?> facts) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            facts.forEach((name, value) -> copy.put(String.valueOf(name), value));
+            item.setFacts(copy);
+        }
         Path metadataFile = staged.getParent().resolveSibling("metadata.json");
         json.writerWithDefaultPrettyPrinter().writeValue(metadataFile.toFile(), description);
         item.setMetadataPath(metadataFile.toString());

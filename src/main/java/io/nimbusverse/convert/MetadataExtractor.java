@@ -2,8 +2,11 @@ package io.nimbusverse.convert;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -12,6 +15,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import javax.sound.sampled.AudioFileFormat;
+import javax.sound.sampled.AudioSystem;
+import javax.sound.sampled.UnsupportedAudioFileException;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
@@ -39,6 +45,13 @@ import org.xml.sax.helpers.DefaultHandler;
  */
 public class MetadataExtractor {
 
+    /** The section of the description that a catalog is queried by ({@link #facts}). */
+    public static final String FACTS = "facts";
+    /**
+     * What Tika's image readers say of the file they were handed rather than of its content (the work copy's name,
+     * size and modification time): left out, so that the same bytes always give the same description.
+     */
+    private static final Set<String> WORK_COPY_KEYS = Set.of("File Modified Date", "File Name", "File Size");
     private static final int SAMPLED_RECORDS = 1_000;
     private static final int MAX_NAMES = 200;
     /** Tika's zip-bomb guard: text beyond this many characters must not exceed the ratio below */
@@ -184,12 +197,72 @@ public class MetadataExtractor {
         }
         Map<String, Object> values = new TreeMap<>();
         for (String key : metadata.names()) {
+            if (WORK_COPY_KEYS.contains(key)) {
+                continue;
+            }
             String[] all = metadata.getValues(key);
             values.put(key, all.length == 1 ? all[0] : List.of(all));
         }
         Map<String, Object> description = new LinkedHashMap<>();
+        Map<String, Object> facts = facts(metadata, file);
+        if (!facts.isEmpty()) {
+            description.put(FACTS, facts);
+        }
         description.put("tika", values);
         return description;
+    }
+
+    /**
+     * The metadata a catalog is queried by, under names of their own: a document's title, author and pages, an
+     * image's width, height and EXIF date, a recording's duration (Tika's, or for PCM audio its frames over its rate).
+     */
+    private static Map<String, Object> facts(Metadata metadata, Path file) {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        putText(facts, "title", metadata.get("dc:title"));
+        putText(facts, "author", metadata.get("dc:creator"));
+        putNumber(facts, "pages", metadata.get("xmpTPg:NPages"));
+        putNumber(facts, "width", metadata.get("tiff:ImageWidth"));
+        putNumber(facts, "height", metadata.get("tiff:ImageLength"));
+        String taken = metadata.get("exif:DateTimeOriginal");
+        if (taken != null) {
+            try {
+                facts.put("takenAt", LocalDateTime.parse(taken.trim()).toString());
+            } catch (DateTimeParseException e) {
+                // an EXIF date of another form is kept in the tika section only
+            }
+        }
+        String duration = metadata.get("xmpDM:duration");
+        if (duration != null) {
+            putNumber(facts, "durationSeconds", duration);
+        } else if (String.valueOf(metadata.get(Metadata.CONTENT_TYPE)).startsWith("audio/")) {
+            try {
+                AudioFileFormat format = AudioSystem.getAudioFileFormat(file.toFile());
+                if (format.getFrameLength() > 0 && format.getFormat().getFrameRate() > 0) {
+                    facts.put("durationSeconds", format.getFrameLength() / (double) format.getFormat().getFrameRate());
+                }
+            } catch (UnsupportedAudioFileException | IOException e) {
+                // a format Java Sound does not read has no duration here
+            }
+        }
+        return facts;
+    }
+
+    private static void putText(Map<String, Object> facts, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            facts.put(name, value.trim());
+        }
+    }
+
+    private static void putNumber(Map<String, Object> facts, String name, String value) {
+        if (value == null) {
+            return;
+        }
+        try {
+            BigDecimal number = new BigDecimal(value.trim());
+            facts.put(name, number.scale() <= 0 ? (Object) number.longValueExact() : (Object) number.doubleValue());
+        } catch (NumberFormatException | ArithmeticException e) {
+            // not a number: kept in the tika section only
+        }
     }
 
     /** Discards the text Tika extracts, and stops the parse once there is more of it than allowed. */

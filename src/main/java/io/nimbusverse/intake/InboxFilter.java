@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which inbox entries the consumer takes: not the names of files still being written (temporary and hidden names,
- * {@code nimbus.intake.ignore-names}), not sub-folders. Each entry passed over is logged once, with why.
+ * Which inbox entries the consumer takes: files in the inbox and its sub-folders, but not the names of files still
+ * being written (temporary and hidden names, {@code nimbus.intake.ignore-names}) nor what a folder of such a name
+ * holds. Each entry passed over is logged once, with why.
  */
 public class InboxFilter implements GenericFileFilter<File> {
 
@@ -43,9 +44,13 @@ public class InboxFilter implements GenericFileFilter<File> {
 
     @Override
     public boolean accept(GenericFile<File> file) {
-        if (file.isDirectory()) {
-            once(file.getFileName(), "a sub-folder: only files directly in the inbox are read");
+        if (file.isDirectory() && ignores(file.getFileNameOnly())) {
+            once(file.getFileName(), "a folder of a temporary or hidden name (nimbus.intake.ignore-names): its files "
+                    + "are taken once it is renamed");
             return false;
+        }
+        if (file.isDirectory()) {
+            return true;
         }
         if (ignores(file.getFileNameOnly())) {
             once(file.getFileName(), "a temporary or hidden name (nimbus.intake.ignore-names): taken once it is "

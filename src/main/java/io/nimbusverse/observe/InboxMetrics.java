@@ -3,6 +3,7 @@ package io.nimbusverse.observe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.Arrays;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -28,28 +29,32 @@ public final class InboxMetrics {
     }
 
     private static long filesIn(Path inbox) {
-        if (!Files.isDirectory(inbox)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(inbox)) {
-            return files.filter(Files::isRegularFile).count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        try (Stream<String> files = filesUnder(inbox, name -> false)) {
+            return files.count();
         }
     }
 
     /**
-     * Whether the inbox holds a file that intake has not taken: not a name intake passes over (hidden, temporary),
-     * and no item in flight has its name (a taken file stays in the inbox until its data is in S3).
+     * Whether the inbox (sub-folders too) holds a file that intake has not taken: not a name intake passes over
+     * (hidden, temporary, or in a folder of such a name), and no item in flight has its name (a taken file stays in
+     * the inbox until its data is in S3).
      */
     public static boolean untakenFileIn(Path inbox, Ledger ledger, Predicate<String> passedOver) {
-        if (!Files.isDirectory(inbox)) {
-            return false;
-        }
         Set<String> inFlight = ledger.namesInFlight();
-        try (Stream<Path> files = Files.list(inbox)) {
-            return files.filter(Files::isRegularFile).map(f -> f.getFileName().toString())
-                    .anyMatch(name -> !passedOver.test(name) && !inFlight.contains(name));
+        try (Stream<String> files = filesUnder(inbox, passedOver)) {
+            return files.anyMatch(name -> !inFlight.contains(name));
+        }
+    }
+
+    /** The inbox's files as intake names them (relative, {@code /} between folders), but the passed-over ones. */
+    private static Stream<String> filesUnder(Path inbox, Predicate<String> passedOver) {
+        if (!Files.isDirectory(inbox)) {
+            return Stream.empty();
+        }
+        try {
+            return Files.walk(inbox).filter(Files::isRegularFile)
+                    .map(f -> inbox.relativize(f).toString().replace(java.io.File.separatorChar, '/'))
+                    .filter(name -> Arrays.stream(name.split("/")).noneMatch(passedOver));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,7 @@
 package io.nimbusverse.signal;
 
+import java.util.Map;
+
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -30,6 +32,8 @@ public class BatchItem {
     private String quarantineReason;
     /** the dataset rule that took the item, null when none did */
     private String rule;
+    /** what a catalog is queried by: title, author, pages, width, height, takenAt, durationSeconds (when known) */
+    private Map<String, Object> facts;
     /** rows left out of its Parquet because a value did not fit a pinned column (in its rows-quarantine file) */
     private long badRows;
 
@@ -39,6 +43,14 @@ public class BatchItem {
 
     public void setRule(String rule) {
         this.rule = rule;
+    }
+
+    public Map<String, Object> getFacts() {
+        return facts;
+    }
+
+    public void setFacts(Map<String, Object> facts) {
+        this.facts = facts;
     }
 
     public long getBadRows() {

@@ -2,6 +2,7 @@ package io.nimbusverse.signal;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -12,10 +13,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 public record Manifest(String batchId, Instant createdAt, List<Item> items) {
 
-    /** One uploaded item; {@code parquet} only for tabular items. */
+    /**
+     * One uploaded item; {@code parquet} only for tabular items, {@code rule} when a dataset rule took it, {@code facts}
+     * when its metadata has some (the catalog's title, pages, dimensions...).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Item(String key, String source, String name, @JsonProperty("class") String itemClass,
-            String mediaType, long size, String sha256, String rawKey, String metadataKey, Parquet parquet) {
+            String mediaType, long size, String sha256, String rawKey, String metadataKey, String rule,
+            Map<String, Object> facts, Parquet parquet) {
     }
 
     /** The Parquet object of a tabular item and the table it loads into ({@code table}: when not the dataset). */
@@ -27,7 +32,7 @@ public record Manifest(String batchId, Instant createdAt, List<Item> items) {
     public static Manifest of(Signal signal, List<BatchItem> liveItems) {
         List<Item> items = liveItems.stream()
                 .map(i -> new Item(i.getKey(), i.getSource(), i.getName(), i.getItemClass(), i.getMediaType(),
-                        i.getSize(), i.getSha256(), i.getRawKey(), i.getMetadataKey(),
+                        i.getSize(), i.getSha256(), i.getRawKey(), i.getMetadataKey(), i.getRule(), i.getFacts(),
                         i.getParquet() == null ? null : new Parquet(i.getParquet().dataset(), i.getParquet().table(), i.getParquet().key(),
                                 i.getParquet().rows(), i.getParquet().schema())))
                 .toList();

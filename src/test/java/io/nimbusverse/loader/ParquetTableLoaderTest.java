@@ -87,11 +87,11 @@ class ParquetTableLoaderTest {
             List<ColumnSchema> schema = result.columns().stream()
                     .map(c -> new ColumnSchema(c.name(), c.typeName(), c.nullable())).toList();
             items.add(new Manifest.Item("k" + n + "-" + batchId, t.source(), t.dataset() + ".csv", "structured",
-                    "text/csv", 10, "0".repeat(64), "raw/x", "metadata/x.json",
+                    "text/csv", 10, "0".repeat(64), "raw/x", "metadata/x.json", null, null,
                     new Manifest.Parquet(t.dataset(), null, key, result.rows(), schema)));
         }
         items.add(new Manifest.Item("pdf-" + batchId, "file", "notes.pdf", "unstructured", "application/pdf", 10,
-                "1".repeat(64), "raw/y", "metadata/y.json", null));
+                "1".repeat(64), "raw/y", "metadata/y.json", null, null, null));
         return JSON.writeValueAsString(new Manifest(batchId, Instant.parse("2026-11-25T10:00:00Z"), items));
     }
 
@@ -220,7 +220,7 @@ class ParquetTableLoaderTest {
         loader.load(batch("20261125T100000Z-e1e1e1", new Tabular("accounts", "file", "id,name\n1,ada\n"),
                 new Tabular("notes", "file", "id,text\n1,first\n")));
         execute("CREATE USER loader PASSWORD 'pw'");
-        execute("GRANT SELECT, INSERT, UPDATE, DELETE ON nimbus_loads, nimbus_tables, notes TO loader");
+        execute("GRANT SELECT, INSERT, UPDATE, DELETE ON nimbus_loads, nimbus_tables, nimbus_catalog, notes TO loader");
         execute("GRANT SELECT ON accounts TO loader");
         JdbcDataSource asLoader = new JdbcDataSource();
         // a user without admin rights may not set the in-memory database's options: the URL without them
