@@ -1,6 +1,8 @@
 package io.nimbusverse.convert;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import io.nimbusverse.convert.ColumnChunkWriter.PageSettings;
@@ -158,11 +160,6 @@ final class ColumnChunkWriters {
             this.statistics = Statistics.createStats(type);
         }
 
-        /** The fewest bytes whose two's complement holds every value of this many decimal digits. */
-        static int bytesFor(int precision) {
-            return (int) Math.ceil((precision * Math.log(10) / Math.log(2) + 1) / 8);
-        }
-
         @Override
         void append(RowBatch batch, int column) throws IOException {
             boolean[] present = batch.present[column];
@@ -173,12 +170,9 @@ final class ColumnChunkWriters {
                 }
                 int off = batch.textOffsets[column][r];
                 int len = batch.textLengths[column][r];
-                byte[] unscaled = new java.math.BigDecimal(new String(batch.text[column], off, len,
-                        java.nio.charset.StandardCharsets.US_ASCII)).setScale(scale).unscaledValue().toByteArray();
                 int at = n * width;
-                byte sign = unscaled[0] < 0 ? (byte) -1 : 0;
-                Arrays.fill(values, at, at + width - unscaled.length, sign);
-                System.arraycopy(unscaled, 0, values, at + width - unscaled.length, unscaled.length);
+                Decimals.writeFixed(new BigDecimal(new String(batch.text[column], off, len,
+                        StandardCharsets.US_ASCII)).setScale(scale).unscaledValue(), width, values, at);
                 statistics.updateStats(Binary.fromReusedByteArray(values, at, width));
                 n++;
                 valueAdded();

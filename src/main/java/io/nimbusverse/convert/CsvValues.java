@@ -33,9 +33,8 @@ final class CsvValues {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
     };
-    static final int MAX_LONG_DECIMAL_PRECISION = 18;
-    /** The most digits of a Parquet DECIMAL the loaders' databases all take (MySQL 65, H2 100000, Glue/Spark 38). */
-    static final int MAX_DECIMAL_PRECISION = 38;
+    static final int MAX_LONG_DECIMAL_PRECISION = Decimals.LONG_DIGITS;
+    static final int MAX_DECIMAL_PRECISION = Decimals.MAX_PRECISION;
     private static final ThreadLocal<char[]> DOUBLE_CHARS = ThreadLocal.withInitial(() -> new char[32]);
 
     private CsvValues() {

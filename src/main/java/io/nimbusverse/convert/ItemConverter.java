@@ -193,6 +193,7 @@ public class ItemConverter {
                 .forEach(c -> renamed.put(c.header(), c.name()));
         if (!renamed.isEmpty()) {
             description.put("renamed", renamed);
+            item.setRenamed(renamed);
             LOG.info("{}: {} column(s) renamed: {}", FileNames.printable(item.getName()), renamed.size(), renamed);
         }
         item.setBadRows(result.badRows());

@@ -74,7 +74,7 @@ final class ParquetColumnsWriter implements AutoCloseable {
             case DECIMAL -> (c.isWideDecimal()
                     // beyond 18 digits: two's complement in the fewest bytes that hold the precision
                     ? Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, repetition)
-                            .length(ColumnChunkWriters.WideDecimals.bytesFor(c.precision()))
+                            .length(Decimals.fixedBytes(c.precision()))
                     : Types.primitive(c.precision() <= 9 ? PrimitiveTypeName.INT32 : PrimitiveTypeName.INT64,
                             repetition))
                     .as(LogicalTypeAnnotation.decimalType(c.scale(), c.precision())).named(c.name());

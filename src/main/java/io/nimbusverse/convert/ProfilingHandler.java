@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.nimbusverse.datasets.PinnedType;
-
 /**
  * Reads the header and profiles the records that follow, up to a number of them: the narrowest type of each column,
  * whether it holds nulls, and whether its values repeat enough for dictionary encoding to pay.
@@ -160,7 +158,7 @@ final class ProfilingHandler implements CsvBytes.Sink {
     }
 
     /**
-     * The columns as profiled so far; a DECIMAL of more than {@value PinnedType#MAX_PRECISION} digits is text (its
+     * The columns as profiled so far; a DECIMAL of more than {@value Decimals#MAX_PRECISION} digits is text (its
      * digits are kept, never rounded into a double); a column of empty texts only is text.
      */
     List<CsvColumn> columns() {
@@ -179,7 +177,7 @@ final class ProfilingHandler implements CsvBytes.Sink {
             } else if (type == ColumnType.DECIMAL) {
                 scale = scales[i];
                 precision = Math.max(1, integerDigits[i] + scale);
-                if (precision > PinnedType.MAX_PRECISION) {
+                if (precision > Decimals.MAX_PRECISION) {
                     type = ColumnType.STRING;
                     precision = 0;
                     scale = 0;

@@ -5,6 +5,8 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.nimbusverse.convert.Decimals;
+
 /**
  * A column type a rule fixes instead of inferring it.
  *
@@ -16,7 +18,7 @@ import java.util.regex.Pattern;
 public record PinnedType(String type, int precision, int scale, String format) {
 
     private static final Pattern DECIMAL = Pattern.compile("decimal\\((\\d+),(\\d+)\\)");
-    public static final int MAX_PRECISION = 38;
+    public static final int MAX_PRECISION = Decimals.MAX_PRECISION;
 
     /** Parses a type as the rules file writes it: {@code long}, {@code decimal(38,10)}, ... */
     public static PinnedType of(String text, String format) {

@@ -2,6 +2,7 @@ package io.nimbusverse.intake;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.Optional;
 
 import io.nimbusverse.ledger.ItemStatus;
@@ -9,6 +10,7 @@ import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
 import io.nimbusverse.run.PermanentFailures;
 import io.nimbusverse.signal.BatchItem;
+import io.nimbusverse.signal.ParquetPart;
 import io.nimbusverse.signal.Complete;
 import io.nimbusverse.signal.Signal;
 
@@ -27,6 +29,9 @@ public class BatchProgress {
     private final Ledger ledger;
     private final Batches batches;
 
+    /** renames written in an item's ledger detail; the metadata JSON has them all */
+    private static final int RENAMES_SHOWN = 3;
+
     public BatchProgress(Ledger ledger, Batches batches) {
         this.ledger = ledger;
         this.batches = batches;
@@ -42,8 +47,7 @@ public class BatchProgress {
         List<LedgerEntry> changed = new ArrayList<>();
         for (BatchItem item : batches.liveItems(signal.getBatchId())) {
             entry(item).ifPresent(e -> changed.add(e.withClassification(item.getMediaType(), item.getItemClass())
-                    .withStatus(ItemStatus.CONVERTED, item.getParquet() == null ? ""
-                            : "rows=" + item.getParquet().rows())));
+                    .withStatus(ItemStatus.CONVERTED, detailOf(item))));
         }
         ledger.recordAll(changed);
     }
@@ -52,13 +56,44 @@ public class BatchProgress {
     public void uploaded(List<BatchItem> items) {
         List<LedgerEntry> changed = new ArrayList<>();
         for (BatchItem item : items) {
-            String detail = item.getParquet() == null ? ""
-                    : "rows=" + item.getParquet().rows() + " parquet=" + item.getParquet().key();
+            String detail = detailOf(item);
             String s3Key = item.getRawKey() != null ? item.getRawKey() : item.getParquet().key();
             entry(item).filter(e -> e.status() == ItemStatus.CONVERTED)
                     .ifPresent(e -> changed.add(e.withS3Key(s3Key).withStatus(ItemStatus.UPLOADED, detail)));
         }
         ledger.recordAll(changed);
+    }
+
+    /**
+     * What the ledger says of a converted item, and the run summary shows: its rows, the rule that took it, the table
+     * when it is not the dataset's name, the columns renamed (the first few), the rows left out, its Parquet key.
+     */
+    static String detailOf(BatchItem item) {
+        StringBuilder detail = new StringBuilder();
+        if (item.getRule() != null) {
+            detail.append("rule=").append(item.getRule());
+        }
+        ParquetPart parquet = item.getParquet();
+        if (parquet != null) {
+            detail.append(detail.isEmpty() ? "" : " ").append("rows=").append(parquet.rows());
+            if (!parquet.tableName().equals(parquet.dataset())) {
+                detail.append(" table=").append(parquet.tableName());
+            }
+        }
+        if (item.getBadRows() > 0) {
+            detail.append(" badRows=").append(item.getBadRows());
+        }
+        if (item.getRenamed() != null && !item.getRenamed().isEmpty()) {
+            detail.append(" renamed=").append(item.getRenamed().entrySet().stream().limit(RENAMES_SHOWN)
+                    .map(e -> e.getKey() + "->" + e.getValue()).collect(Collectors.joining("|")));
+            if (item.getRenamed().size() > RENAMES_SHOWN) {
+                detail.append("|+").append(item.getRenamed().size() - RENAMES_SHOWN).append(" more");
+            }
+        }
+        if (parquet != null && parquet.key() != null) {
+            detail.append(" parquet=").append(parquet.key());
+        }
+        return detail.toString();
     }
 
     /**

@@ -17,6 +17,8 @@ public class BatchSummaries {
 
     private final Ledger ledger;
 
+    private static final List<String> DATASET_WORDS = List.of("rule=", "table=", "renamed=", "badRows=");
+
     public BatchSummaries(Ledger ledger) {
         this.ledger = ledger;
     }
@@ -60,6 +62,14 @@ public class BatchSummaries {
                 }
                 text.append('\n');
             }
+        }
+        // the dataset rules at work: the rule that took an item, its table, the columns renamed, the rows left out
+        List<LedgerEntry> ruled = entries.stream().filter(e -> e.status() != ItemStatus.QUARANTINED
+                && DATASET_WORDS.stream().anyMatch(e.detail()::contains)).toList();
+        if (!ruled.isEmpty()) {
+            text.append("  datasets:\n");
+            ruled.forEach(e -> text.append("    ").append(e.name()).append(": ")
+                    .append(e.detail().replaceAll(" ?parquet=\\S+", "")).append('\n'));
         }
         List<LedgerEntry> quarantined = entries.stream().filter(e -> e.status() == ItemStatus.QUARANTINED).toList();
         if (!quarantined.isEmpty()) {

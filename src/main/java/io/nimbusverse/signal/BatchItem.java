@@ -34,6 +34,8 @@ public class BatchItem {
     private String rule;
     /** what a catalog is queried by: title, author, pages, width, height, takenAt, durationSeconds (when known) */
     private Map<String, Object> facts;
+    /** headers whose column has another name (header -> column), when some have */
+    private Map<String, String> renamed;
     /** rows left out of its Parquet because a value did not fit a pinned column (in its rows-quarantine file) */
     private long badRows;
 
@@ -51,6 +53,14 @@ public class BatchItem {
 
     public void setFacts(Map<String, Object> facts) {
         this.facts = facts;
+    }
+
+    public Map<String, String> getRenamed() {
+        return renamed;
+    }
+
+    public void setRenamed(Map<String, String> renamed) {
+        this.renamed = renamed;
     }
 
     public long getBadRows() {

@@ -20,8 +20,10 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.nimbusverse.convert.Decimals;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 
 /**
  * A column of a source table and its Avro type, from the JDBC metadata: the types keep their meaning (unsigned
@@ -91,7 +93,10 @@ public record SqlColumn(String name, String field, Kind kind, String sqlType, in
             case BOOLEAN -> Schema.create(Schema.Type.BOOLEAN);
             case INT -> Schema.create(Schema.Type.INT);
             case LONG -> Schema.create(Schema.Type.LONG);
-            case DECIMAL -> LogicalTypes.decimal(precision, scale).addToSchema(Schema.create(Schema.Type.BYTES));
+            // up to 18 digits the bytes of the unscaled value; beyond, the fixed length the Parquet spec asks for
+            case DECIMAL -> LogicalTypes.decimal(precision, scale).addToSchema(precision <= Decimals.LONG_DIGITS
+                    ? Schema.create(Schema.Type.BYTES) : Schema.createFixed("decimal_" + field, null, null,
+                            Decimals.fixedBytes(precision)));
             case FLOAT -> Schema.create(Schema.Type.FLOAT);
             case DOUBLE -> Schema.create(Schema.Type.DOUBLE);
             case DATE -> LogicalTypes.date().addToSchema(Schema.create(Schema.Type.INT));
@@ -144,14 +149,20 @@ public record SqlColumn(String name, String field, Kind kind, String sqlType, in
         }
     }
 
-    private ByteBuffer decimal(Object v) throws BadValue {
+    private Object decimal(Object v) throws BadValue {
         BigDecimal number = v instanceof BigDecimal d ? d : v instanceof BigInteger i ? new BigDecimal(i)
                 : new BigDecimal(v.toString());
         BigDecimal scaled = number.setScale(scale, RoundingMode.UNNECESSARY);
         if (scaled.precision() - scaled.scale() > precision - scale) {
             throw new BadValue("column " + name + ": " + v + " has more digits than " + typeName());
         }
-        return ByteBuffer.wrap(scaled.unscaledValue().toByteArray());
+        if (precision <= Decimals.LONG_DIGITS) {
+            return ByteBuffer.wrap(scaled.unscaledValue().toByteArray());
+        }
+        byte[] fixed = new byte[Decimals.fixedBytes(precision)];
+        Decimals.writeFixed(scaled.unscaledValue(), fixed.length, fixed, 0);
+        // the writer takes the bytes; the schema a fixed value carries is not read again
+        return new GenericData.Fixed(null, fixed);
     }
 
     private static LocalDate localDate(Object v) {
