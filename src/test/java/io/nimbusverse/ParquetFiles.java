@@ -1,6 +1,8 @@
 package io.nimbusverse;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +17,7 @@ import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
 
@@ -51,6 +54,16 @@ public final class ParquetFiles {
                     for (Type field : schema.getFields()) {
                         String name = field.getName();
                         if (g.getFieldRepetitionCount(name) == 0) {
+                            continue;
+                        }
+                        if (field.getLogicalTypeAnnotation()
+                                instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation decimal) {
+                            // decimals as their exact value, whatever their physical type
+                            row.put(name, new BigDecimal(switch (field.asPrimitiveType().getPrimitiveTypeName()) {
+                                case INT32 -> BigInteger.valueOf(g.getInteger(name, 0));
+                                case INT64 -> BigInteger.valueOf(g.getLong(name, 0));
+                                default -> new BigInteger(g.getBinary(name, 0).getBytes());
+                            }, decimal.getScale()));
                             continue;
                         }
                         row.put(name, switch (field.asPrimitiveType().getPrimitiveTypeName()) {

@@ -141,6 +141,13 @@ public final class TypeRoundTrip {
                 .isEqualTo(LogicalTypeAnnotation.decimalType(4, 12));
         assertThat(schema.getType("d_wide").getLogicalTypeAnnotation())
                 .isEqualTo(LogicalTypeAnnotation.decimalType(10, 38));
+        // beyond 18 digits, the fixed length the Parquet spec gives the precision: 16 bytes for 38, 9 for 20
+        assertThat(schema.getType("d_wide").asPrimitiveType().getPrimitiveTypeName())
+                .isEqualTo(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY);
+        assertThat(schema.getType("d_wide").asPrimitiveType().getTypeLength()).isEqualTo(16);
+        assertThat(schema.getType("n_big_unsigned").asPrimitiveType().getTypeLength()).isEqualTo(9);
+        assertThat(schema.getType("d_money").asPrimitiveType().getPrimitiveTypeName())
+                .isEqualTo(PrimitiveTypeName.BINARY);
         assertThat(schema.getType("f_float").asPrimitiveType().getPrimitiveTypeName()).isEqualTo(PrimitiveTypeName.FLOAT);
         assertThat(schema.getType("f_double").asPrimitiveType().getPrimitiveTypeName())
                 .isEqualTo(PrimitiveTypeName.DOUBLE);

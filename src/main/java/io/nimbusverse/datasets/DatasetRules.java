@@ -171,7 +171,7 @@ public class DatasetRules {
                 node.hasNonNull("table") ? node.path("table").asText() : null,
                 DatasetRule.Partition.valueOf(constant(node.path("partition").asText("ingest_date"))),
                 DatasetRule.Format.valueOf(constant(node.path("format").asText("auto"))),
-                csv(node.path("csv")), strings(node.path("rename")), schema(node.path("schema")),
+                csv(node.path("csv")), renames(node.path("rename")), schema(node.path("schema")),
                 records(node.path("records")));
     }
 
@@ -196,6 +196,9 @@ public class DatasetRules {
         Character given = delimiter.equals("auto") ? null : delimiter.equals("\\t") ? '\t' : delimiter.charAt(0);
         char quote = csv.path("quote").asText(String.valueOf(d.quote())).charAt(0);
         char escape = csv.path("escape").asText(String.valueOf(quote)).charAt(0);
+        if ((given != null && given > 127) || quote > 127 || escape > 127) {
+            throw new IllegalArgumentException("csv.delimiter, csv.quote and csv.escape must be ASCII characters");
+        }
         if (given != null && (given == quote || given == escape || given == '\n' || given == '\r')) {
             throw new IllegalArgumentException("csv.delimiter " + delimiter + " cannot also be the quote, the escape "
                     + "or a line end");
@@ -242,9 +245,12 @@ public class DatasetRules {
                 RecordOptions.Nested.valueOf(constant(records.path("nested").asText("flatten"))));
     }
 
-    private static Map<String, String> strings(JsonNode object) {
+    private static Map<String, String> renames(JsonNode object) {
         Map<String, String> map = new LinkedHashMap<>();
         object.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
+        if (new LinkedHashSet<>(map.values()).size() < map.size()) {
+            throw new IllegalArgumentException("rename gives two headers the same column name");
+        }
         return map;
     }
 

@@ -3,6 +3,7 @@ package io.nimbusverse.convert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,14 +117,14 @@ class CsvToParquetTest {
                 .extracting(Type::getName).containsExactly("price", "empty");
 
         List<Map<String, Object>> rows = ParquetFiles.rows(out);
-        assertThat(rows.get(0)).containsEntry("order_id", 1L).containsEntry("price", 1250)
+        assertThat(rows.get(0)).containsEntry("order_id", 1L).containsEntry("price", new BigDecimal("12.50"))
                 .containsEntry("ratio", 1500.0).containsEntry("paid", true)
                 .containsEntry("day", (int) LocalDate.of(2026, 1, 31).toEpochDay())
                 .containsEntry("created_at", micros(LocalDateTime.of(2026, 1, 31, 10, 15, 30, 123_456_000)))
                 .containsEntry("seen_utc", micros(LocalDateTime.of(2026, 1, 31, 10, 15, 30)))
                 .containsEntry("note", "a, quoted \"note\"").containsEntry("zip", "00501")
                 .doesNotContainKey("empty");
-        assertThat(rows.get(1)).containsEntry("price", 390).containsEntry("paid", false)
+        assertThat(rows.get(1)).containsEntry("price", new BigDecimal("3.90")).containsEntry("paid", false)
                 .containsEntry("day", (int) LocalDate.of(2024, 2, 29).toEpochDay())
                 .containsEntry("seen_utc", micros(LocalDateTime.of(2026, 1, 31, 10, 15, 30)))
                 .containsEntry("note", "caf\u00e9 \ud83d\ude80");
@@ -146,7 +147,8 @@ class CsvToParquetTest {
         assertThat(result.columns()).extracting(CsvColumn::typeName)
                 .containsExactly("long", "decimal(9,3)", "timestamp");
         assertThat(ParquetFiles.rows(out)).extracting(r -> r.get("amount"))
-                .containsExactly(10_000, 20_000, 20_125, 123_456_000);
+                .containsExactly(new BigDecimal("10.000"), new BigDecimal("20.000"), new BigDecimal("20.125"),
+                        new BigDecimal("123456.000"));
         // up to 9 digits a decimal is an INT32, as the Parquet spec asks
         assertThat(primitive(ParquetFiles.schema(out), "amount")).isEqualTo(PrimitiveTypeName.INT32);
         assertThat(ParquetFiles.rowCount(out)).isEqualTo(4);
