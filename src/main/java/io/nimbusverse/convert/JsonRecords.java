@@ -166,6 +166,8 @@ final class JsonRecords {
             if (array && token == null) {
                 throw new MalformedFileException("malformed JSON: the array does not end");
             }
+        } catch (CsvBytes.TooLarge e) {
+            throw Limits.exceeded(e.getMessage(), e.setting, e.limit);
         } catch (StreamConstraintsException e) {
             throw Parsers.jsonLimit(e, limits);
         } catch (JsonProcessingException e) {

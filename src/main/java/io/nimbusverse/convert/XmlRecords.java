@@ -140,6 +140,8 @@ final class XmlRecords {
             } finally {
                 reader.close();
             }
+        } catch (CsvBytes.TooLarge e) {
+            throw Limits.exceeded(e.getMessage(), e.setting, e.limit);
         } catch (XMLStreamException e) {
             throw Parsers.malformedXml(e);
         }

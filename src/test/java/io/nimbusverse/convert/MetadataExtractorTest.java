@@ -83,4 +83,31 @@ class MetadataExtractorTest {
         assertThatThrownBy(() -> extractor.describeWithTika(pdf, "broken.pdf"))
                 .isInstanceOf(MalformedFileException.class).hasMessageContaining("unreadable");
     }
+
+    @Test
+    void theSameBytesGiveTheSameDescriptionWhateverTheCopysNameAndTime() throws Exception {
+        Path first = dir.resolve("first.jpg");
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(40, 20,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        javax.imageio.ImageIO.write(image, "jpg", first.toFile());
+        Path second = Files.copy(first, dir.resolve("second-copy"));
+        Files.setLastModifiedTime(second, java.nio.file.attribute.FileTime.fromMillis(0));
+
+        Map<String, Object> a = extractor.describeWithTika(first, "photo.jpg");
+        Map<String, Object> b = extractor.describeWithTika(second, "photo.jpg");
+        assertThat(a).isEqualTo(b);
+        assertThat(a.get("tika").toString()).doesNotContain("File Modified Date", "File Name", "File Size")
+                .contains("Image Width");
+        assertThat(a.get("facts")).isEqualTo(Map.of("width", 40L, "height", 20L));
+    }
+
+    @Test
+    void factsNameWhatACatalogIsQueriedBy() throws Exception {
+        assertThat(extractor.describeWithTika(Path.of("samples/report.pdf"), "report.pdf").get("facts"))
+                .isEqualTo(Map.of("title", "Monthly report", "author", "NimbusVerse samples", "pages", 1L));
+        assertThat(extractor.describeWithTika(Path.of("samples/logo.png"), "logo.png").get("facts"))
+                .isEqualTo(Map.of("width", 64L, "height", 32L));
+        assertThat(extractor.describeWithTika(Path.of("samples/chime.wav"), "chime.wav").get("facts"))
+                .isEqualTo(Map.of("durationSeconds", 0.5));
+    }
 }
