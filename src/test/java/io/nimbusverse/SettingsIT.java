@@ -2,6 +2,7 @@ package io.nimbusverse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -17,11 +18,13 @@ class SettingsIT {
     @Test
     void mistypedSettingsEndTheStartWithWhatToFix(@TempDir Path dir) throws Exception {
         ProcessBuilder process = NimbusApp.runOnceInItsOwnJvm(dir.resolve("state"));
+        Path rules = Files.writeString(dir.resolve("datasets.yaml"), "rules:\n  - id: orders\n    dataset: orders\n");
         process.environment().putAll(Map.of(
                 "NIMBUS_CONVERT_PARQUET_COMPRESSION", "ZSTANDARD",
                 "NIMBUS_INTAKE_BATCH_SIZE", "a hundred",
                 "NIMBUS_KAFKA_BROKERS", "localhost",
-                "NIMBUS_LOADER_TRIGGER", "glue"));
+                "NIMBUS_LOADER_TRIGGER", "glue",
+                "NIMBUS_DATASETS_RULES_FILE", rules.toString()));
         NimbusApp.Finished run = NimbusApp.runToTheEnd(process);
         String output = run.output();
         long seconds = run.seconds();
@@ -35,7 +38,10 @@ class SettingsIT {
                 "Setting nimbus.kafka.brokers (environment variable NIMBUS_KAFKA_BROKERS) is \"localhost\": it must "
                         + "be host:port, comma-separated.",
                 "Setting nimbus.loader.trigger (environment variable NIMBUS_LOADER_TRIGGER) is \"glue\": it must be "
-                        + "one of");
+                        + "one of",
+                "Setting nimbus.datasets.rules-file (environment variable NIMBUS_DATASETS_RULES_FILE) is \"" + rules
+                        + "\": it must be a dataset rules file that holds ($.rules[0]: required property 'match' not "
+                        + "found).");
         // nothing was started: no embedded server, no stack trace
         assertThat(output).doesNotContain("Embedded stack up", "\tat ", "Exception");
         System.out.printf("SettingsIT: exit code 2 after %d s%n", seconds);

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -40,7 +41,9 @@ public class DatasetRules {
 
     public static final String SETTING = "nimbus.datasets.rules-file";
     private static final Logger LOG = LoggerFactory.getLogger(DatasetRules.class);
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** a key given twice is a mistake, not a choice of the last one */
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final JsonSchema SCHEMA = loadSchema();
 
     private final Path file;

@@ -1,7 +1,10 @@
 package io.nimbusverse.run;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -14,6 +17,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import io.nimbusverse.datasets.DatasetRules;
 import io.nimbusverse.notify.MilestoneMails;
 
 /**
@@ -103,6 +107,15 @@ public final class Settings {
                 Pattern.compile(v);
             } catch (PatternSyntaxException e) {
                 problem("nimbus.intake.ignore-names", v, "a regular expression (" + e.getDescription() + ")");
+            }
+        });
+        value(DatasetRules.SETTING).filter(v -> !v.isBlank()).ifPresent(v -> {
+            try {
+                DatasetRules.read(Path.of(v.trim()));
+            } catch (NoSuchFileException e) {
+                problem(DatasetRules.SETTING, v, "a dataset rules file, and there is none there");
+            } catch (IOException | IllegalArgumentException e) {
+                problem(DatasetRules.SETTING, v, "a dataset rules file that holds (" + e.getMessage() + ")");
             }
         });
         value("nimbus.kafka.brokers").filter(v -> !BROKERS.matcher(v).matches())

@@ -137,6 +137,8 @@ class DatasetRulesTest {
                 new String[] {"rules:\n  - id: a\n    match: {file: '*.xml'}\n    dataset: x\n    format: xml\n",
                     "records"},
                 new String[] {"rules: [\n", "not YAML"},
+                new String[] {"rules:\n  - id: a\n    match: {file: '*.csv'}\n    dataset: x\n    dataset: y\n",
+                    "dataset"},
                 new String[] {"", "empty"});
         for (String[] c : cases) {
             Path file = rules(c[0]);
