@@ -59,6 +59,22 @@ final class RuledConverter {
         return converter.convert(item);
     }
 
+    /** Converts a file that is already on disk, staged where it is (it is not copied). */
+    BatchItem convertFile(String name, Path file) throws Exception {
+        String sha = FileNames.sha256Hex(name + Files.size(file));
+        Path staged = dir.resolve("work").resolve(sha).resolve("content").resolve("file");
+        Files.createDirectories(staged.getParent());
+        Files.createSymbolicLink(staged, file.toAbsolutePath());
+        BatchItem item = new BatchItem();
+        item.setKey(sha);
+        item.setSha256(sha);
+        item.setName(name);
+        item.setSource("file");
+        item.setSize(Files.size(file));
+        item.setStagedPath(staged.toString());
+        return converter.convert(item);
+    }
+
     static JsonNode metadata(BatchItem item) throws IOException {
         return JSON.readTree(Path.of(item.getMetadataPath()).toFile());
     }
