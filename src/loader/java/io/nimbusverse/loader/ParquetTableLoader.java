@@ -74,7 +74,7 @@ public class ParquetTableLoader {
     static final String TABLES_TABLE = "nimbus_tables";
     /** Every item loaded, with its metadata: what a user queries to find files (README, "Datasets"). */
     public static final String CATALOG_TABLE = "nimbus_catalog";
-    static final List<String> CATALOG_COLUMNS = List.of("item_key", "batch_id", "source", "name", "sha256",
+    public static final List<String> CATALOG_COLUMNS = List.of("item_key", "batch_id", "source", "name", "sha256",
             "size_bytes", "media_type", "item_class", "rule_id", "dataset_name", "table_name", "rows_loaded", "raw_key",
             "metadata_key", "parquet_key", "ingested_at", "loaded_at", "title", "author", "pages", "width", "height",
             "taken_at", "duration_seconds");

@@ -23,6 +23,7 @@ import io.nimbusverse.JsonSchemas;
 import io.nimbusverse.cloud.S3Put;
 import io.nimbusverse.cloud.Uploads;
 import io.nimbusverse.contract.MariaDb;
+import io.nimbusverse.datasets.DatasetsDocTest;
 import io.nimbusverse.loader.InMemoryS3;
 import io.nimbusverse.loader.ParquetTableLoader;
 import io.nimbusverse.loader.S3BatchObjects;
@@ -163,6 +164,15 @@ class DatasetLoadsIT {
                     + "'application/pdf' AND pages > 0 AND ingested_at >= '2026-12-01'")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(1);
+            }
+            // the README's example queries run as written
+            for (String query : DatasetsDocTest.block("### The catalog", "sql").split(";")) {
+                String sql = query.lines().filter(l -> !l.trim().startsWith("--")).reduce("", (a, b) -> a + "\n" + b);
+                if (!sql.isBlank()) {
+                    try (ResultSet rs = st.executeQuery(sql)) {
+                        assertThat(rs.getMetaData().getColumnCount()).as(sql).isPositive();
+                    }
+                }
             }
         }
     }
