@@ -26,6 +26,11 @@ public final class S3Keys {
                 + ".parquet";
     }
 
+    /** The key of one partition of an item ({@code <column>=<yyyy-MM-dd>}) whose rule partitions by a column. */
+    public static String partitionedParquet(String dataset, String partition, String batchId, int n) {
+        return "parquet/" + dataset + "/" + partition + "/" + batchId + "-" + n + ".parquet";
+    }
+
     /** The key of a dataset whose rule partitions nothing. */
     public static String unpartitionedParquet(String dataset, String batchId, int n) {
         return "parquet/" + dataset + "/" + batchId + "-" + n + ".parquet";

@@ -160,8 +160,12 @@ public class ParquetTableLoader {
         return objects.exists(complete) || objects.exists(archivePrefix + complete);
     }
 
-    /** An item of the manifest that has rows: the table they go into is the dataset's, unless the manifest names one. */
-    private record Item(String key, String name, String source, String dataset, String table, String parquetKey) {
+    /**
+     * An item of the manifest that has rows: the table they go into is the dataset's, unless the manifest names one;
+     * its Parquet is one object, or one per partition, all loaded or none.
+     */
+    private record Item(String key, String name, String source, String dataset, String table,
+            List<String> parquetKeys) {
     }
 
     private static List<Item> itemsOf(JsonNode items) {
@@ -172,28 +176,43 @@ public class ParquetTableLoader {
                 String dataset = parquet.path("dataset").asText();
                 tabular.add(new Item(item.path("key").asText(), item.path("name").asText(),
                         item.path("source").asText(), dataset, parquet.path("table").asText(dataset),
-                        parquet.path("key").asText()));
+                        parquetKeys(parquet)));
             }
         }
         return tabular;
     }
 
+    private static List<String> parquetKeys(JsonNode parquet) {
+        if (!parquet.has("parts")) {
+            return List.of(parquet.path("key").asText());
+        }
+        List<String> keys = new ArrayList<>();
+        parquet.path("parts").forEach(part -> keys.add(part.path("key").asText()));
+        return keys;
+    }
+
     private Complete loadOnce(Connection connection, Dialect dialect, JsonNode manifest, String batchId,
             List<Item> items) throws IOException, SQLException {
         // each opened object with its item, in the manifest's order; all closed at the end
-        Map<Item, BatchObjects.ParquetObject> opened = new LinkedHashMap<>();
+        Map<Item, List<BatchObjects.ParquetObject>> opened = new LinkedHashMap<>();
         List<Complete.NotLoaded> notLoaded = new ArrayList<>();
         boolean autoCommit = connection.getAutoCommit();
         try {
             for (Item item : items) {
-                opened.put(item, open(item.parquetKey()));
+                List<BatchObjects.ParquetObject> objects = new ArrayList<>();
+                opened.put(item, objects);
+                for (String key : item.parquetKeys()) {
+                    objects.add(open(key));
+                }
             }
             // MySQL, MariaDB and H2 commit an open transaction on DDL: every table is made ready before the rows'
             // transaction starts, so that the rows of a batch are committed all together or not at all
-            Map<Item, BatchObjects.ParquetObject> ready = new LinkedHashMap<>();
-            for (Map.Entry<Item, BatchObjects.ParquetObject> entry : opened.entrySet()) {
+            Map<Item, List<BatchObjects.ParquetObject>> ready = new LinkedHashMap<>();
+            for (Map.Entry<Item, List<BatchObjects.ParquetObject>> entry : opened.entrySet()) {
                 Item item = entry.getKey();
-                String refusal = prepare(connection, dialect, batchId, item, schemaOf(entry.getValue().inputFile()));
+                // the parts of an item share its columns: the first one's schema is the item's
+                String refusal = prepare(connection, dialect, batchId, item,
+                        schemaOf(entry.getValue().get(0).inputFile()));
                 if (refusal == null) {
                     ready.put(item, entry.getValue());
                 } else {
@@ -203,11 +222,14 @@ public class ParquetTableLoader {
             connection.setAutoCommit(false);
             Map<List<String>, Long> rowsByTable = new LinkedHashMap<>();
             Map<String, Long> rowsByItem = new HashMap<>();
-            for (Map.Entry<Item, BatchObjects.ParquetObject> entry : ready.entrySet()) {
+            for (Map.Entry<Item, List<BatchObjects.ParquetObject>> entry : ready.entrySet()) {
                 Item item = entry.getKey();
                 Savepoint before = connection.setSavepoint();
                 try {
-                    long rows = loadRows(connection, dialect, item, entry.getValue().inputFile());
+                    long rows = 0;
+                    for (BatchObjects.ParquetObject part : entry.getValue()) {
+                        rows += loadRows(connection, dialect, item, part.inputFile());
+                    }
                     rowsByTable.merge(List.of(item.dataset(), item.table()), rows, Long::sum);
                     rowsByItem.put(item.key(), rows);
                 } catch (SQLException e) {
@@ -258,8 +280,10 @@ public class ParquetTableLoader {
             return failed(batchId, e);
         } finally {
             connection.setAutoCommit(autoCommit);
-            for (BatchObjects.ParquetObject object : opened.values()) {
-                object.close();
+            for (List<BatchObjects.ParquetObject> objects : opened.values()) {
+                for (BatchObjects.ParquetObject object : objects) {
+                    object.close();
+                }
             }
         }
     }
@@ -306,7 +330,11 @@ public class ParquetTableLoader {
                 }
                 setText(insert, ++p, item.path("rawKey"));
                 setText(insert, ++p, item.path("metadataKey"));
-                setText(insert, ++p, parquet.path("key"));
+                if (parquet.isMissingNode()) {
+                    insert.setNull(++p, Types.VARCHAR);
+                } else {
+                    insert.setString(++p, String.join(", ", parquetKeys(parquet)));
+                }
                 insert.setTimestamp(++p, ingestedAt);
                 insert.setTimestamp(++p, loadedAt);
                 setText(insert, ++p, facts.path("title"));

@@ -44,10 +44,20 @@ public class Uploads {
             }
             if (item.getParquet() != null) {
                 ParquetPart parquet = item.getParquet();
-                item.setParquet(parquet.withKey(parquet.partitioned()
-                        ? S3Keys.parquet(parquet.dataset(), signal.getCreatedAt(), signal.getBatchId(), ++tabular)
-                        : S3Keys.unpartitionedParquet(parquet.dataset(), signal.getBatchId(), ++tabular)));
-                puts.add(put(item.getParquet().path(), item.getParquet().key()));
+                if (parquet.pieces() != null) {
+                    List<ParquetPart.Piece> pieces = new ArrayList<>();
+                    for (ParquetPart.Piece piece : parquet.pieces()) {
+                        pieces.add(piece.withKey(S3Keys.partitionedParquet(parquet.dataset(), piece.partition(),
+                                signal.getBatchId(), ++tabular)));
+                        puts.add(put(piece.path(), pieces.get(pieces.size() - 1).key()));
+                    }
+                    item.setParquet(parquet.withPieces(pieces));
+                } else {
+                    item.setParquet(parquet.withKey(parquet.partitioned()
+                            ? S3Keys.parquet(parquet.dataset(), signal.getCreatedAt(), signal.getBatchId(), ++tabular)
+                            : S3Keys.unpartitionedParquet(parquet.dataset(), signal.getBatchId(), ++tabular)));
+                    puts.add(put(item.getParquet().path(), item.getParquet().key()));
+                }
             }
             puts.add(put(item.getMetadataPath(), item.getMetadataKey()));
         }

@@ -24,7 +24,16 @@ final class BadRows implements AutoCloseable {
         this.file = file;
     }
 
+    /** Counts the bad rows without listing them: a later pass over a file whose first pass listed them. */
+    static BadRows discarding() {
+        return new BadRows(null);
+    }
+
     void add(long line, CsvColumn column, String value) {
+        if (file == null) {
+            count++;
+            return;
+        }
         try {
             if (out == null) {
                 out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);

@@ -17,7 +17,7 @@ final class BatchWriter implements TypedRowHandler.BatchSink, AutoCloseable {
 
     private static final RowBatch END = new RowBatch(List.of(), 1);
 
-    private final ParquetColumnsWriter writer;
+    private final RowBatchSink writer;
     private final BlockingQueue<RowBatch> empty;
     private final BlockingQueue<RowBatch> full;
     private final Thread thread;
@@ -25,13 +25,21 @@ final class BatchWriter implements TypedRowHandler.BatchSink, AutoCloseable {
     private long rowsHandedOver;
     private volatile Throwable failure;
 
-    BatchWriter(ParquetColumnsWriter writer, List<CsvColumn> columns, int batchRows, int batches,
+    BatchWriter(RowBatchSink writer, List<CsvColumn> columns, int batchRows, int batches, LongConsumer progress) {
+        this(writer, columns, -1, batchRows, batches, progress);
+    }
+
+    /** @param parsedColumn a column the parsing thread parses, never deferred (the partition column), or -1 */
+    BatchWriter(RowBatchSink writer, List<CsvColumn> columns, int parsedColumn, int batchRows, int batches,
             LongConsumer progress) {
         this.writer = writer;
         this.progress = progress;
         this.empty = new ArrayBlockingQueue<>(batches);
         this.full = new ArrayBlockingQueue<>(batches + 1);
         boolean[] deferred = deferred(columns);
+        if (parsedColumn >= 0) {
+            deferred[parsedColumn] = false;
+        }
         for (int i = 0; i < batches; i++) {
             empty.add(new RowBatch(columns, batchRows, deferred));
         }

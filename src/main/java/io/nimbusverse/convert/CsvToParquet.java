@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,6 +38,8 @@ public class CsvToParquet {
 
     private static final Logger LOG = LoggerFactory.getLogger(CsvToParquet.class);
     private static final int SNIFFED_LINES = 10;
+    /** Partition files open at once: memory grows with them, passes over the file shrink. */
+    private static final int PARTITIONS_OPEN = 8;
 
     private final int sampleRecords;
     private final Set<String> nullValues;
@@ -72,13 +76,14 @@ public class CsvToParquet {
      * How to read one file: its dialect, the names given to its headers, its dataset's rule for types, and the schema
      * its dataset has so far (empty for a new dataset).
      *
-     * @param badRowsFile where the rows whose value does not fit a pinned column go
+     * @param badRowsFile     where the rows whose value does not fit a pinned column go
+     * @param partitionColumn the date or timestamp column whose days split the rows into one file each, or null
      */
     public record Reading(CsvDialect dialect, Map<String, String> renames, SchemaPolicy policy, List<CsvColumn> known,
-            Path badRowsFile) {
+            Path badRowsFile, String partitionColumn) {
 
         public static final Reading DEFAULT = new Reading(CsvDialect.DEFAULT, Map.of(), SchemaPolicy.DEFAULT,
-                List.of(), null);
+                List.of(), null, null);
     }
 
     /**
@@ -86,9 +91,15 @@ public class CsvToParquet {
      *
      * @param badRows     rows left out because a value did not fit its pinned column
      * @param badRowsFile the rows-quarantine file that lists them, null when none
+     * @param pieces      the file of each partition, when the reading asked for a partition column (else null: the
+     *                    rows are in the one file asked for)
      */
     public record Result(long rows, List<CsvColumn> columns, char delimiter, Charset encoding, long badRows,
-            Path badRowsFile) {
+            Path badRowsFile, List<Piece> pieces) {
+    }
+
+    /** The Parquet file of one partition ({@code 2026-11-30}, or {@value PartitionedWriter#NULL_PARTITION}). */
+    public record Piece(String partition, Path path, long rows) {
     }
 
     public Result convert(Path csv, Path parquet) throws IOException, MalformedFileException {
@@ -121,7 +132,7 @@ public class CsvToParquet {
             throws IOException, MalformedFileException {
         CsvDialect records = new CsvDialect(',', '"', '"', false, columns, StandardCharsets.UTF_8, Set.of(), false);
         Reading asRecords = new Reading(records, reading.renames(), reading.policy(), reading.known(),
-                reading.badRowsFile());
+                reading.badRowsFile(), reading.partitionColumn());
         return convert(file, parquet, asRecords, StandardCharsets.UTF_8, ',', source);
     }
 
@@ -207,20 +218,101 @@ public class CsvToParquet {
     private Result write(Path csv, Path parquet, Charset charset, char delimiter, RecordSource source,
             Reading reading, Set<String> nulls, List<CsvColumn> columns, Set<String> dictionaryColumns)
             throws IOException, MalformedFileException {
-        boolean done = false;
-        long rows;
-        long badRowCount;
         Path badRowsFile = reading.badRowsFile();
         boolean rowsQuarantine = badRowsFile != null
                 && reading.policy().badValues() == SchemaPolicy.BadValues.QUARANTINE_ROWS;
+        int partitionColumn = partitionColumn(columns, reading.partitionColumn());
+        Map<String, String> metadata = Map.of("nimbus.source", csv.getFileName().toString());
+        boolean done = false;
+        List<Path> written = new ArrayList<>();
+        try {
+            if (partitionColumn < 0) {
+                written.add(parquet);
+                try (BadRows badRows = rowsQuarantine ? new BadRows(badRowsFile) : null;
+                        ParquetColumnsWriter writer = new ParquetColumnsWriter(new LocalOutputFile(parquet), columns,
+                                dictionaryColumns, compression, rowGroupBytes, pageBytes, metadata)) {
+                    long badRowCount = pass(csv, charset, source, reading, nulls, columns, writer, -1, badRows);
+                    done = true;
+                    return new Result(writer.rows(), columns, delimiter, charset, badRowCount,
+                            badRowCount == 0 ? null : badRowsFile, null);
+                }
+            }
+            // one pass over the file per PARTITIONS_OPEN days: each pass writes the days it meets first
+            Set<String> partitionsDone = new LinkedHashSet<>();
+            Map<String, Path> pieceFiles = new HashMap<>();
+            List<Piece> pieces = new ArrayList<>();
+            long badRowCount = 0;
+            boolean first = true;
+            while (true) {
+                PartitionedWriter.Files files = partition -> {
+                    Path piece = parquet.resolveSibling(parquet.getFileName().toString()
+                            .replaceAll("\\.parquet$", "") + "." + partition + ".parquet");
+                    written.add(piece);
+                    pieceFiles.put(partition, piece);
+                    return new ParquetColumnsWriter(new LocalOutputFile(piece), columns, dictionaryColumns,
+                            compression, Math.max(1 << 20, rowGroupBytes / PARTITIONS_OPEN), pageBytes, metadata);
+                };
+                try (BadRows badRows = rowsQuarantine ? (first ? new BadRows(badRowsFile) : BadRows.discarding())
+                        : null;
+                        PartitionedWriter writer = new PartitionedWriter(columns, partitionColumn, PARTITIONS_OPEN,
+                                ColumnBudget.forColumns(columns.size()).batchRows(), partitionsDone, files)) {
+                    long bad = pass(csv, charset, source, reading, nulls, columns, writer, partitionColumn, badRows);
+                    badRowCount = first ? bad : badRowCount;
+                    for (PartitionedWriter.Piece piece : writer.written()) {
+                        partitionsDone.add(piece.partition());
+                        pieces.add(new Piece(piece.partition(), pieceFiles.get(piece.partition()), piece.rows()));
+                    }
+                    if (writer.left().isEmpty()) {
+                        break;
+                    }
+                    LOG.info("{}: {} more day(s) of {} to write, reading the file again", csv.getFileName(),
+                            writer.left().size(), columns.get(partitionColumn).name());
+                }
+                first = false;
+            }
+            done = true;
+            return new Result(pieces.stream().mapToLong(Piece::rows).sum(), columns, delimiter, charset, badRowCount,
+                    badRowCount == 0 ? null : badRowsFile, pieces);
+        } finally {
+            if (!done) {
+                for (Path file : written) {
+                    Files.deleteIfExists(file);
+                }
+                if (badRowsFile != null) {
+                    Files.deleteIfExists(badRowsFile);
+                }
+            }
+        }
+    }
+
+    /** The index of the column to partition by, checked to be a date or timestamp; -1 for none. */
+    private static int partitionColumn(List<CsvColumn> columns, String name) throws MalformedFileException {
+        if (name == null) {
+            return -1;
+        }
+        for (int c = 0; c < columns.size(); c++) {
+            CsvColumn column = columns.get(c);
+            if (column.name().equals(name)) {
+                if (column.type() != ColumnType.DATE && column.type() != ColumnType.TIMESTAMP
+                        && column.type() != ColumnType.TIMESTAMP_TZ && column.type() != ColumnType.NONE) {
+                    throw new MalformedFileException("column " + name + ", which the dataset's rule partitions by, "
+                            + "holds " + column.typeName() + " values, not dates or timestamps");
+                }
+                return c;
+            }
+        }
+        throw new MalformedFileException("the file has no column " + name + ", which the dataset's rule partitions "
+                + "by");
+    }
+
+    /** Reads the whole file once into the sink; returns the rows left out as bad rows. */
+    private long pass(Path csv, Charset charset, RecordSource source, Reading reading, Set<String> nulls,
+            List<CsvColumn> columns, RowBatchSink sink, int parsedColumn, BadRows badRows)
+            throws IOException, MalformedFileException {
         progress.started(csv.getFileName().toString());
         long size = Math.max(1, Files.size(csv));
         try (FileChannel channel = FileChannel.open(csv);
-                BadRows badRows = rowsQuarantine ? new BadRows(badRowsFile) : null;
-                ParquetColumnsWriter writer = new ParquetColumnsWriter(new LocalOutputFile(parquet), columns,
-                        dictionaryColumns, compression, rowGroupBytes, pageBytes,
-                        Map.of("nimbus.source", csv.getFileName().toString()));
-                BatchWriter batches = new BatchWriter(writer, columns,
+                BatchWriter batches = new BatchWriter(sink, columns, parsedColumn,
                         ColumnBudget.forColumns(columns.size()).batchRows(), 3,
                         converted -> progress.advanced(converted, readFraction(channel, size)));
                 InputStream in = Encodings.asUtf8(Channels.newInputStream(channel), charset)) {
@@ -228,9 +320,8 @@ public class CsvToParquet {
             TypedRowHandler handler = new TypedRowHandler(batches.firstBatch(), columns, nulls, dialect.header(),
                     dialect.quotedEmptyIsNull(), badRows, batches);
             source.parse(in, handler);
-            rows = batches.finish(handler.pending());
-            badRowCount = handler.badRows();
-            done = true;
+            batches.finish(handler.pending());
+            return handler.badRows();
         } catch (TypedRowHandler.ColumnWidening widening) {
             throw widening;
         } catch (RuntimeException e) {
@@ -240,14 +331,7 @@ public class CsvToParquet {
             throw new InterruptedIOException("interrupted while converting " + csv);
         } finally {
             progress.finished();
-            if (!done) {
-                Files.deleteIfExists(parquet);
-                if (badRowsFile != null) {
-                    Files.deleteIfExists(badRowsFile);
-                }
-            }
         }
-        return new Result(rows, columns, delimiter, charset, badRowCount, badRowCount == 0 ? null : badRowsFile);
     }
 
     /** How much of the file the parser has read (its buffer ahead included). */

@@ -167,19 +167,28 @@ public class ItemConverter {
         Path badRows = staged.getParent().resolveSibling("bad-rows.csv");
         List<CsvColumn> known = schemas.of(dataset);
         Map<String, String> renames = match.rule() == null ? Map.of() : match.rule().rename();
+        DatasetRule.Partition partition = match.partition();
         CsvToParquet.Result result = conversion.convert(parquet, new CsvToParquet.Reading(match.csv(), renames,
-                match.schema(), known, badRows));
+                match.schema(), known, badRows,
+                partition.kind() == DatasetRule.Partition.Kind.COLUMN ? partition.column() : null));
         List<CsvColumn> datasetSchema = schemas.grow(dataset, result.columns());
         List<ColumnSchema> schema = result.columns().stream()
                 .map(c -> new ColumnSchema(c.name(), c.typeName(), c.nullable()))
                 .toList();
+        List<ParquetPart.Piece> pieces = result.pieces() == null ? null : result.pieces().stream()
+                .map(p -> new ParquetPart.Piece(partition.column() + "=" + p.partition(), p.path().toString(), null,
+                        p.rows()))
+                .toList();
         item.setParquet(new ParquetPart(dataset, match.table().equals(dataset) ? null : match.table(),
-                match.partition() == DatasetRule.Partition.NONE ? ParquetPart.NO_PARTITION : null, parquet.toString(),
-                null, result.rows(), schema));
+                partition.kind() == DatasetRule.Partition.Kind.NONE ? ParquetPart.NO_PARTITION : null,
+                pieces == null ? parquet.toString() : null, null, result.rows(), schema, pieces));
         Map<String, Object> description = new LinkedHashMap<>();
         description.put("dataset", dataset);
         description.put("table", match.table());
         description.put("records", result.rows());
+        if (pieces != null) {
+            description.put("partitions", pieces.stream().map(ParquetPart.Piece::partition).toList());
+        }
         if (match.format() != DatasetRule.Format.JSON && match.format() != DatasetRule.Format.XML) {
             description.put("delimiter", String.valueOf(result.delimiter()));
             description.put("encoding", result.encoding().name());

@@ -22,7 +22,7 @@ import org.apache.parquet.schema.Types;
  * its own column encoding ({@link ColumnChunkWriter}). A row group is written once its compressed pages reach
  * {@code rowGroupBytes}, which bounds the memory.
  */
-final class ParquetColumnsWriter implements AutoCloseable {
+final class ParquetColumnsWriter implements RowBatchSink {
 
     private final ParquetFileWriter file;
     private final CodecFactory codecs;
@@ -92,7 +92,8 @@ final class ParquetColumnsWriter implements AutoCloseable {
         };
     }
 
-    void write(RowBatch batch) throws IOException {
+    @Override
+    public void write(RowBatch batch) throws IOException {
         long buffered = 0;
         for (int c = 0; c < columns.length; c++) {
             columns[c].append(batch, c);
@@ -105,7 +106,8 @@ final class ParquetColumnsWriter implements AutoCloseable {
         }
     }
 
-    long rows() {
+    @Override
+    public long rows() {
         return rows;
     }
 
@@ -122,7 +124,8 @@ final class ParquetColumnsWriter implements AutoCloseable {
     }
 
     /** Writes the last row group and the footer. */
-    void finish() throws IOException {
+    @Override
+    public void finish() throws IOException {
         flushRowGroup();
         file.end(metadata);
     }

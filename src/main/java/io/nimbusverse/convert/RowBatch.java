@@ -87,6 +87,29 @@ final class RowBatch {
         Arrays.fill(textUsed, 0);
     }
 
+    /** Appends row {@code row} of another batch of the same columns (its values already parsed, or kept as text). */
+    void copyRow(RowBatch from, int row) {
+        int to = size;
+        for (int c = 0; c < types.length; c++) {
+            boolean isPresent = from.present[c][row];
+            present[c][to] = isPresent;
+            if (!isPresent) {
+                continue;
+            }
+            if (from.text[c] != null) {
+                setText(c, to, from.text[c], from.textOffsets[c][row], from.textLengths[c][row]);
+            } else if (from.doubles[c] != null) {
+                doubles[c][to] = from.doubles[c][row];
+            } else if (from.booleans[c] != null) {
+                booleans[c][to] = from.booleans[c][row];
+            } else {
+                longs[c][to] = from.longs[c][row];
+            }
+        }
+        lines[to] = from.lines[row];
+        size++;
+    }
+
     /** Stores the bytes of a field as the value of a text column in row {@code row}. */
     void setText(int column, int row, byte[] bytes, int off, int len) {
         byte[] arena = text[column];

@@ -33,12 +33,24 @@ public record DatasetRule(String id, Pattern folder, Pattern file, String datase
         rename = Map.copyOf(rename);
     }
 
-    /** S3 layout of the Parquet objects of a dataset. */
-    public enum Partition {
-        /** {@code parquet/<dataset>/ingest_date=<yyyy-MM-dd>/...}: the batch's day */
-        INGEST_DATE,
-        /** {@code parquet/<dataset>/...} */
-        NONE
+    /**
+     * S3 layout of the Parquet objects of a dataset.
+     *
+     * @param column the date or timestamp column whose day partitions the rows, for {@link Kind#COLUMN}
+     */
+    public record Partition(Kind kind, String column) {
+
+        public static final Partition INGEST_DATE = new Partition(Kind.INGEST_DATE, null);
+        public static final Partition NONE = new Partition(Kind.NONE, null);
+
+        public enum Kind {
+            /** {@code parquet/<dataset>/ingest_date=<yyyy-MM-dd>/...}: the batch's day */
+            INGEST_DATE,
+            /** {@code parquet/<dataset>/...} */
+            NONE,
+            /** {@code parquet/<dataset>/<column>=<yyyy-MM-dd>/...}: one object per day of the column's values */
+            COLUMN
+        }
     }
 
     /** How a file is read. */

@@ -172,7 +172,7 @@ public class DatasetRules {
         Pattern file = pattern(match, "file");
         return new DatasetRule(node.path("id").asText(), folder, file, node.path("dataset").asText(),
                 node.hasNonNull("table") ? node.path("table").asText() : null,
-                DatasetRule.Partition.valueOf(constant(node.path("partition").asText("ingest_date"))),
+                partition(node.path("partition")),
                 DatasetRule.Format.valueOf(constant(node.path("format").asText("auto"))),
                 csv(node.path("csv")), renames(node.path("rename")), schema(node.path("schema")),
                 records(node.path("records")));
@@ -191,6 +191,14 @@ public class DatasetRules {
             throw new IllegalArgumentException("match." + field + "Regex is not a regular expression: "
                     + e.getDescription(), e);
         }
+    }
+
+    private static DatasetRule.Partition partition(JsonNode partition) {
+        if (partition.isObject()) {
+            return new DatasetRule.Partition(DatasetRule.Partition.Kind.COLUMN, partition.path("column").asText());
+        }
+        return partition.asText("ingest_date").equals("none") ? DatasetRule.Partition.NONE
+                : DatasetRule.Partition.INGEST_DATE;
     }
 
     private static CsvDialect csv(JsonNode csv) {

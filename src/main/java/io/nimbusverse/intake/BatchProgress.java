@@ -57,7 +57,7 @@ public class BatchProgress {
         List<LedgerEntry> changed = new ArrayList<>();
         for (BatchItem item : items) {
             String detail = detailOf(item);
-            String s3Key = item.getRawKey() != null ? item.getRawKey() : item.getParquet().key();
+            String s3Key = item.getRawKey() != null ? item.getRawKey() : item.getParquet().keys().get(0);
             entry(item).filter(e -> e.status() == ItemStatus.CONVERTED)
                     .ifPresent(e -> changed.add(e.withS3Key(s3Key).withStatus(ItemStatus.UPLOADED, detail)));
         }
@@ -90,8 +90,11 @@ public class BatchProgress {
                 detail.append("|+").append(item.getRenamed().size() - RENAMES_SHOWN).append(" more");
             }
         }
-        if (parquet != null && parquet.key() != null) {
-            detail.append(" parquet=").append(parquet.key());
+        if (parquet != null && !parquet.keys().isEmpty()) {
+            detail.append(" parquet=").append(parquet.keys().get(0));
+            if (parquet.keys().size() > 1) {
+                detail.append(" parts=").append(parquet.keys().size());
+            }
         }
         return detail.toString();
     }

@@ -151,7 +151,7 @@ public class MilestoneMails {
         for (BatchItem item : items.subList(0, Math.min(items.size(), LISTED_ITEMS))) {
             rows.add(row(item.getName(), item.isQuarantined() ? "QUARANTINED: " + item.getQuarantineReason()
                     : item.getItemClass() + ", " + item.getMediaType() + (item.getParquet() == null ? ""
-                            : ", " + item.getParquet().rows() + " rows to table " + item.getParquet().dataset())));
+                            : ", " + item.getParquet().rows() + " rows to table " + item.getParquet().tableName())));
         }
         if (items.size() > LISTED_ITEMS) {
             rows.add(row("...", "and " + (items.size() - LISTED_ITEMS) + " more items"));

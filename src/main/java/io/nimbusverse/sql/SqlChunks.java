@@ -193,7 +193,7 @@ public class SqlChunks {
         item.setStagedPath(staged.toString());
         item.setMediaType(MEDIA_TYPE);
         item.setItemClass("structured");
-        item.setParquet(new ParquetPart(dataset, null, null, staged.toString(), null, chunk.getRecordCount(), schema));
+        item.setParquet(new ParquetPart(dataset, null, null, staged.toString(), null, chunk.getRecordCount(), schema, null));
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("key", chunk.getKey());
         metadata.put("source", "mysql");

@@ -31,7 +31,7 @@ class UploadsTest {
         item.setItemClass("structured");
         item.setStagedPath(csv.toString());
         item.setMetadataPath(metadata.toString());
-        item.setParquet(new ParquetPart("big", null, null, parquet.toString(), null, 1, List.of()));
+        item.setParquet(new ParquetPart("big", null, null, parquet.toString(), null, 1, List.of(), null));
         Signal signal = Signal.of(SignalType.CLOUD_UPLOAD, "20261125T181833Z-3fa9c1", CREATED, 2);
 
         List<S3Put> puts = new Uploads(5L << 20).plan(List.of(item), signal);

@@ -35,7 +35,7 @@ class CsvDialectsTest {
             throws Exception {
         Path in = Files.write(dir.resolve(name), content);
         return converter.convert(in, dir.resolve(name + ".parquet"), new CsvToParquet.Reading(dialect, renames,
-                SchemaPolicy.DEFAULT, List.of(), null));
+                SchemaPolicy.DEFAULT, List.of(), null, null));
     }
 
     private List<Map<String, Object>> rows(String name) throws Exception {

@@ -193,7 +193,7 @@ class CsvToParquetTest {
         Files.write(in, new byte[] {'a', ',', 'b', '\n', (byte) 0xC3, (byte) 0x28, ',', '1', '\n'});
         CsvDialect utf8 = new CsvDialect(null, '"', '"', true, List.of(), StandardCharsets.UTF_8, null, false);
         assertThatThrownBy(() -> converter.convert(in, dir.resolve("binary.parquet"),
-                new CsvToParquet.Reading(utf8, Map.of(), SchemaPolicy.DEFAULT, List.of(), null)))
+                new CsvToParquet.Reading(utf8, Map.of(), SchemaPolicy.DEFAULT, List.of(), null, null)))
                 .isInstanceOf(MalformedFileException.class).hasMessageContaining("not UTF-8");
         // detected, the same bytes are windows-1252 text: nothing is lost, nothing refused
         CsvToParquet.Result detected = converter.convert(in, dir.resolve("detected.parquet"));

@@ -64,6 +64,10 @@ class DatasetLoadsIT {
                 match: {file: "*.ndjson"}
                 dataset: events
                 format: json
+              - id: sales
+                match: {file: "sales-*.csv"}
+                dataset: sales
+                partition: {column: sold_on}
             """;
     private static final String MAX_38 = "9999999999999999999999999999.9999999999";
 
@@ -109,6 +113,7 @@ class DatasetLoadsIT {
                 + "4;-" + MAX_38 + "\n"));
         items.add(stage.convert("events.ndjson", "{\"id\": 1, \"user\": {\"name\": \"Ada\"}}\n{\"id\": 2}\n"));
         items.add(stage.convert("report.pdf", Files.readAllBytes(Path.of("samples/report.pdf"))));
+        items.add(stage.convert("sales-11.csv", "id,sold_on\n1,2026-11-29\n2,2026-11-30\n3,2026-11-29\n"));
         String batchId = "20261201T100000Z-" + (kind.equals("h2") ? "aaaaaa" : "bbbbbb");
         Signal signal = Signal.of(SignalType.CLOUD_UPLOAD, batchId, Instant.parse("2026-12-01T10:00:00Z"),
                 items.size());
@@ -119,6 +124,9 @@ class DatasetLoadsIT {
         assertThat(JsonSchemas.validate("signal.schema.json", manifest)).isEmpty();
         assertThat(items.get(0).getParquet().key()).as("partition: none")
                 .isEqualTo("parquet/ledger_lines/" + batchId + "-1.parquet");
+        assertThat(items.get(3).getParquet().keys()).as("partition by a column: one object per day")
+                .containsExactlyInAnyOrder("parquet/sales/sold_on=2026-11-29/" + batchId + "-3.parquet",
+                        "parquet/sales/sold_on=2026-11-30/" + batchId + "-4.parquet");
 
         DataSource db = database(kind);
         Complete complete = new ParquetTableLoader(db, new S3BatchObjects(s3.client(), "bucket", dir.resolve("tmp")),
@@ -126,7 +134,7 @@ class DatasetLoadsIT {
 
         assertThat(complete.succeeded()).isTrue();
         assertThat(complete.tables()).containsExactly(new Complete.Table("ledger_lines", "accounts_ledger", 4),
-                new Complete.Table("events", "events", 2));
+                new Complete.Table("events", "events", 2), new Complete.Table("sales", "sales", 3));
         try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
             DatabaseMetaData meta = c.getMetaData();
             try (ResultSet column = meta.getColumns(c.getCatalog(), null, "accounts_ledger", "amount")) {
@@ -158,7 +166,8 @@ class DatasetLoadsIT {
             assertThat(catalog).containsExactly(
                     "events.ndjson|events|events|events|2|true|null|null|true",
                     "finance/2026/ledger-11.csv|ledger-lines|ledger_lines|accounts_ledger|4|true|null|null|true",
-                    "report.pdf|null|null|null|null|false|Monthly report|1|true");
+                    "report.pdf|null|null|null|null|false|Monthly report|1|true",
+                    "sales-11.csv|sales|sales|sales|3|true|null|null|true");
             // "all PDFs with more than 0 pages ingested since the batch's day", as the README's example asks
             try (ResultSet rs = st.executeQuery("SELECT count(*) FROM nimbus_catalog WHERE media_type = "
                     + "'application/pdf' AND pages > 0 AND ingested_at >= '2026-12-01'")) {

@@ -88,7 +88,7 @@ class ParquetTableLoaderTest {
                     .map(c -> new ColumnSchema(c.name(), c.typeName(), c.nullable())).toList();
             items.add(new Manifest.Item("k" + n + "-" + batchId, t.source(), t.dataset() + ".csv", "structured",
                     "text/csv", 10, "0".repeat(64), "raw/x", "metadata/x.json", null, null,
-                    new Manifest.Parquet(t.dataset(), null, key, result.rows(), schema)));
+                    new Manifest.Parquet(t.dataset(), null, key, result.rows(), schema, null)));
         }
         items.add(new Manifest.Item("pdf-" + batchId, "file", "notes.pdf", "unstructured", "application/pdf", 10,
                 "1".repeat(64), "raw/y", "metadata/y.json", null, null, null));

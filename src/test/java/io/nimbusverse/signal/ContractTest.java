@@ -34,7 +34,7 @@ class ContractTest {
         csv.setMetadataKey(S3Keys.metadata(csv.getSha256()));
         csv.setParquet(new ParquetPart("orders", null, null, "/work/orders.parquet", S3Keys.parquet("orders", CREATED, BATCH, 1),
                 5, List.of(new ColumnSchema("order_id", "long", false), new ColumnSchema("amount", "decimal(6,2)",
-                        true))));
+                        true)), null));
         BatchItem pdf = new BatchItem();
         pdf.setKey("b".repeat(64));
         pdf.setSha256(pdf.getKey());
@@ -56,7 +56,7 @@ class ContractTest {
         rows.setMetadataKey(S3Keys.metadata(rows.getSha256()));
         rows.setParquet(new ParquetPart("payments", null, null, "/work/payments.parquet", S3Keys.parquet("payments", CREATED,
                 BATCH, 2), 4, List.of(new ColumnSchema("id", "long", true), new ColumnSchema("paid", "time", true),
-                        new ColumnSchema("receipt", "binary", true))));
+                        new ColumnSchema("receipt", "binary", true)), null));
         return List.of(csv, pdf, rows);
     }
 
