@@ -135,7 +135,9 @@ class HabitsIT {
             Files.writeString(app.inbox().resolve(".hidden.csv"), rows(1, 2));
             Files.writeString(app.inbox().resolve("download.csv.crdownload"), rows(3, 4));
             Files.writeString(app.inbox().resolve("~lock.csv"), rows(5, 6));
-            Files.createDirectories(app.inbox().resolve("sub"));
+            // a folder of a hidden name is passed over with all it holds (an upload tool's staging folder)
+            Files.createDirectories(app.inbox().resolve(".staging"));
+            Files.writeString(app.inbox().resolve(".staging/inside.csv"), rows(9, 10));
             Path plain = Files.writeString(app.inbox().resolve("plain.csv"), rows(7, 8));
             FileTime modified = Files.getLastModifiedTime(plain);
             Path copy = dir.resolve("plain-copy.csv");
@@ -143,10 +145,10 @@ class HabitsIT {
 
             await().atMost(PATIENCE).until(() -> status(app, ItemStatus.DONE) == 1
                     && !Files.exists(app.inbox().resolve("plain.csv")));
-            assertThat(namesIn(app.inbox())).containsExactly(".hidden.csv", "download.csv.crdownload", "sub",
+            assertThat(namesIn(app.inbox())).containsExactly(".hidden.csv", ".staging", "download.csv.crdownload",
                     "~lock.csv");
             assertThat(app.ledger().size()).isEqualTo(1);
-            for (String passed : List.of(".hidden.csv", "download.csv.crdownload", "~lock.csv", "sub")) {
+            for (String passed : List.of(".hidden.csv", "download.csv.crdownload", "~lock.csv", ".staging")) {
                 assertThat(log.lines()).filteredOn(l -> l.contains("Inbox entry " + passed + " is passed over"))
                         .as(passed).hasSize(1);
             }

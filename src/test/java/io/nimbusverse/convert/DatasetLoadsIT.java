@@ -114,6 +114,11 @@ class DatasetLoadsIT {
         items.add(stage.convert("events.ndjson", "{\"id\": 1, \"user\": {\"name\": \"Ada\"}}\n{\"id\": 2}\n"));
         items.add(stage.convert("report.pdf", Files.readAllBytes(Path.of("samples/report.pdf"))));
         items.add(stage.convert("sales-11.csv", "id,sold_on\n1,2026-11-29\n2,2026-11-30\n3,2026-11-29\n"));
+        Path plain = dir.resolve("plain.jpg");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(40, 20,
+                java.awt.image.BufferedImage.TYPE_INT_RGB), "jpg", plain.toFile());
+        items.add(stage.convert("photo.jpg", MetadataExtractorTest.withExifDate(Files.readAllBytes(plain),
+                "2024:05:06 07:08:09")));
         String batchId = "20261201T100000Z-" + (kind.equals("h2") ? "aaaaaa" : "bbbbbb");
         Signal signal = Signal.of(SignalType.CLOUD_UPLOAD, batchId, Instant.parse("2026-12-01T10:00:00Z"),
                 items.size());
@@ -166,8 +171,15 @@ class DatasetLoadsIT {
             assertThat(catalog).containsExactly(
                     "events.ndjson|events|events|events|2|true|null|null|true",
                     "finance/2026/ledger-11.csv|ledger-lines|ledger_lines|accounts_ledger|4|true|null|null|true",
+                    "photo.jpg|null|null|null|null|false|null|null|true",
                     "report.pdf|null|null|null|null|false|Monthly report|1|true",
                     "sales-11.csv|sales|sales|sales|3|true|null|null|true");
+            try (ResultSet rs = st.executeQuery("SELECT width, height, taken_at FROM nimbus_catalog "
+                    + "WHERE name = 'photo.jpg'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1) + "x" + rs.getLong(2) + " " + rs.getTimestamp(3).toLocalDateTime())
+                        .isEqualTo("40x20 2024-05-06T07:08:09");
+            }
             // "all PDFs with more than 0 pages ingested since the batch's day", as the README's example asks
             try (ResultSet rs = st.executeQuery("SELECT count(*) FROM nimbus_catalog WHERE media_type = "
                     + "'application/pdf' AND pages > 0 AND ingested_at >= '2026-12-01'")) {

@@ -110,4 +110,35 @@ class MetadataExtractorTest {
         assertThat(extractor.describeWithTika(Path.of("samples/chime.wav"), "chime.wav").get("facts"))
                 .isEqualTo(Map.of("durationSeconds", 0.5));
     }
+
+    @Test
+    void aPhotosExifDateIsAFact() throws Exception {
+        Path plain = dir.resolve("plain.jpg");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(40, 20,
+                java.awt.image.BufferedImage.TYPE_INT_RGB), "jpg", plain.toFile());
+        Path photo = Files.write(dir.resolve("photo.jpg"), withExifDate(Files.readAllBytes(plain),
+                "2024:05:06 07:08:09"));
+        assertThat(extractor.describeWithTika(photo, "photo.jpg").get("facts"))
+                .isEqualTo(Map.of("width", 40L, "height", 20L, "takenAt", "2024-05-06T07:08:09"));
+    }
+
+    /** A JPEG with an APP1 Exif segment whose sub-IFD holds DateTimeOriginal, as a camera writes it. */
+    static byte[] withExifDate(byte[] jpeg, String date) throws Exception {
+        java.nio.ByteBuffer tiff = java.nio.ByteBuffer.allocate(64);
+        tiff.put((byte) 'M').put((byte) 'M').putShort((short) 42).putInt(8);
+        // IFD0: one entry, the pointer to the Exif sub-IFD at offset 26
+        tiff.putShort((short) 1).putShort((short) 0x8769).putShort((short) 4).putInt(1).putInt(26).putInt(0);
+        // Exif sub-IFD: DateTimeOriginal, 20 ASCII characters at offset 44
+        tiff.putShort((short) 1).putShort((short) 0x9003).putShort((short) 2).putInt(20).putInt(44).putInt(0);
+        tiff.put((date + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE1});
+        int length = 2 + 6 + tiff.position();
+        out.write(length >> 8);
+        out.write(length & 0xFF);
+        out.write("Exif\0\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.write(tiff.array(), 0, tiff.position());
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
 }
