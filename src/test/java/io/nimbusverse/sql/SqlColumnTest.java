@@ -16,6 +16,7 @@ import java.time.LocalTime;
 
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericFixed;
 import org.junit.jupiter.api.Test;
 
 /** JDBC types as MariaDB Connector/J reports them, their Avro types, and the values as Avro holds them. */
@@ -71,9 +72,19 @@ class SqlColumnTest {
 
     @Test
     void valuesAreConvertedExactly() throws Exception {
+        // beyond 18 digits: a fixed-length two's complement, 9 bytes for 20 digits, 16 for 38
         SqlColumn unsigned = column(Types.BIGINT, "BIGINT UNSIGNED", 20, 0, false);
-        ByteBuffer max = (ByteBuffer) unsigned.avroValue(new BigInteger("18446744073709551615"));
-        assertThat(new BigInteger(max.array())).isEqualTo(new BigInteger("18446744073709551615"));
+        assertThat(unsigned.avroSchema().getTypes().get(1).getType()).isEqualTo(Schema.Type.FIXED);
+        GenericFixed max = (GenericFixed) unsigned.avroValue(new BigInteger("18446744073709551615"));
+        assertThat(max.bytes()).hasSize(9);
+        assertThat(new BigInteger(max.bytes())).isEqualTo(new BigInteger("18446744073709551615"));
+        SqlColumn wide = column(Types.DECIMAL, "DECIMAL", 38, 10, true);
+        GenericFixed negative = (GenericFixed) wide.avroValue(new BigDecimal("-9999999999999999999999999999.9999999999"));
+        assertThat(negative.bytes()).hasSize(16);
+        assertThat(new BigDecimal(new BigInteger(negative.bytes()), 10))
+                .isEqualTo(new BigDecimal("-9999999999999999999999999999.9999999999"));
+        GenericFixed tiny = (GenericFixed) wide.avroValue(new BigDecimal("-0.0000000001"));
+        assertThat(new BigDecimal(new BigInteger(tiny.bytes()), 10)).isEqualTo(new BigDecimal("-0.0000000001"));
 
         SqlColumn money = column(Types.DECIMAL, "DECIMAL", 12, 4, true);
         ByteBuffer price = (ByteBuffer) money.avroValue(new BigDecimal("-12345678.1234"));
