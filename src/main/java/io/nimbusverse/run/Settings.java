@@ -109,6 +109,14 @@ public final class Settings {
                 problem("nimbus.intake.ignore-names", v, "a regular expression (" + e.getDescription() + ")");
             }
         });
+        // the inbox is read with its sub-folders: a folder of the pipeline's own inside it would be read as input
+        value("nimbus.inbox.dir").map(v -> Path.of(v).toAbsolutePath().normalize()).ifPresent(inbox -> {
+            for (String folder : List.of("nimbus.work.dir", "nimbus.quarantine.dir", "nimbus.duplicates.dir")) {
+                value(folder).filter(v -> Path.of(v).toAbsolutePath().normalize().startsWith(inbox))
+                        .ifPresent(v -> problem(folder, v, "a folder outside the inbox (nimbus.inbox.dir is " + inbox
+                                + "), which is read with its sub-folders"));
+            }
+        });
         value(DatasetRules.SETTING).filter(v -> !v.isBlank()).ifPresent(v -> {
             try {
                 DatasetRules.read(Path.of(v.trim()));

@@ -50,10 +50,13 @@ class SettingsTest {
         values.put("nimbus.mail.milestones", "BATCH_COMPLETED,BATCH_DONE");
         values.put("nimbus.sql.enabled", "yes");
         values.put("nimbus.s3.part-size-bytes", "1024");
+        values.put("nimbus.quarantine.dir", values.get("nimbus.inbox.dir") + "/quarantine");
 
         assertThatThrownBy(() -> Settings.check(key -> Optional.ofNullable(values.get(key))))
                 .isInstanceOf(Settings.InvalidSettingException.class)
                 .message().contains(
+                        "Setting nimbus.quarantine.dir (environment variable NIMBUS_QUARANTINE_DIR) is \""
+                                + values.get("nimbus.inbox.dir") + "/quarantine\": it must be a folder outside the inbox",
                         "Setting nimbus.http.port (environment variable NIMBUS_HTTP_PORT) is \"70000\": it must be a "
                                 + "whole number from 1 to 65535.",
                         "Setting nimbus.intake.ignore-names (environment variable NIMBUS_INTAKE_IGNORE_NAMES) is "
