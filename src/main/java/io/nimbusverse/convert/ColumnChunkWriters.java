@@ -1,8 +1,6 @@
 package io.nimbusverse.convert;
 
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import io.nimbusverse.convert.ColumnChunkWriter.PageSettings;
@@ -25,7 +23,7 @@ final class ColumnChunkWriters {
     static ColumnChunkWriter create(ColumnDescriptor descriptor, CsvColumn column, boolean useDictionary,
             PageSettings settings) {
         if (column.isWideDecimal()) {
-            return new WideDecimals(descriptor, column.scale(), settings);
+            return new WideDecimals(descriptor, settings);
         }
         return switch (column.type()) {
             case DOUBLE -> new Doubles(descriptor, useDictionary, settings);
@@ -146,15 +144,13 @@ final class ColumnChunkWriters {
      * complement, big-endian, sign-extended to the column's length. No dictionary: such values rarely repeat.
      */
     static final class WideDecimals extends ColumnChunkWriter {
-        private final int scale;
         private final int width;
         private final byte[] values;
         private int n;
         private Statistics<?> statistics;
 
-        WideDecimals(ColumnDescriptor d, int scale, PageSettings settings) {
+        WideDecimals(ColumnDescriptor d, PageSettings settings) {
             super(d, false, settings);
-            this.scale = scale;
             this.width = d.getPrimitiveType().getTypeLength();
             this.values = new byte[settings.pageValues() * width];
             this.statistics = Statistics.createStats(type);
@@ -168,11 +164,9 @@ final class ColumnChunkWriters {
                     addNull();
                     continue;
                 }
-                int off = batch.textOffsets[column][r];
-                int len = batch.textLengths[column][r];
+                // the parsing thread left the value as its fixed-length bytes
                 int at = n * width;
-                Decimals.writeFixed(new BigDecimal(new String(batch.text[column], off, len,
-                        StandardCharsets.US_ASCII)).setScale(scale).unscaledValue(), width, values, at);
+                System.arraycopy(batch.text[column], batch.textOffsets[column][r], values, at, width);
                 statistics.updateStats(Binary.fromReusedByteArray(values, at, width));
                 n++;
                 valueAdded();

@@ -47,7 +47,7 @@ final class CsvBytes {
 
         void add(byte[] buffer, int offset, int length, boolean wasQuoted) {
             if (count == maxFields) {
-                throw new TooLarge("line " + line + ": more than " + maxFields + " fields", Limits.MAX_COLUMNS,
+                throw new TooLarge("CSV, line " + line + ": more than " + maxFields + " fields", Limits.MAX_COLUMNS,
                         maxFields);
             }
             if (count == offsets.length) {
@@ -72,7 +72,10 @@ final class CsvBytes {
         }
     }
 
-    /** A record holds more bytes or fields than the limits allow: the file is refused, never read into memory. */
+    /**
+     * A record holds more bytes or fields than the limits allow: the file is refused, never read into memory. The
+     * message is the reason as the user reads it: what was read (CSV, a JSON or XML record) and where.
+     */
     static final class TooLarge extends RuntimeException {
         final String setting;
         final long limit;
@@ -349,7 +352,7 @@ final class CsvBytes {
     }
 
     private TooLarge recordTooLong(long atLine) {
-        return new TooLarge("line " + atLine + ": a record of more than " + maxRecordBytes + " bytes",
+        return new TooLarge("CSV, line " + atLine + ": a record of more than " + maxRecordBytes + " bytes",
                 Limits.MAX_RECORD_BYTES, maxRecordBytes);
     }
 

@@ -36,7 +36,10 @@ public record CsvColumn(String header, String name, ColumnType type, int precisi
         this(header, name, type, precision, scale, nullable, Fit.INFERRED, null);
     }
 
-    /** Decimals of more digits than a long holds: written as FIXED_LEN_BYTE_ARRAY, kept as text until written. */
+    /**
+     * Decimals of more digits than a long holds: written as FIXED_LEN_BYTE_ARRAY; a batch keeps their fixed-length
+     * bytes in its text storage.
+     */
     public boolean isWideDecimal() {
         return type == ColumnType.DECIMAL && precision > CsvValues.MAX_LONG_DECIMAL_PRECISION;
     }

@@ -355,9 +355,7 @@ public class CsvToParquet {
                 return widening;
             }
             if (t instanceof CsvBytes.TooLarge tooLarge) {
-                // the CSV parser says where (line n: ...); the record readers say what they read
-                throw Limits.exceeded((t.getMessage().startsWith("line ") ? "CSV, " : "") + t.getMessage(),
-                        tooLarge.setting, tooLarge.limit);
+                throw Limits.exceeded(t.getMessage(), tooLarge.setting, tooLarge.limit);
             }
             if (t instanceof TypedRowHandler.RowShapeMismatch || t instanceof CsvBytes.SyntaxError) {
                 throw new MalformedFileException("malformed CSV, " + t.getMessage(), e);

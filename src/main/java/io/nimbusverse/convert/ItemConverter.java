@@ -123,13 +123,10 @@ public class ItemConverter {
                 && itemClass.equals(MediaTypes.STRUCTURED) && DELIMITED.contains(mediaType))) {
             description.putAll(toParquet(item, staged, match,
                     (parquet, reading) -> csvToParquet.convert(staged, parquet, reading)));
-        } else if (format == DatasetRule.Format.JSON) {
-            JsonRecords records = new JsonRecords(limits, match.rule().records().nested());
-            List<String> columns = records.columns(staged);
-            description.putAll(toParquet(item, staged, match, (parquet, reading) -> csvToParquet.convertRecords(
-                    staged, parquet, reading, columns, (in, sink) -> records.parse(in, columns, sink))));
-        } else if (format == DatasetRule.Format.XML) {
-            XmlRecords records = new XmlRecords(limits, match.rule().records().element());
+        } else if (format == DatasetRule.Format.JSON || format == DatasetRule.Format.XML) {
+            RecordReader records = format == DatasetRule.Format.JSON
+                    ? new JsonRecords(limits, match.rule().records().nested())
+                    : new XmlRecords(limits, match.rule().records().element());
             List<String> columns = records.columns(staged);
             description.putAll(toParquet(item, staged, match, (parquet, reading) -> csvToParquet.convertRecords(
                     staged, parquet, reading, columns, (in, sink) -> records.parse(in, columns, sink))));

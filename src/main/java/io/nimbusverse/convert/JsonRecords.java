@@ -28,7 +28,7 @@ import io.nimbusverse.datasets.RecordOptions;
  * ({@code ""} an empty text), a number keeps its literal digits, null or a missing field is null. Read twice, as a
  * stream: once for the columns (in the order they first appear), once for the rows.
  */
-final class JsonRecords {
+final class JsonRecords implements RecordReader {
 
     private final JsonFactory json;
     private final Limits limits;
@@ -40,8 +40,8 @@ final class JsonRecords {
         this.json = Parsers.json(limits);
     }
 
-    /** The columns of every record, in the order they first appear. */
-    List<String> columns(Path file) throws IOException, MalformedFileException {
+    @Override
+    public List<String> columns(Path file) throws IOException, MalformedFileException {
         Set<String> columns = new LinkedHashSet<>();
         try (InputStream in = Files.newInputStream(file)) {
             read(in, (record, line) -> {
@@ -60,8 +60,8 @@ final class JsonRecords {
         return new ArrayList<>(columns);
     }
 
-    /** Hands each record to the sink as the fields of {@code columns}. */
-    void parse(InputStream in, List<String> columns, CsvBytes.Sink sink) throws IOException, MalformedFileException {
+    @Override
+    public void parse(InputStream in, List<String> columns, CsvBytes.Sink sink) throws IOException, MalformedFileException {
         Map<String, Integer> index = Parsers.positions(columns);
         CsvBytes.Record out = new CsvBytes.Record(columns.size());
         int[] at = new int[columns.size()];

@@ -67,8 +67,8 @@ final class PartitionedWriter implements RowBatchSink {
             if (target == null) {
                 if (open.size() == maxOpen) {
                     if (left.add(partition) && done.size() + open.size() + left.size() > MAX_PARTITIONS) {
-                        throw new CsvBytes.TooLarge("line " + batch.lines[r] + ": column " + columns.get(column)
-                                .name() + " spans more than " + MAX_PARTITIONS + " days to partition by",
+                        throw new CsvBytes.TooLarge("column " + columns.get(column).name() + " spans more than "
+                                + MAX_PARTITIONS + " days to partition by (line " + batch.lines[r] + ")",
                                 "partition.column of the dataset rule", MAX_PARTITIONS);
                     }
                     continue;

@@ -34,6 +34,8 @@ final class TypedRowHandler implements CsvBytes.Sink {
     private final boolean[] nullable;
     private final boolean[] deferred;
     private final DateTimeFormatter[] formats;
+    /** a scratch of its fixed length for each decimal column wider than a long */
+    private final byte[][] fixedBytes;
     private final BadRows badRows;
     private RowBatch batch;
     private boolean headerSeen;
@@ -59,7 +61,11 @@ final class TypedRowHandler implements CsvBytes.Sink {
         this.headerSeen = !header;
         this.nullable = new boolean[columns.size()];
         this.formats = new DateTimeFormatter[columns.size()];
+        this.fixedBytes = new byte[columns.size()][];
         for (int i = 0; i < nullable.length; i++) {
+            if (columns.get(i).isWideDecimal()) {
+                fixedBytes[i] = new byte[Decimals.fixedBytes(columns.get(i).precision())];
+            }
             nullable[i] = columns.get(i).nullable();
             String format = columns.get(i).format();
             formats[i] = format == null ? null : DateTimeFormatter.ofPattern(format, Locale.ROOT);
@@ -132,9 +138,11 @@ final class TypedRowHandler implements CsvBytes.Sink {
                 case LONG -> batch.longs[index][row] = CsvValues.parseLong(buf, off, len);
                 case DECIMAL -> {
                     if (batch.longs[index] == null) {
-                        // wider than a long: checked here, kept as text, made bytes by the writer
-                        CsvValues.parseWideUnscaled(buf, off, len, batch.precisions[index], batch.scales[index]);
-                        batch.setText(index, row, buf, off, len);
+                        // wider than a long: kept as its fixed-length bytes, which the writer copies as they are
+                        byte[] fixed = fixedBytes[index];
+                        Decimals.writeFixed(CsvValues.parseWideUnscaled(buf, off, len, batch.precisions[index],
+                                batch.scales[index]), fixed.length, fixed, 0);
+                        batch.setText(index, row, fixed, 0, fixed.length);
                     } else {
                         batch.longs[index][row] =
                                 CsvValues.parseUnscaled(buf, off, len, batch.precisions[index], batch.scales[index]);

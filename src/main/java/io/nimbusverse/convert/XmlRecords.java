@@ -27,7 +27,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
  * texts); an empty element is an empty text, a missing one or {@code xsi:nil="true"} null. Text outside the record
  * elements is ignored. Read twice, as a stream: once for the columns, once for the rows.
  */
-final class XmlRecords {
+final class XmlRecords implements RecordReader {
 
     private static final byte[] EMPTY = new byte[0];
     private static final String XSI = "http://www.w3.org/2001/XMLSchema-instance";
@@ -41,7 +41,8 @@ final class XmlRecords {
         this.element = element;
     }
 
-    List<String> columns(Path file) throws IOException, MalformedFileException {
+    @Override
+    public List<String> columns(Path file) throws IOException, MalformedFileException {
         Set<String> columns = new LinkedHashSet<>();
         long[] records = {0};
         try (InputStream in = Files.newInputStream(file)) {
@@ -66,7 +67,8 @@ final class XmlRecords {
         return new ArrayList<>(columns);
     }
 
-    void parse(InputStream in, List<String> columns, CsvBytes.Sink sink) throws IOException, MalformedFileException {
+    @Override
+    public void parse(InputStream in, List<String> columns, CsvBytes.Sink sink) throws IOException, MalformedFileException {
         Map<String, Integer> index = Parsers.positions(columns);
         CsvBytes.Record out = new CsvBytes.Record(columns.size());
         byte[][] values = new byte[columns.size()][];

@@ -142,15 +142,20 @@ public record DatasetRule(String id, Pattern folder, Pattern file, String datase
 
     /** Counts the groups the patterns offer, to check a template when the rules are read. */
     void checkReferences() {
+        int groups = (folder == null ? 0 : folder.matcher("").groupCount())
+                + (file == null ? 0 : file.matcher("").groupCount());
+        Set<String> named = new HashSet<>();
+        for (Pattern pattern : new Pattern[] {folder, file}) {
+            if (pattern != null) {
+                named.addAll(namedGroups(pattern));
+            }
+        }
         for (String template : table == null ? List.of(dataset) : List.of(dataset, table)) {
             Matcher reference = REFERENCE.matcher(template);
-            int groups = (folder == null ? 0 : folder.matcher("").groupCount())
-                    + (file == null ? 0 : file.matcher("").groupCount());
             while (reference.find()) {
                 String name = reference.group(1);
                 boolean known = name.chars().allMatch(Character::isDigit) ? Integer.parseInt(name) <= groups
-                        : (folder != null && namedGroups(folder).contains(name))
-                                || (file != null && namedGroups(file).contains(name));
+                        : named.contains(name);
                 if (!known) {
                     throw new IllegalArgumentException("rule " + id + ": " + template + " refers to {" + name
                             + "}, which its match does not capture");
