@@ -72,6 +72,53 @@ public final class LoaderContract {
     /** The key of the batch's item whose rows go into {@code orders}. */
     public static final String ORDERS_ITEM = "acfabfbfa4ef700d152313720d16c5f609584cca3a776175952c7bfcf5a398c1";
 
+    /** A later batch that loads the orders item again: what a reload of that item from the console sends. */
+    public static final String RELOAD_BATCH_ID = "20261201T120000Z-0f0f0f";
+    public static final String RELOAD_MANIFEST_KEY = "signals/" + RELOAD_BATCH_ID + ".SIGNAL";
+
+    /** The manifest of {@link #RELOAD_BATCH_ID}: the orders item alone, with its Parquet object of the first batch. */
+    public String reloadManifest() throws IOException {
+        ObjectNode manifest = (ObjectNode) JSON.readTree(manifest());
+        manifest.put("batchId", RELOAD_BATCH_ID);
+        ArrayNode items = JSON.createArrayNode();
+        manifest.path("items").forEach(item -> {
+            if (ORDERS_ITEM.equals(item.path("key").asText())) {
+                items.add(item);
+            }
+        });
+        manifest.set("items", items);
+        return JSON.writeValueAsString(manifest);
+    }
+
+    /**
+     * Asserts that the reload left the orders rows once, with the reload's batch as their lineage, and every other
+     * table as the first batch left it.
+     */
+    public void assertOrdersReplacedByTheReload(DataSource db) throws Exception {
+        JsonNode expected = JSON.readTree(dir.resolve("expected/tables.json").toFile());
+        for (Map.Entry<String, JsonNode> table : expected.properties()) {
+            List<String> columns = new ArrayList<>();
+            table.getValue().path("columns").forEach(c -> columns.add(c.asText()));
+            JsonNode rows = table.getValue().path("rows");
+            if (table.getKey().equals("orders")) {
+                rows = rows.deepCopy();
+                int batchColumn = columns.indexOf("_nimbus_batch_id");
+                rows.forEach(row -> ((ArrayNode) row).set(batchColumn, RELOAD_BATCH_ID));
+            }
+            if (table.getKey().equals("nimbus_catalog")) {
+                continue;
+            }
+            assertThat(rows(db, table.getKey(), columns)).as("rows of table %s", table.getKey()).isEqualTo(rows);
+        }
+        try (Connection c = db.getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT batch_id FROM nimbus_catalog WHERE item_key = '" + ORDERS_ITEM
+                        + "'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).as("the catalog names the batch that loaded the item last")
+                    .isEqualTo(RELOAD_BATCH_ID);
+        }
+    }
+
     /** Makes {@code orders} a table the batch's orders cannot go into: its order_id holds dates. */
     public void makeOrdersConflict(DataSource db) throws SQLException {
         try (Connection c = db.getConnection(); Statement st = c.createStatement()) {

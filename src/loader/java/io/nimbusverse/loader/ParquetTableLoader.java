@@ -67,6 +67,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Tables named {@code nimbus_*} are the pipeline's own; {@code nimbus_tables} records which source (file, mysql)
  * feeds each table, and an item of another source may not write into it unless the table is shared.
+ *
+ * <p>Every row carries its lineage ({@link #LINEAGE_COLUMNS}). An item the catalog knows from an earlier batch (a
+ * reload, a replay) first deletes the rows that batch loaded for it, in the same transaction: an item's rows are in a
+ * table once, whichever batch loaded them last.
  */
 public class ParquetTableLoader {
 
@@ -79,6 +83,13 @@ public class ParquetTableLoader {
             "metadata_key", "parquet_key", "ingested_at", "loaded_at", "title", "author", "pages", "width", "height",
             "taken_at", "duration_seconds");
     public static final String RESERVED_PREFIX = "nimbus_";
+    /**
+     * The lineage columns every loaded table gets, after the item's own: the batch that loaded the row, the ledger key
+     * of the item it came from, and when. An item loaded again replaces the rows it loaded before (found by its key).
+     */
+    public static final String LINEAGE_PREFIX = "_nimbus_";
+    public static final List<String> LINEAGE_COLUMNS = List.of("_nimbus_batch_id", "_nimbus_item_key",
+            "_nimbus_loaded_at");
     public static final String DEFAULT_ARCHIVE_PREFIX = "archive/";
     public static final int DEFAULT_MAX_ATTEMPTS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(ParquetTableLoader.class);
@@ -123,9 +134,10 @@ public class ParquetTableLoader {
 
     /**
      * The COMPLETE to write for this manifest, or null when the batch is answered already: its COMPLETE is under
-     * signals/ or archived, so that a COMPLETE has one writer and is never written again once the app took it.
+     * signals/ or archived, so that a COMPLETE has one writer and is never written again once the app took it. One
+     * batch loads at a time: the poller and a retry handing over the same batch never load it side by side.
      */
-    public Complete load(String manifestJson) throws IOException, SQLException {
+    public synchronized Complete load(String manifestJson) throws IOException, SQLException {
         JsonNode manifest = json.readTree(manifestJson);
         String batchId = manifest.path("batchId").asText();
         if (answered(batchId)) {
@@ -196,6 +208,7 @@ public class ParquetTableLoader {
         // each opened object with its item, in the manifest's order; all closed at the end
         Map<Item, List<BatchObjects.ParquetObject>> opened = new LinkedHashMap<>();
         List<Complete.NotLoaded> notLoaded = new ArrayList<>();
+        Timestamp loadedAt = timestamp(Instant.now().toString());
         boolean autoCommit = connection.getAutoCommit();
         try {
             for (Item item : items) {
@@ -226,9 +239,10 @@ public class ParquetTableLoader {
                 Item item = entry.getKey();
                 Savepoint before = connection.setSavepoint();
                 try {
+                    replaceEarlierRows(connection, dialect, batchId, item);
                     long rows = 0;
                     for (BatchObjects.ParquetObject part : entry.getValue()) {
-                        rows += loadRows(connection, dialect, item, part.inputFile());
+                        rows += loadRows(connection, dialect, batchId, item, part.inputFile(), loadedAt);
                     }
                     rowsByTable.merge(List.of(item.dataset(), item.table()), rows, Long::sum);
                     rowsByItem.put(item.key(), rows);
@@ -252,7 +266,7 @@ public class ParquetTableLoader {
                     .toList();
             Set<String> setAside = new HashSet<>();
             notLoaded.forEach(n -> setAside.add(n.key()));
-            catalog(connection, dialect, manifest, rowsByItem, setAside);
+            catalog(connection, dialect, manifest, rowsByItem, setAside, loadedAt);
             Complete complete = new Complete(batchId, Complete.SUCCEEDED, Instant.now(), answered, List.of(),
                     notLoaded);
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + dialect.quote(LOADS_TABLE)
@@ -293,10 +307,9 @@ public class ParquetTableLoader {
      * the batch's rows: an item's row replaces an earlier one of the same key.
      */
     private void catalog(Connection connection, Dialect dialect, JsonNode manifest, Map<String, Long> rowsByItem,
-            Set<String> setAside) throws SQLException {
+            Set<String> setAside, Timestamp loadedAt) throws SQLException {
         String table = dialect.quote(CATALOG_TABLE);
         Timestamp ingestedAt = timestamp(manifest.path("createdAt").asText());
-        Timestamp loadedAt = timestamp(Instant.now().toString());
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE item_key = ?");
                 PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table + " (" + String.join(", ",
                         CATALOG_COLUMNS) + ") VALUES (" + "?, ".repeat(CATALOG_COLUMNS.size() - 1) + "?)")) {
@@ -378,6 +391,37 @@ public class ParquetTableLoader {
                 ZoneOffset.UTC));
     }
 
+    /**
+     * Deletes the rows an earlier batch loaded for this item (the catalog names its table), so that loading it again
+     * replaces them. Rows of a table made before it had lineage columns cannot be told apart and stay.
+     */
+    private void replaceEarlierRows(Connection connection, Dialect dialect, String batchId, Item item)
+            throws SQLException {
+        String earlierTable;
+        String earlierBatch;
+        try (PreparedStatement select = connection.prepareStatement("SELECT table_name, batch_id FROM "
+                + dialect.quote(CATALOG_TABLE) + " WHERE item_key = ?")) {
+            select.setString(1, item.key());
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next() || rs.getString(1) == null || batchId.equals(rs.getString(2))) {
+                    return;
+                }
+                earlierTable = rs.getString(1);
+                earlierBatch = rs.getString(2);
+            }
+        }
+        if (!dialect.columnsOf(connection, earlierTable).containsKey(LINEAGE_COLUMNS.get(1))) {
+            return;
+        }
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + dialect.quote(earlierTable)
+                + " WHERE " + dialect.quote(LINEAGE_COLUMNS.get(1)) + " = ?")) {
+            delete.setString(1, item.key());
+            int deleted = delete.executeUpdate();
+            LOG.info("Batch {}: {} loaded again, its {} rows of table {} from batch {} replaced", batchId, item.name(),
+                    deleted, earlierTable, earlierBatch);
+        }
+    }
+
     private static Complete.NotLoaded setAside(String batchId, Item item, String reason) {
         LOG.warn("Batch {}: {} is not loaded: {}", batchId, item.name(), reason);
         return new Complete.NotLoaded(item.key(), item.name(), item.dataset(), reason);
@@ -392,6 +436,12 @@ public class ParquetTableLoader {
         String table = item.table();
         if (table.toLowerCase(Locale.ROOT).startsWith(RESERVED_PREFIX)) {
             return "table names beginning with " + RESERVED_PREFIX + " are the pipeline's own";
+        }
+        for (Type field : schema.getFields()) {
+            if (field.getName().toLowerCase(Locale.ROOT).startsWith(LINEAGE_PREFIX)) {
+                return "column " + field.getName() + ": column names beginning with " + LINEAGE_PREFIX
+                        + " are the pipeline's lineage columns";
+            }
         }
         String owner = ownerOf(connection, dialect, table);
         if (owner != null && !owner.equals(item.source()) && !sharedTables.contains(table)) {
@@ -515,8 +565,8 @@ public class ParquetTableLoader {
         }
     }
 
-    private long loadRows(Connection connection, Dialect dialect, Item item, InputFile file)
-            throws IOException, SQLException {
+    private long loadRows(Connection connection, Dialect dialect, String batchId, Item item, InputFile file,
+            Timestamp loadedAt) throws IOException, SQLException {
         String table = item.table();
         progress.started(item.name() + " into " + table);
         try (ParquetFileReader reader = ParquetFileReader.open(file)) {
@@ -529,10 +579,19 @@ public class ParquetTableLoader {
                 names.add(dialect.quote(column.getName()));
                 marks.add("?");
             }
+            for (String lineage : LINEAGE_COLUMNS) {
+                names.add(dialect.quote(lineage));
+                marks.add("?");
+            }
+            int lineageAt = columns.size() + 1;
             String sql = "INSERT INTO " + dialect.quote(table) + " (" + names + ") VALUES (" + marks + ")";
             MessageColumnIO io = new ColumnIOFactory().getColumnIO(schema);
             long rows = 0;
             try (PreparedStatement insert = connection.prepareStatement(sql)) {
+                // the same lineage for every row of the item: bound once, kept by the statement across its batches
+                insert.setString(lineageAt, batchId);
+                insert.setString(lineageAt + 1, item.key());
+                insert.setTimestamp(lineageAt + 2, loadedAt);
                 PageReadStore pages;
                 while ((pages = reader.readNextRowGroup()) != null) {
                     RecordReader<Group> records = io.getRecordReader(pages, new GroupRecordConverter(schema));
@@ -616,6 +675,9 @@ public class ParquetTableLoader {
                 for (Type field : schema.getFields()) {
                     columns.add(dialect.quote(field.getName()) + " " + dialect.types.of(field.asPrimitiveType()));
                 }
+                for (String lineage : LINEAGE_COLUMNS) {
+                    columns.add(dialect.quote(lineage) + " " + dialect.types.lineage(lineage));
+                }
                 st.execute("CREATE TABLE " + dialect.quote(table) + " (" + columns + ")");
                 LOG.info("Created table {} ({})", table, columns);
                 return;
@@ -625,6 +687,13 @@ public class ParquetTableLoader {
                     st.execute("ALTER TABLE " + dialect.quote(table) + " ADD COLUMN " + dialect.quote(field.getName())
                             + " " + dialect.types.of(field.asPrimitiveType()));
                     LOG.info("Added column {} to table {}", field.getName(), table);
+                }
+            }
+            for (String lineage : LINEAGE_COLUMNS) {
+                if (!existing.contains(lineage)) {
+                    st.execute("ALTER TABLE " + dialect.quote(table) + " ADD COLUMN " + dialect.quote(lineage) + " "
+                            + dialect.types.lineage(lineage));
+                    LOG.info("Added lineage column {} to table {}", lineage, table);
                 }
             }
         }

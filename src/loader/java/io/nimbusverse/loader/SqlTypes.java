@@ -132,6 +132,14 @@ final class SqlTypes {
                 + "loaded_at TIMESTAMP NOT NULL, answer " + text + " NOT NULL)";
     }
 
+    /** The type of a lineage column: the batch id, the item key (as long as the catalog's), the load time. */
+    String lineage(String column) {
+        if (column.endsWith("_loaded_at")) {
+            return mysql() ? "DATETIME(6)" : "TIMESTAMP";
+        }
+        return column.endsWith("_batch_id") ? "VARCHAR(64)" : "VARCHAR(512)";
+    }
+
     /** The catalog: one row per item loaded (the columns of {@code ParquetTableLoader.CATALOG_COLUMNS}). */
     String catalogTable(String quotedName) {
         String text = text();

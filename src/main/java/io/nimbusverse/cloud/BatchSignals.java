@@ -3,6 +3,7 @@ package io.nimbusverse.cloud;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -52,6 +53,24 @@ public class BatchSignals {
         delete(archivePrefix + complete);
         delete(archivePrefix + signal);
         return true;
+    }
+
+    /** The batch's SIGNAL manifest, under signals/ or archived. */
+    public Optional<String> manifest(String batchId) {
+        String key = S3Keys.signal(batchId);
+        return read(key).or(() -> read(archivePrefix + key));
+    }
+
+    /**
+     * Writes the SIGNAL under signals/ again with its own content: a new object event for S3's notification of the
+     * loader. False when the batch has no SIGNAL under signals/.
+     */
+    public boolean rewrite(String batchId) {
+        String key = S3Keys.signal(batchId);
+        Optional<String> manifest = read(key);
+        manifest.ifPresent(text -> s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/json"),
+                RequestBody.fromString(text, StandardCharsets.UTF_8)));
+        return manifest.isPresent();
     }
 
     private Optional<String> read(String key) {

@@ -23,6 +23,8 @@ public class BatchProgress {
 
     /** Detail of the items of a batch that got no COMPLETE in time. */
     public static final String TIMED_OUT = "TIMED_OUT: no COMPLETE before the deadline";
+    /** Detail of the items of a timed-out batch handed to the loader again (the console's or the CLI's retry). */
+    public static final String RETRIED = "retried after TIMED_OUT";
     /** Start of the detail of the items of a batch that S3 refused for good (a setting to fix, then a retry). */
     public static final String UPLOAD_FAILED = "upload failed: ";
 
@@ -111,18 +113,20 @@ public class BatchProgress {
                 .toList());
     }
 
-    /** The loader answered: DONE, or FAILED with its errors. */
+    /** The loader answered: DONE with when it loaded the batch, or FAILED with its errors. */
     public void completed(Complete complete) {
         ItemStatus status = complete.succeeded() ? ItemStatus.DONE : ItemStatus.FAILED;
         ledger.recordAll(ledger.batch(complete.batchId()).stream()
                 .filter(e -> e.status() == ItemStatus.UPLOADED)
-                .map(e -> e.withStatus(status, complete.succeeded() ? withoutTimeout(e.detail())
+                .map(e -> e.withStatus(status, complete.succeeded()
+                        ? (withoutTimeout(e.detail()) + " loaded=" + complete.finishedAt()).trim()
                         : String.join("; ", complete.errors())))
                 .toList());
     }
 
-    private static String withoutTimeout(String detail) {
-        return detail.replace(TIMED_OUT, "").trim();
+    /** The detail without the marks of a timeout and of its retry. */
+    public static String withoutTimeout(String detail) {
+        return detail.replace(TIMED_OUT, "").replace(RETRIED, "").replaceAll(" {2,}", " ").trim();
     }
 
     public void timedOut(Signal signal) {

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nimbusverse.cloud.BatchSignals;
+import io.nimbusverse.cloud.S3Keys;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
@@ -105,10 +106,15 @@ public class Completions {
      * A batch that is not a failed one is left as it is.
      */
     public List<Signal> retry(String batchId) {
-        List<LedgerEntry> failed = ledger.batch(batchId).stream()
-                .filter(e -> e.status() == ItemStatus.FAILED).toList();
+        List<LedgerEntry> items = ledger.batch(batchId);
+        List<LedgerEntry> failed = items.stream().filter(e -> e.status() == ItemStatus.FAILED).toList();
+        List<LedgerEntry> timedOut = items.stream().filter(e -> e.status() == ItemStatus.UPLOADED
+                && e.detail().contains(BatchProgress.TIMED_OUT)).toList();
+        if (failed.isEmpty() && !timedOut.isEmpty()) {
+            return retryTimedOut(batchId, timedOut);
+        }
         if (failed.isEmpty()) {
-            LOG.warn("Batch {} has no FAILED item: nothing to retry", batchId);
+            LOG.warn("Batch {} has no FAILED or TIMED_OUT item: nothing to retry", batchId);
             return List.of();
         }
         if (failed.stream().allMatch(e -> e.detail().startsWith(BatchProgress.UPLOAD_FAILED))) {
@@ -128,6 +134,24 @@ public class Completions {
                 .toList());
         LOG.info("Batch {}: {} items sent to the loader again", batchId, failed.size());
         return List.of();
+    }
+
+    /**
+     * A batch that got no COMPLETE in time is handed to the loader again: its SIGNAL written anew (S3 notifies the
+     * loader's Lambda of it again), an UPLOADED signal to publish (the trigger lambda invokes it again; the on-prem
+     * loader is handed the manifest by the retry route), and its items' deadline counted from now.
+     */
+    private List<Signal> retryTimedOut(String batchId, List<LedgerEntry> timedOut) {
+        if (!signals.rewrite(batchId)) {
+            LOG.warn("Batch {} has no SIGNAL in S3: it cannot be handed to the loader again", batchId);
+            return List.of();
+        }
+        ledger.recordAll(timedOut.stream().map(e -> e.withStatus(ItemStatus.UPLOADED,
+                BatchProgress.withoutTimeout(e.detail()) + " " + BatchProgress.RETRIED)).toList());
+        LOG.info("Batch {}: timed out, handed to the loader again", batchId);
+        Signal uploaded = batches.signalOf(SignalType.UPLOADED, batchId);
+        uploaded.setManifestKey(S3Keys.signal(batchId));
+        return List.of(uploaded);
     }
 
     /** TIMED_OUT signals of the batches uploaded longer ago than the timeout, each batch once. */

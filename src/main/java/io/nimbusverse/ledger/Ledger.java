@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 
@@ -69,6 +71,7 @@ public class Ledger implements IdempotentRepository {
     private final Map<String, LedgerEntry> inFlight = new HashMap<>();
     private final Map<String, ActiveBatch> activeBatches = new HashMap<>();
     private final long[] counts = new long[ItemStatus.values().length];
+    private final List<Consumer<LedgerEntry>> listeners = new CopyOnWriteArrayList<>();
     private FileChannel appendChannel;
     private FileChannel readChannel;
     private long length;
@@ -137,7 +140,7 @@ public class Ledger implements IdempotentRepository {
         lock.lock();
         try {
             int entry = index.find(key);
-            return entry >= 0 && index.status(entry) != ItemStatus.REMOVED;
+            return entry >= 0 && !index.status(entry).releasesClaim();
         } finally {
             lock.unlock();
         }
@@ -186,6 +189,36 @@ public class Ledger implements IdempotentRepository {
     }
 
     // ---- the ledger's own API ----
+
+    /**
+     * Calls the listener with every row written from now on, once it is durable, under the ledger's lock (so in the
+     * order of the file): a listener must be quick, and must not write to the ledger.
+     */
+    public void onChange(Consumer<LedgerEntry> listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Reads every line of the file front to back, the earlier rows of a key too (as far as the last compaction kept
+     * them): the history of each item, for what wants to know when each change happened.
+     */
+    public void history(Consumer<LedgerEntry> reader) throws IOException {
+        long end;
+        lock.lock();
+        try {
+            end = length;
+        } finally {
+            lock.unlock();
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            LineReader lines = new LineReader(in);
+            lines.next();
+            String line;
+            while (lines.consumed() < end && (line = lines.next()) != null) {
+                LedgerCsv.parse(line, FIELDS).ifPresent(reader);
+            }
+        }
+    }
 
     /** Appends the row of a new key; false, and nothing written, when the key is already known. */
     public boolean claim(LedgerEntry entry) {
@@ -436,6 +469,9 @@ public class Ledger implements IdempotentRepository {
             length += rows.get(i++).length;
         }
         lines += changed.size();
+        for (Consumer<LedgerEntry> listener : listeners) {
+            changed.forEach(listener);
+        }
         if (lines > compactMinLines && lines > 2L * size()) {
             rewrite();
         }

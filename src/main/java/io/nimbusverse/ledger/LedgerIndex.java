@@ -12,9 +12,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntConsumer;
 
 /**
@@ -40,6 +42,8 @@ final class LedgerIndex {
     private int size;
     /** entry number + 1 per slot; 0 is a free slot */
     private int[] table;
+    /** the entries that went into each batch, by batch code (an entry that moved on is skipped when read) */
+    private final Map<Long, int[]> batchEntries = new HashMap<>();
     /** batch ids that do not pack into a long, by negative code */
     private final List<String> otherBatches = new ArrayList<>();
     private final Map<String, Long> otherBatchCodes = new HashMap<>();
@@ -74,7 +78,11 @@ final class LedgerIndex {
             entry = append(digest, derived);
         }
         statuses[entry] = (byte) status.ordinal();
-        batches[entry] = batchCode(batchId);
+        long code = batchCode(batchId);
+        if (code != 0 && (previous == null || batches[entry] != code)) {
+            addToBatch(code, entry);
+        }
+        batches[entry] = code;
         offsets[entry] = offset;
         flags[entry] = (byte) ((derived ? DERIVED : 0) | (touched || (flags[entry] & TOUCHED) != 0 ? TOUCHED : 0));
         return previous;
@@ -92,17 +100,33 @@ final class LedgerIndex {
         return (flags[entry] & TOUCHED) != 0;
     }
 
-    /** Calls back with every entry of the batch. */
+    /** Calls back with every entry of the batch, once each, without looking at the entries of other batches. */
     void forEachOfBatch(String batchId, IntConsumer action) {
         long code = existingBatchCode(batchId);
-        if (code == 0) {
+        int[] entries = code == 0 ? null : batchEntries.get(code);
+        if (entries == null) {
             return;
         }
-        for (int entry = 0; entry < size; entry++) {
-            if (batches[entry] == code) {
+        // an entry that left the batch and came back is listed twice: only its first listing counts
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 1; i <= entries[0]; i++) {
+            int entry = entries[i];
+            if (batches[entry] == code && seen.add(entry)) {
                 action.accept(entry);
             }
         }
+    }
+
+    /** Lists the entry under the batch: an int array whose first element counts the entries that follow. */
+    private void addToBatch(long code, int entry) {
+        int[] entries = batchEntries.get(code);
+        if (entries == null) {
+            entries = new int[5];
+        } else if (entries[0] + 1 == entries.length) {
+            entries = Arrays.copyOf(entries, entries.length * 2);
+        }
+        entries[++entries[0]] = entry;
+        batchEntries.put(code, entries);
     }
 
     // ---- digests and the table ----

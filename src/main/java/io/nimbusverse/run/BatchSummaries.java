@@ -69,7 +69,7 @@ public class BatchSummaries {
         if (!ruled.isEmpty()) {
             text.append("  datasets:\n");
             ruled.forEach(e -> text.append("    ").append(e.name()).append(": ")
-                    .append(e.detail().replaceAll(" ?parquet=\\S+", "")).append('\n'));
+                    .append(e.detail().replaceAll(" ?(parquet|loaded)=\\S+", "")).append('\n'));
         }
         List<LedgerEntry> quarantined = entries.stream().filter(e -> e.status() == ItemStatus.QUARANTINED).toList();
         if (!quarantined.isEmpty()) {

@@ -20,6 +20,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -66,6 +69,8 @@ public class SqlPositions {
     private final ObjectMapper json;
     private final Properties watermarks = new Properties();
     private final Map<String, Integer> columnTypes = new ConcurrentHashMap<>();
+    /** when each table was last polled, by this process */
+    private final Map<String, Instant> lastPolls = new ConcurrentHashMap<>();
     /** the pending moves of each table, in claim order */
     private final Map<String, List<Pending>> pending = new ConcurrentHashMap<>();
 
@@ -130,6 +135,23 @@ public class SqlPositions {
         }
     }
 
+    /**
+     * Where a table stands, as the console shows it: its exported watermark and key (a table read by a flag has
+     * none: its flags are in the table itself), the chunks on their way, and its last poll since the start.
+     */
+    public record Position(String table, String watermark, String key, int chunksOnTheirWay, Instant lastPoll) {
+    }
+
+    /** Every table polled or with a position, by name. */
+    public synchronized List<Position> positions() {
+        SortedSet<String> tables = new TreeSet<>(lastPolls.keySet());
+        tables.addAll(pending.keySet());
+        watermarks.stringPropertyNames().forEach(name -> tables.add(name.substring(0, name.lastIndexOf('.'))));
+        return tables.stream().map(table -> new Position(table, watermarks.getProperty(table + ".watermark"),
+                watermarks.getProperty(table + ".key"), pending.getOrDefault(table, List.of()).size(),
+                lastPolls.get(table))).toList();
+    }
+
     /** Where the table is read from: past its last pending chunk, or its last exported row. */
     public synchronized Object value(String table, String column) throws SQLException {
         return typed(table, column, lastPending(table).map(Move::lastWatermark)
@@ -177,6 +199,7 @@ public class SqlPositions {
      * poll of that table, on the thread that also claims its chunks, so it never meets a claim half done.
      */
     public synchronized void resolvePending(String table) throws IOException, SQLException {
+        lastPolls.put(table, Instant.now());
         List<Pending> moves = pending.get(table);
         if (moves == null || moves.isEmpty()) {
             return;

@@ -52,6 +52,16 @@ class LoaderContractTest {
     }
 
     @Test
+    void theOrdersItemLoadedAgainInALaterBatchReplacesItsRows() throws Exception {
+        loader.load(contract.manifest());
+
+        Complete reload = loader.load(contract.reloadManifest());
+
+        assertThat(reload.succeeded()).isTrue();
+        contract.assertOrdersReplacedByTheReload(db);
+    }
+
+    @Test
     void theContractBatchLoadedTwiceLeavesTheSameRows() throws Exception {
         Complete first = loader.load(contract.manifest());
         Complete again = loader.load(contract.manifest());

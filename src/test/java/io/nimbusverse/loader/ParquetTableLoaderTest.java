@@ -68,8 +68,11 @@ class ParquetTableLoaderTest {
         return batch(batchId, new Tabular(dataset, "file", csv));
     }
 
-    /** An item with rows: its dataset, its source (file, mysql) and its CSV. */
-    private record Tabular(String dataset, String source, String csv) {
+    /** An item with rows: its dataset, its source (file, mysql), its CSV, and its ledger key (null: one of its own). */
+    private record Tabular(String dataset, String source, String csv, String key) {
+        Tabular(String dataset, String source, String csv) {
+            this(dataset, source, csv, null);
+        }
     }
 
     /** The manifest of a batch of these items, and a PDF; each item's Parquet is put in S3. */
@@ -86,7 +89,7 @@ class ParquetTableLoaderTest {
             s3.putObject(b -> b.bucket("bucket").key(key), RequestBody.fromFile(parquet));
             List<ColumnSchema> schema = result.columns().stream()
                     .map(c -> new ColumnSchema(c.name(), c.typeName(), c.nullable())).toList();
-            items.add(new Manifest.Item("k" + n + "-" + batchId, t.source(), t.dataset() + ".csv", "structured",
+            items.add(new Manifest.Item(t.key() != null ? t.key() : "k" + n + "-" + batchId, t.source(), t.dataset() + ".csv", "structured",
                     "text/csv", 10, "0".repeat(64), "raw/x", "metadata/x.json", null, null,
                     new Manifest.Parquet(t.dataset(), null, key, result.rows(), schema, null)));
         }
@@ -127,7 +130,75 @@ class ParquetTableLoaderTest {
                 "1|12.50|true|2026-11-01|a", "2|3.00|false|2026-11-02|null", "3|7.25|true|2026-11-03|c");
         assertThat(rows("SELECT data_type FROM information_schema.columns WHERE table_name = 'orders' "
                 + "ORDER BY ordinal_position")).containsExactly("bigint", "numeric", "boolean", "date",
-                "character varying");
+                "character varying", "character varying", "character varying", "timestamp");
+        assertThat(rows("SELECT DISTINCT _nimbus_batch_id, _nimbus_item_key, _nimbus_loaded_at IS NOT NULL FROM orders"))
+                .containsExactly("20261125T100000Z-aaaaaa|k1-20261125T100000Z-aaaaaa|true");
+        assertThat(rows("SELECT count(*) FROM orders o JOIN nimbus_catalog c ON c.item_key = o._nimbus_item_key "
+                + "AND c.loaded_at = o._nimbus_loaded_at")).as("every row leads to its item in the catalog")
+                .containsExactly("3");
+    }
+
+    @Test
+    void anItemLoadedAgainInALaterBatchReplacesTheRowsItLoadedBefore() throws Exception {
+        loader.load(batch("20261125T100000Z-a1a1a1", new Tabular("orders", "file", "id,note\n1,old\n2,old\n3,old\n",
+                "item-1"), new Tabular("orders", "file", "id,note\n10,other\n", "item-2")));
+
+        Complete reload = loader.load(batch("20261125T110000Z-b2b2b2",
+                new Tabular("orders", "file", "id,note\n1,new\n2,new\n", "item-1")));
+
+        assertThat(reload.succeeded()).isTrue();
+        assertThat(reload.tables()).containsExactly(new Complete.Table("orders", "orders", 2));
+        assertThat(rows("SELECT id, note, _nimbus_batch_id, _nimbus_item_key FROM orders ORDER BY id")).containsExactly(
+                "1|new|20261125T110000Z-b2b2b2|item-1", "2|new|20261125T110000Z-b2b2b2|item-1",
+                "10|other|20261125T100000Z-a1a1a1|item-2");
+        assertThat(rows("SELECT batch_id, rows_loaded FROM nimbus_catalog WHERE item_key = 'item-1'"))
+                .containsExactly("20261125T110000Z-b2b2b2|2");
+    }
+
+    @Test
+    void aReloadIntoAnotherTableTakesTheRowsOutOfTheEarlierOne() throws Exception {
+        loader.load(batch("20261125T100000Z-c1c1c1", new Tabular("orders", "file", "id\n1\n2\n", "item-1")));
+
+        loader.load(batch("20261125T110000Z-c2c2c2", new Tabular("sales", "file", "id\n1\n2\n", "item-1")));
+
+        assertThat(rows("SELECT count(*) FROM orders")).containsExactly("0");
+        assertThat(rows("SELECT id, _nimbus_item_key FROM sales ORDER BY id")).containsExactly("1|item-1", "2|item-1");
+    }
+
+    @Test
+    void aReloadWhoseBatchFailsLeavesTheEarlierRowsInPlace() throws Exception {
+        loader.load(batch("20261125T100000Z-d1d1d1", new Tabular("orders", "file", "id\n1\n2\n", "item-1")));
+        String reload = batch("20261125T110000Z-d2d2d2", new Tabular("orders", "file", "id\n7\n", "item-1"),
+                new Tabular("orders", "file", "id\n8\n"));
+        s3.deleteObject(b -> b.bucket("bucket").key(
+                "parquet/orders/ingest_date=2026-11-25/20261125T110000Z-d2d2d2-2.parquet"));
+
+        Complete failed = loader.load(reload);
+
+        assertThat(failed.succeeded()).isFalse();
+        assertThat(rows("SELECT id, _nimbus_batch_id FROM orders ORDER BY id")).containsExactly(
+                "1|20261125T100000Z-d1d1d1", "2|20261125T100000Z-d1d1d1");
+    }
+
+    @Test
+    void aTableMadeBeforeLineageGetsItsColumnsAndItsOldRowsStay() throws Exception {
+        execute("CREATE TABLE legacy (id BIGINT)");
+        execute("INSERT INTO legacy VALUES (1)");
+
+        Complete complete = loader.load(batch("20261125T100000Z-e1e1e1", "legacy", "id\n2\n"));
+
+        assertThat(complete.succeeded()).isTrue();
+        assertThat(rows("SELECT id, _nimbus_batch_id FROM legacy ORDER BY id")).containsExactly("1|null",
+                "2|20261125T100000Z-e1e1e1");
+    }
+
+    @Test
+    void aHeaderNamedLikeALineageColumnBecomesAColumnOfItsOwn() throws Exception {
+        Complete complete = loader.load(batch("20261125T100000Z-f1f1f1", "orders", "id,_nimbus_batch_id\n1,x\n"));
+
+        assertThat(complete.succeeded()).isTrue();
+        assertThat(rows("SELECT id, nimbus_batch_id, _nimbus_batch_id FROM orders")).containsExactly(
+                "1|x|20261125T100000Z-f1f1f1");
     }
 
     @Test

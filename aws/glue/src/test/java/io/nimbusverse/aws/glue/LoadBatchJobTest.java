@@ -79,13 +79,16 @@ class LoadBatchJobTest {
     }
 
     private String[] jobArguments() {
+        return jobArguments(LoaderContract.BATCH_ID, LoaderContract.MANIFEST_KEY);
+    }
+
+    private String[] jobArguments(String batchId, String manifestKey) {
         // what Glue passes: its own arguments, the job's defaults, the Lambda's per-run arguments
         return new String[] {"--JOB_ID", "j_0123", "--JOB_RUN_ID", "jr_0123", "--job-bookmark-option",
             "job-bookmark-disable", "--TempDir", "s3://nimbus-glue-assets/temporary/",
             "--jdbc-url", jdbcUrl, "--jdbc-secret-id", SECRET_ID, "--region", "eu-west-1",
             "--objects-root", bucketDir.toUri().toString(),
-            "--batch-id", LoaderContract.BATCH_ID, "--bucket", "nimbus-data", "--manifest-key",
-            LoaderContract.MANIFEST_KEY};
+            "--batch-id", batchId, "--bucket", "nimbus-data", "--manifest-key", manifestKey};
     }
 
     private String answer() throws Exception {
@@ -101,6 +104,16 @@ class LoadBatchJobTest {
         assertThat(violations("complete.schema.json", answer())).isEmpty();
         assertThat(secrets.reads()).as("the login read from Secrets Manager").isPositive();
         assertThat(secrets.refusals()).isEmpty();
+    }
+
+    @Test
+    void theOrdersItemLoadedAgainInALaterBatchReplacesItsRows() throws Exception {
+        LoadBatchJob.main(jobArguments());
+        Files.writeString(bucketDir.resolve(LoaderContract.RELOAD_MANIFEST_KEY), contract.reloadManifest());
+
+        LoadBatchJob.main(jobArguments(LoaderContract.RELOAD_BATCH_ID, LoaderContract.RELOAD_MANIFEST_KEY));
+
+        contract.assertOrdersReplacedByTheReload(db);
     }
 
     @Test
