@@ -20,6 +20,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nimbusverse.classify.MediaTypes;
+import io.nimbusverse.console.BatchBoard;
+import io.nimbusverse.console.ConsoleActions;
+import io.nimbusverse.console.ConsoleServer;
 import io.nimbusverse.cloud.AwsClients;
 import io.nimbusverse.cloud.BatchSignals;
 import io.nimbusverse.cloud.Uploads;
@@ -67,12 +70,16 @@ import io.nimbusverse.sql.SqlRowMapperFactory;
 import io.nimbusverse.sql.SqlSeeder;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.LoggingExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -81,6 +88,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * route reload leaves them in place, and with them the ledger and the work in flight.
  */
 public class NimbusConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NimbusConfiguration.class);
 
     @PropertyInject("nimbus.data.dir")
     String dataDir;
@@ -222,6 +231,14 @@ public class NimbusConfiguration implements CamelConfiguration {
     int imapPort;
     @PropertyInject("nimbus.http.port")
     int httpPort;
+    @PropertyInject("nimbus.console.enabled")
+    boolean consoleEnabled;
+    @PropertyInject("nimbus.console.path")
+    String consolePath;
+    @PropertyInject(value = "nimbus.console.token", defaultValue = "")
+    String consoleToken;
+    @PropertyInject(value = "camel.management.host", defaultValue = "0.0.0.0")
+    String managementHost;
     @PropertyInject("nimbus.errors.log-window-ms")
     long failureLogWindowMs;
     @PropertyInject("nimbus.health.progress-log-ms")
@@ -236,11 +253,12 @@ public class NimbusConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Registry registry = context.getRegistry();
         String httpUrl = "http://127.0.0.1:" + httpPort;
+        String consoleUrl = consoleEnabled ? httpUrl + consolePath + "/" : "off (nimbus.console.enabled)";
         String inbox = Path.of(inboxDir).toAbsolutePath().toString();
         StateFolder.makePrivate(Path.of(dataDir));
         if (!embedded) {
             registry.bind("welcome", Welcome.external(inbox, "s3://" + bucket
-                    + (s3Endpoint.isBlank() ? "" : " at " + s3Endpoint), ledgerFile, httpUrl));
+                    + (s3Endpoint.isBlank() ? "" : " at " + s3Endpoint), ledgerFile, httpUrl, consoleUrl));
             bindBeans(context);
             return;
         }
@@ -249,7 +267,7 @@ public class NimbusConfiguration implements CamelConfiguration {
         stack.start();
         context.addService(stack, true, true);
         registry.bind("welcome", Welcome.local(inbox, Path.of(dataDir, "s3", bucket).toAbsolutePath().toString(),
-                ledgerFile, imapPort, mailTo, httpUrl, durable(jdbcUrl)));
+                ledgerFile, imapPort, mailTo, httpUrl, consoleUrl, durable(jdbcUrl)));
         try {
             bindBeans(context);
         } catch (Exception e) {
@@ -381,9 +399,43 @@ public class NimbusConfiguration implements CamelConfiguration {
                 LoggingLevel.DEBUG));
         context.getManagementStrategy().addEventNotifier(new KameletRouteRemover());
 
+        if (consoleEnabled) {
+            bindConsole(context, ledger, folders, s3, sqlPositions, json);
+        }
+
         RunOutcome outcome = registry.lookupByNameAndType("runOutcome", RunOutcome.class);
         registry.bind("runOnce", new RunOnce(ledger, summaries, outcome == null ? new RunOutcome() : outcome,
                 sqlPollStrategy::everyTableReadThrough, stages, failures::firstPermanent, runOnceStrict));
+    }
+
+    /**
+     * The web console and its API, mounted on the management server once Camel has started it; the board follows the
+     * ledger from the start, so nothing written meanwhile is missed.
+     */
+    private void bindConsole(CamelContext context, Ledger ledger, WorkFolders folders, S3Client s3,
+            SqlPositions sqlPositions, ObjectMapper json) throws Exception {
+        BatchBoard board = new BatchBoard(ledger);
+        context.getRegistry().bind("batchBoard", BatchBoard.class, board, "open", null);
+        ConsoleActions actions = new ConsoleActions(ledger, folders, board, s3, bucket,
+                context.createProducerTemplate());
+        ConsoleServer console = new ConsoleServer(consolePath, ConsoleServer.tokenFor(managementHost, consoleToken),
+                board, actions, sqlPositions, s3, bucket, json);
+        context.addStartupListener(new ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+                // the management server is started with the context, before this is called
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
+                ManagementHttpServer server = started.hasService(ManagementHttpServer.class);
+                if (server == null) {
+                    LOG.warn("No console: the management server is off (camel.management.enabled)");
+                    return;
+                }
+                console.mount(server.getRouter());
+            }
+        });
     }
 
     /** A pool that starts even while its database is down: its first use fails and is retried then. */

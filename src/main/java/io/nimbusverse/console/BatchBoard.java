@@ -216,6 +216,18 @@ public class BatchBoard {
         return found;
     }
 
+    public Map<ItemStatus, Long> countByStatus() {
+        return ledger.countByStatus();
+    }
+
+    public int batchCount() {
+        return batches.size();
+    }
+
+    public int quarantinedCount() {
+        return quarantined.size();
+    }
+
     public Optional<ItemView> item(String key) {
         return ledger.find(key).map(BatchBoard::view);
     }

@@ -71,7 +71,7 @@ public class Quarantine {
     }
 
     /** The copy a QUARANTINED ledger detail names, or null. */
-    static Path keptAs(String detail) {
+    public static Path keptAs(String detail) {
         int at = detail.lastIndexOf(KEPT_AS);
         return at < 0 || !detail.endsWith(")") ? null
                 : Path.of(detail.substring(at + KEPT_AS.length(), detail.length() - 1));

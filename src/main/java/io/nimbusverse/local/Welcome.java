@@ -16,29 +16,31 @@ public class Welcome {
 
     /** Where things are on the embedded stack of the local profile. */
     public static Welcome local(String inbox, String s3Folder, String ledger, int imapPort, String mailTo,
-            String httpUrl, String jdbcUrl) {
+            String httpUrl, String consoleUrl, String jdbcUrl) {
         return new Welcome("""
 
                 NimbusVerse is running on its embedded stack.
                   drop files into  %s
+                  console          %s
                   data in S3       %s (one file per object)
                   ledger           %s
                   e-mails          IMAP 127.0.0.1:%d, user and password %s
                   metrics          %s/observe/metrics   health %s/observe/health
                   loaded tables    %s
-                """.formatted(inbox, s3Folder, ledger, imapPort, mailTo, httpUrl, httpUrl, jdbcUrl));
+                """.formatted(inbox, consoleUrl, s3Folder, ledger, imapPort, mailTo, httpUrl, httpUrl, jdbcUrl));
     }
 
     /** Where things are when every server is an external one. */
-    public static Welcome external(String inbox, String s3, String ledger, String httpUrl) {
+    public static Welcome external(String inbox, String s3, String ledger, String httpUrl, String consoleUrl) {
         return new Welcome("""
 
                 NimbusVerse is running.
                   drop files into  %s
+                  console          %s
                   data in S3       %s
                   ledger           %s
                   metrics          %s/observe/metrics   health %s/observe/health
-                """.formatted(inbox, s3, ledger, httpUrl, httpUrl));
+                """.formatted(inbox, consoleUrl, s3, ledger, httpUrl, httpUrl));
     }
 
     public void log() {
