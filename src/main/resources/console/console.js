@@ -63,16 +63,18 @@ function itemRow(item) {
     + escapeHtml(item.key) + '">' + (a === 'replay' ? 'Replay' : 'Reload') + '</button>').join(' ');
   return '<tr data-key="' + escapeHtml(item.key) + '"><td><a href="#/item/' + encodeURIComponent(item.key) + '">'
     + escapeHtml(item.name) + '</a></td><td><span class="status ' + escapeHtml(item.status) + '">'
-    + escapeHtml(item.status) + '</span></td><td>' + escapeHtml(item.itemClass) + '</td><td>'
+    + escapeHtml(item.status) + '</span></td><td>' + escapeHtml(item.itemClass) + '<br><span class="muted">'
+    + escapeHtml(item.mediaType) + '</span></td><td class="num">' + item.size + '</td><td>'
     + escapeHtml(item.table || '') + '</td><td class="num">' + (item.rows == null ? '' : item.rows) + '</td><td>'
     + (item.batchId ? '<a href="#/batch/' + encodeURIComponent(item.batchId) + '">' + escapeHtml(item.batchId)
-      + '</a>' : '') + '</td><td class="detail">' + escapeHtml(item.detail) + '</td><td>' + actions + '</td></tr>';
+      + '</a>' : '') + '</td><td class="detail"><code>' + escapeHtml(item.s3Key) + '</code><br>'
+    + escapeHtml(item.detail) + '</td><td>' + actions + '</td></tr>';
 }
 
 function itemTable(id, items) {
   if (!items.length) return '<p class="muted" id="' + id + '-empty">Nothing here.</p>';
-  return '<table id="' + id + '"><thead><tr><th>Name</th><th>Status</th><th>Class</th><th>Table</th><th>Rows</th>'
-    + '<th>Batch</th><th>Detail</th><th></th></tr></thead><tbody>' + items.map(itemRow).join('') + '</tbody></table>';
+  return '<table id="' + id + '"><thead><tr><th>Name</th><th>Status</th><th>Class</th><th>Bytes</th><th>Table</th>'
+    + '<th>Rows</th><th>Batch</th><th>S3 key and detail</th><th></th></tr></thead><tbody>' + items.map(itemRow).join('') + '</tbody></table>';
 }
 
 const views = {

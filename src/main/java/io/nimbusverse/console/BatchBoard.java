@@ -109,6 +109,8 @@ public class BatchBoard {
                 times.reach("completed", row.updatedAt());
             }
             case FAILED -> times.reach("completed", row.updatedAt());
+            // the convert stage set the item aside: the batch went through it
+            case QUARANTINED -> times.reach("converted", row.updatedAt());
             default -> {
                 // CLAIMED is the batch's first step; the other statuses end an item without a step of the batch
             }
@@ -253,7 +255,7 @@ public class BatchBoard {
 
     /**
      * FAILED or TIMED_OUT when an item says so; else the earliest stage an item of the batch is still in (CLAIMED,
-     * CONVERTED, UPLOADED: waiting for the loader); else COMPLETED.
+     * CONVERTED, UPLOADED: waiting for the loader); else COMPLETED, or the status that ended every item.
      */
     private static String status(Times times, List<LedgerEntry> items) {
         if (items.stream().anyMatch(e -> e.status() == ItemStatus.FAILED)) {
@@ -263,8 +265,14 @@ public class BatchBoard {
                 && e.detail().contains(BatchProgress.TIMED_OUT))) {
             return "TIMED_OUT";
         }
-        return items.stream().map(LedgerEntry::status).filter(ItemStatus.IN_FLIGHT::contains)
-                .min(Comparator.naturalOrder()).map(Enum::name).orElse("COMPLETED");
+        Optional<ItemStatus> earliest = items.stream().map(LedgerEntry::status).filter(ItemStatus.IN_FLIGHT::contains)
+                .min(Comparator.naturalOrder());
+        if (earliest.isPresent()) {
+            return earliest.get().name();
+        }
+        // every item ended: COMPLETED when one loaded, else what ended them all (QUARANTINED, DUPLICATE, REQUEUED)
+        return items.isEmpty() || items.stream().anyMatch(e -> e.status() == ItemStatus.DONE) ? "COMPLETED"
+                : items.get(0).status().name();
     }
 
     static ItemView view(LedgerEntry e) {

@@ -99,8 +99,15 @@ public class ConsoleServer {
     public void mount(Router router) {
         String base = path;
         // the page's links are relative to the folder: /console is sent to /console/ (relative, for any prefix)
-        router.route(HttpMethod.GET, base).handler(ctx -> ctx.response().setStatusCode(302)
-                .putHeader(HttpHeaders.LOCATION, base.substring(base.lastIndexOf('/') + 1) + "/").end());
+        router.route(HttpMethod.GET, base).handler(ctx -> {
+            // Vert.x matches the path with and without its last slash: only the one without is sent on
+            if (ctx.request().path().endsWith("/")) {
+                ctx.next();
+            } else {
+                ctx.response().setStatusCode(302)
+                        .putHeader(HttpHeaders.LOCATION, base.substring(base.lastIndexOf('/') + 1) + "/").end();
+            }
+        });
         router.route(base + "/*").handler(this::authorize);
         router.route(HttpMethod.GET, base + "/").handler(ctx -> serve(ctx, "index.html"));
         router.routeWithRegex(HttpMethod.GET, base + "/(console\\.js|console\\.css)")
