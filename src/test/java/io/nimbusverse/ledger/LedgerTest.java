@@ -213,4 +213,61 @@ class LedgerTest {
         assertThat(ledger.batchesWith(ItemStatus.IN_FLIGHT)).containsExactly(batch);
         assertThat(ledger.batch(batch)).hasSize(3);
     }
+
+    @Test
+    void aRequeuedKeyIsClaimedAgainAndItsNextPassStartsInANewBatch() throws Exception {
+        ledger.claim(LedgerEntry.claimed(sha(1), "file", "orders.csv", 10));
+        LedgerEntry first = ledger.find(sha(1)).orElseThrow().withBatch("20261201T100000Z-aaaaaa");
+        ledger.record(first.withStatus(ItemStatus.QUARANTINED, "malformed CSV"));
+
+        ledger.record(ledger.find(sha(1)).orElseThrow().withStatus(ItemStatus.REQUEUED, "replay requested"));
+        assertThat(ledger.contains(sha(1))).as("a requeued key is free to claim").isFalse();
+        assertThat(ledger.find(sha(1))).as("and still found, with what became of it").get()
+                .extracting(LedgerEntry::status).isEqualTo(ItemStatus.REQUEUED);
+        assertThat(ledger.claim(LedgerEntry.claimed(sha(1), "file", "orders.csv", 10))).isTrue();
+        ledger.record(ledger.find(sha(1)).orElseThrow().withBatch("20261201T110000Z-bbbbbb"));
+
+        assertThat(ledger.batch("20261201T110000Z-bbbbbb")).extracting(LedgerEntry::key).containsExactly(sha(1));
+        assertThat(ledger.batch("20261201T100000Z-aaaaaa")).as("the item left its first batch").isEmpty();
+        assertThat(reopen().batch("20261201T110000Z-bbbbbb")).extracting(LedgerEntry::status)
+                .containsExactly(ItemStatus.CLAIMED);
+    }
+
+    @Test
+    void aBatchIsReadWithItsOwnItemsAfterItemsMovedAwayAndBackAndAfterACompaction() throws Exception {
+        String a = "20261201T100000Z-aaaaaa";
+        String b = "20261201T110000Z-bbbbbb";
+        for (int i = 0; i < 5; i++) {
+            ledger.claim(LedgerEntry.claimed(sha(i), "file", "f" + i, 1));
+            ledger.record(ledger.find(sha(i)).orElseThrow().withBatch(a).withStatus(ItemStatus.DONE, ""));
+        }
+        ledger.record(ledger.find(sha(0)).orElseThrow().withBatch(b));
+        ledger.record(ledger.find(sha(0)).orElseThrow().withBatch(a));
+        ledger.record(ledger.find(sha(1)).orElseThrow().withBatch(b));
+
+        assertThat(ledger.batch(a)).extracting(LedgerEntry::key).containsExactlyInAnyOrder(sha(0), sha(2), sha(3),
+                sha(4));
+        assertThat(ledger.batch(b)).extracting(LedgerEntry::key).containsExactly(sha(1));
+        for (int i = 0; i < 1_100; i++) {
+            ledger.record(ledger.find(sha(2)).orElseThrow().withStatus(ItemStatus.DONE, "again " + i));
+        }
+        assertThat(Files.readAllLines(file)).as("compacted").hasSizeLessThan(1_000);
+        assertThat(ledger.batch(a)).extracting(LedgerEntry::key).containsExactlyInAnyOrder(sha(0), sha(2), sha(3),
+                sha(4));
+    }
+
+    @Test
+    void listenersHearEveryRowWrittenAndTheHistoryHoldsTheEarlierRowsOfAKey() throws Exception {
+        List<LedgerEntry> heard = new ArrayList<>();
+        ledger.onChange(heard::add);
+        ledger.claim(LedgerEntry.claimed(sha(1), "file", "a.csv", 1));
+        ledger.record(ledger.find(sha(1)).orElseThrow().withStatus(ItemStatus.CONVERTED, "rows=1"));
+
+        assertThat(heard).extracting(LedgerEntry::status).containsExactly(ItemStatus.CLAIMED, ItemStatus.CONVERTED);
+        List<LedgerEntry> history = new ArrayList<>();
+        reopen().history(history::add);
+        assertThat(history).extracting(LedgerEntry::key, LedgerEntry::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(sha(1), ItemStatus.CLAIMED),
+                org.assertj.core.groups.Tuple.tuple(sha(1), ItemStatus.CONVERTED));
+    }
 }
