@@ -79,11 +79,12 @@ final class ConsoleText {
         if (items.isEmpty()) {
             return "nothing found\n";
         }
-        StringBuilder text = new StringBuilder(String.format("%-12s %-11s %-14s %-24s %8s  %s%n", "KEY", "STATUS",
-                "CLASS", "TABLE", "ROWS", "NAME"));
+        StringBuilder text = new StringBuilder(String.format("%-12s %-11s %-15s %-20s %8s  %-30s %s%n", "KEY",
+                "STATUS", "CLASS", "TABLE", "ROWS", "NAME", "DETAIL"));
         for (BatchBoard.ItemView i : items) {
-            text.append(String.format("%-12s %-11s %-14s %-24s %8s  %s%n", shortKey(i.key()), i.status(),
-                    dash(i.itemClass()), dash(i.table()), i.rows() == null ? "-" : i.rows(), i.name()));
+            text.append(String.format("%-12s %-11s %-15s %-20s %8s  %-30s %s%n", shortKey(i.key()), i.status(),
+                    dash(i.itemClass()), dash(i.table()), i.rows() == null ? "-" : i.rows(), i.name(),
+                    shorter(i.detail())));
         }
         return text.toString();
     }
@@ -103,6 +104,10 @@ final class ConsoleText {
                 """.formatted(i.name(), i.key(), i.status(), dash(i.batchId()), dash(i.itemClass()),
                 dash(i.mediaType()), i.size(), i.source(), dash(i.table()), i.rows() == null ? "-" : i.rows(),
                 dash(i.s3Key()), i.claimedAt(), i.updatedAt(), dash(i.detail()));
+    }
+
+    private static String shorter(String detail) {
+        return detail.length() > 120 ? detail.substring(0, 117) + "..." : detail;
     }
 
     private static String shortKey(String key) {
