@@ -68,7 +68,8 @@ class DockerProfileIT {
                 assertThat(running.exitValue()).as(output).isZero();
                 // the docker profile: no embedded server, the management port on every interface of the container
                 assertThat(output).contains("starting with profile: docker", "HttpServer started on 0.0.0.0:",
-                        "rows loaded:", "orders 5", "customers 5", "payments 4", "Every batch completed")
+                        "rows loaded:", "orders 5", "customers 5", "payments 4", "Every batch completed",
+                        "Console on the management server at /console/, asking for its token")
                         .doesNotContain("Embedded stack up");
                 try (Connection loaded = DriverManager.getConnection(
                         env.get("NIMBUS_LOADER_JDBC_URL"), env.get("NIMBUS_LOADER_JDBC_USER"),

@@ -3,6 +3,10 @@ package io.nimbusverse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -72,6 +76,13 @@ class HotReloadIT {
                     && app.context().getRouteController().getRouteStatus("upload-batch").isStarted());
             drop(app, "after-fix.csv", "id\n5\n");
             awaitDone(app, "after-fix.csv");
+
+            // the console is no route: it answered all along, and shows what the reloaded routes did
+            HttpResponse<String> found = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + app.httpPort + "/console/api/search?q=after-fix")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(found.statusCode()).isEqualTo(200);
+            assertThat(found.body()).contains("\"name\":\"after-fix.csv\"", "\"status\":\"DONE\"");
         }
     }
 

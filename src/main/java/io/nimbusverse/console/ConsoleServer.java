@@ -75,12 +75,21 @@ public class ConsoleServer {
         ASSETS.keySet().forEach(name -> assets.put(name, asset(name)));
     }
 
-    /** The token for a management server on {@code host}: the one set, none on loopback, else a new random one. */
+    /**
+     * The token for a management server on {@code host}: the one set, none on loopback, else a new random one, logged
+     * so that the person who started the process can open the console.
+     */
     public static String tokenFor(String host, String configured) {
         if (!configured.isBlank()) {
             return configured;
         }
-        return isLoopback(host) ? "" : randomHex();
+        if (isLoopback(host)) {
+            return "";
+        }
+        String made = randomHex();
+        LOG.info("The console listens on {} and asks for a token; made for this run (nimbus.console.token sets one): {}",
+                host, made);
+        return made;
     }
 
     static boolean isLoopback(String host) {
@@ -124,7 +133,7 @@ public class ConsoleServer {
         post(router, "reload", ctx -> ctx.request().getParam("batch") != null
                 ? actions.reloadBatch(ctx.request().getParam("batch")) : actions.reload(required(ctx, "key")));
         post(router, "retry", ctx -> actions.retry(required(ctx, "batch")));
-        LOG.info("Console on the management server at {}/{}", path, token.isEmpty() ? "" : " (token required)");
+        LOG.info("Console on the management server at {}/{}", path, token.isEmpty() ? "" : ", asking for its token");
     }
 
     // ---- requests ----
