@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,8 +41,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The web console in a real browser (Debian's headless Chromium through its chromedriver), reached through a reverse
  * proxy that serves it under another path: a dropped file appears in the batch list and its timeline fills in
- * without a reload; a malformed file shows in quarantine with its reason, and once fixed, Replay brings it to DONE
- * with its rows loaded once; a batch the loader never answered times out and completes when retried; the search
+ * without a reload; Reload loads a file again, its rows replacing those it loaded before; a malformed file shows in
+ * quarantine with its reason, and once fixed, Replay brings it to DONE with its rows loaded once; a batch the loader never answered times out and completes when retried; the search
  * finds an item by a part of its name. The batch list and a batch page are saved as screenshots (README, "Console and
  * CLI"; {@code -Dnimbus.screenshots.dir=docs/images} writes them there).
  */
@@ -84,6 +85,13 @@ class ConsoleBrowserIT {
                         "raw/structured/");
                 screenshot(browser, "console-batch.png");
 
+                // reloaded, the file's rows replace those it loaded before: in the table once, from the new batch
+                item.findElement(By.cssSelector("button.reload")).click();
+                wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "back in the inbox"));
+                wait.until(d -> !loadedBy(app, "orders").contains(batch));
+                awaitStatus(browser, wait, "orders", "DONE");
+                assertThat(loadedBy(app, "orders")).hasSize(3).doesNotContain(batch).doesNotContainNull();
+
                 // a malformed file in quarantine with its reason; fixed, then replayed, it loads its rows once
                 Files.writeString(app.inbox().resolve("broken.csv"), "id,name\n1,\"Ada\n2,Bob\n");
                 browser.findElement(By.id("nav-quarantine")).click();
@@ -114,7 +122,7 @@ class ConsoleBrowserIT {
                 assertThat(((JavascriptExecutor) browser).executeScript("return window.nimbusPageLoad"))
                         .isEqualTo("first");
                 browser.findElement(By.id("nav-batches")).click();
-                wait.until(d -> d.findElements(By.cssSelector("#batches tr[data-batch]")).size() == 4);
+                wait.until(d -> d.findElements(By.cssSelector("#batches tr[data-batch]")).size() == 5);
                 screenshot(browser, "console-batches.png");
             } finally {
                 browser.quit();
@@ -122,6 +130,16 @@ class ConsoleBrowserIT {
             Ledger ledger = app.context().getRegistry().lookupByNameAndType("ledger", Ledger.class);
             assertThat(ledger.countByStatus()).containsEntry(ItemStatus.DONE, 3L).containsEntry(ItemStatus.REQUEUED, 1L)
                     .doesNotContainKey(ItemStatus.QUARANTINED);
+        }
+    }
+
+    /** The batch that loaded each row of the table. */
+    private static List<Object> loadedBy(NimbusApp app, String table) {
+        try {
+            return SqlTables.rows(app.jdbcUrl(), "sa", "SELECT _nimbus_batch_id FROM " + table).stream()
+                    .map(row -> row.get("_nimbus_batch_id")).toList();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
