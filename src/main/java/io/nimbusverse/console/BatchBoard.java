@@ -25,6 +25,8 @@ import io.nimbusverse.intake.BatchProgress;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the console and the CLI show, kept as the ledger changes so that no request reads the whole ledger: the
@@ -39,6 +41,7 @@ public class BatchBoard {
 
     /** The steps of a batch's timeline, in order. */
     public static final List<String> STEPS = List.of("claimed", "converted", "uploaded", "loaded", "completed");
+    private static final Logger LOG = LoggerFactory.getLogger(BatchBoard.class);
 
     private static final Pattern ROWS = Pattern.compile("(?:^| )rows=(\\d+)");
     private static final Pattern TABLE = Pattern.compile("(?:^| )table=(\\S+)");
@@ -63,15 +66,58 @@ public class BatchBoard {
     private final NavigableMap<String, String> quarantined = new ConcurrentSkipListMap<>(Comparator.reverseOrder());
     private final Map<String, String> quarantinedAt = new ConcurrentHashMap<>();
     private final NameIndex names = new NameIndex();
+    /** rows written while the history is read, applied after it; null once it is read */
+    private List<LedgerEntry> held;
 
     public BatchBoard(Ledger ledger) {
         this.ledger = ledger;
     }
 
-    /** Reads the ledger's history, then follows its changes. */
-    public void open() throws IOException {
-        ledger.onChange(this::apply);
+    /**
+     * Follows the ledger's changes and reads its history on a thread of its own (seconds for millions of items, which
+     * the start does not wait for): rows written meanwhile are held, and applied after the history, in order.
+     */
+    public void open() {
+        Thread reader = new Thread(() -> {
+            try {
+                readHistory();
+            } catch (IOException | RuntimeException e) {
+                LOG.error("The console cannot read the ledger's history: it shows what happens from now on", e);
+                synchronized (this) {
+                    held.forEach(this::apply);
+                    held = null;
+                }
+            }
+        }, "console-history");
+        synchronized (this) {
+            held = new ArrayList<>();
+        }
+        ledger.onChange(this::follow);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Reads the history on the calling thread: what {@link #open()} does in the background. */
+    void readHistory() throws IOException {
         ledger.history(this::apply);
+        synchronized (this) {
+            held.forEach(this::apply);
+            held = null;
+        }
+        LOG.debug("The console's board holds {} batches", batches.size());
+    }
+
+    /** Whether the history is still being read: the pages show what is known so far. */
+    public synchronized boolean isLoading() {
+        return held != null;
+    }
+
+    private synchronized void follow(LedgerEntry row) {
+        if (held != null) {
+            held.add(row);
+        } else {
+            apply(row);
+        }
     }
 
     void apply(LedgerEntry row) {

@@ -17,6 +17,7 @@ import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * What a person may do to an item or a batch from the console or the CLI. Every action is written in the ledger
@@ -89,6 +90,8 @@ public class ConsoleActions {
         Path staged = stagedBeside(target);
         try (InputStream raw = s3.getObject(b -> b.bucket(bucket).key(entry.s3Key()))) {
             Files.copy(raw, staged, StandardCopyOption.REPLACE_EXISTING);
+        } catch (NoSuchKeyException e) {
+            throw new Refused("the raw object of " + entry.name() + " is gone from S3: " + entry.s3Key());
         }
         ledger.record(entry.withStatus(ItemStatus.REQUEUED, "reload requested; loaded by batch "
                 + entry.batchId() + "; " + entry.detail()));

@@ -228,6 +228,7 @@ public class ConsoleServer {
     private Map<String, Object> status() {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("items", board.countByStatus());
+        status.put("readingHistory", board.isLoading());
         status.put("batches", board.batchCount());
         status.put("quarantined", board.quarantinedCount());
         status.put("latest", board.batches(5, null).batches());

@@ -68,7 +68,7 @@ public final class Settings {
         oneOf("nimbus.loader.trigger", Set.of("local", "s3-event", "lambda"));
         oneOf("nimbus.s3.credentials", Set.of("default", "anonymous"));
         for (String flag : List.of("nimbus.samples.feed", "nimbus.sql.enabled", "nimbus.run-once", "nimbus.run-once.strict",
-                "nimbus.embedded.enabled", "nimbus.s3.path-style")) {
+                "nimbus.embedded.enabled", "nimbus.s3.path-style", "nimbus.console.enabled")) {
             oneOf(flag, BOOLEANS);
         }
         for (String list : List.of("nimbus.mail.milestones", "nimbus.mail.digest-milestones")) {
@@ -102,6 +102,10 @@ public final class Settings {
         }
         value("nimbus.s3.part-size-bytes").filter(Settings::isLong).filter(v -> Long.parseLong(v) < 5L << 20)
                 .ifPresent(v -> problem("nimbus.s3.part-size-bytes", v, "at least 5242880 (S3's smallest part)"));
+        value("nimbus.console.path").filter(v -> !v.matches("(/[A-Za-z0-9._~-]+)+") || v.startsWith("/observe"))
+                .ifPresent(v -> problem("nimbus.console.path", v, "a path of the management server such as /console: "
+                        + "a slash, then letters, digits, . _ ~ - (more segments allowed, no slash at the end), "
+                        + "not under /observe"));
         value("nimbus.intake.ignore-names").ifPresent(v -> {
             try {
                 Pattern.compile(v);

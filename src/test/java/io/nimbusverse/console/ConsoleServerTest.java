@@ -1,6 +1,7 @@
 package io.nimbusverse.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -11,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -68,6 +70,7 @@ class ConsoleServerTest {
                 "malformed CSV, line 2: a quoted field is never closed (kept as " + kept + ")"));
         BatchBoard board = new BatchBoard(ledger);
         board.open();
+        await().atMost(Duration.ofSeconds(60)).until(() -> !board.isLoading());
         ConsoleActions actions = new ConsoleActions(ledger, folders, board, null, "bucket", null);
         SqlPositions positions = new SqlPositions(dir.resolve("sql"), null, ledger, JSON);
         positions.open();

@@ -51,6 +51,7 @@ class SettingsTest {
         values.put("nimbus.sql.enabled", "yes");
         values.put("nimbus.s3.part-size-bytes", "1024");
         values.put("nimbus.quarantine.dir", values.get("nimbus.inbox.dir") + "/quarantine");
+        values.put("nimbus.console.path", "console/");
 
         assertThatThrownBy(() -> Settings.check(key -> Optional.ofNullable(values.get(key))))
                 .isInstanceOf(Settings.InvalidSettingException.class)
@@ -67,7 +68,9 @@ class SettingsTest {
                                 + "\"BATCH_COMPLETED,BATCH_DONE\": it must be milestones among",
                         "nimbus.sql.enabled (environment variable NIMBUS_SQL_ENABLED) is \"yes\": it must be one of",
                         "nimbus.s3.part-size-bytes (environment variable NIMBUS_S3_PART_SIZE_BYTES) is \"1024\": it "
-                                + "must be at least 5242880");
+                                + "must be at least 5242880",
+                        "Setting nimbus.console.path (environment variable NIMBUS_CONSOLE_PATH) is \"console/\": it "
+                                + "must be a path of the management server such as /console");
         assertThat(Settings.environmentVariableOf("nimbus.run-once.check-interval-ms"))
                 .isEqualTo("NIMBUS_RUN_ONCE_CHECK_INTERVAL_MS");
     }
