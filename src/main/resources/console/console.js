@@ -6,6 +6,7 @@ const REFRESH_MS = 2000;
 const STEPS = ['claimed', 'converted', 'uploaded', 'loaded', 'completed'];
 let csrf = null;
 let timer = null;
+let shown = null;
 
 function escapeHtml(value) {
   return String(value == null ? '' : value).replace(/[&<>"']/g,
@@ -83,7 +84,8 @@ const views = {
     const rows = page.batches.map(b => '<tr data-batch="' + escapeHtml(b.batchId) + '"><td><a href="#/batch/'
       + encodeURIComponent(b.batchId) + '">' + escapeHtml(b.batchId) + '</a></td><td><span class="status '
       + escapeHtml(b.status) + '">' + escapeHtml(b.status) + '</span></td><td>' + ago(b.createdAt) + '</td><td>'
-      + counts(b.byClass) + '</td><td>' + counts(b.byStatus) + '</td><td class="num">' + b.rows + '</td>'
+      + counts(b.byClass) + '</td><td>' + counts(b.byStatus) + (b.movedOn ? (b.items ? ', ' : '') + 'moved on '
+      + b.movedOn : '') + '</td><td class="num">' + b.rows + '</td>'
       + timeline(b) + '</tr>').join('');
     return '<h1>Batches <span class="muted">(' + page.total + ')</span></h1><table id="batches"><thead><tr>'
       + '<th>Batch</th><th>Status</th><th>Age</th><th>Items by class</th><th>Items by status</th><th>Rows</th>'
@@ -104,7 +106,9 @@ const views = {
       + escapeHtml(b.status) + '</span> ' + retry + ' ' + reload + '</h1>'
       + '<table id="timeline"><thead><tr>' + STEPS.map(s => '<th>' + s + '</th>').join('') + '</tr></thead><tbody><tr>'
       + timeline(b) + '</tr></tbody></table><p>' + b.items + ' items (' + counts(b.byClass) + '); ' + b.rows
-      + ' rows loaded.</p><h2>Items</h2>' + itemTable('batch-items', detail.items);
+      + ' rows loaded.</p><h2>Items</h2>' + itemTable('batch-items', detail.items)
+      + (detail.movedOn.length ? '<h2>Moved on to a later batch (replayed or reloaded)</h2>'
+        + itemTable('batch-moved', detail.movedOn) : '');
   },
 
   async item(params, key) {
@@ -160,8 +164,13 @@ async function refresh() {
     a.id === 'nav-' + current.view));
   try {
     const html = await views[current.view](current.params, current.arg);
-    if (JSON.stringify(current) === JSON.stringify(route())) {
+    const still = JSON.stringify(current) === JSON.stringify(route());
+    // redrawn only when something changed: a selection, or a button under the pointer, stays put
+    if (still && html !== shown) {
       document.getElementById('view').innerHTML = html;
+      shown = html;
+    }
+    if (still) {
       document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
     }
   } catch (e) {

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -58,7 +59,9 @@ class ConsoleBrowserIT {
         try (NimbusApp app = configured.start(); PrefixProxy proxy = new PrefixProxy(PREFIX, app.httpPort)) {
             WebDriver browser = chromium();
             try {
+                // the page redraws its view every 2 s: an element found may be replaced before it is read or clicked
                 WebDriverWait wait = new WebDriverWait(browser, PATIENCE, Duration.ofMillis(200));
+                wait.ignoring(StaleElementReferenceException.class);
                 browser.get(proxy.url() + "/console");
                 wait.until(ExpectedConditions.presenceOfElementLocated(By.id("batches")));
                 assertThat(browser.getCurrentUrl()).as("sent on to the folder, under the proxy's prefix")
@@ -71,22 +74,21 @@ class ConsoleBrowserIT {
                         .findFirst().map(row -> row.getAttribute("data-batch")).orElse(null));
                 By completed = By.cssSelector("tr[data-batch='" + batch + "'] td.step.reached[data-step='completed']");
                 wait.until(ExpectedConditions.presenceOfElementLocated(completed));
-                WebElement row = browser.findElement(By.cssSelector("tr[data-batch='" + batch + "']"));
-                assertThat(row.findElements(By.cssSelector("td.step.reached"))).hasSize(5);
-                assertThat(row.findElement(By.cssSelector(".status")).getText()).isEqualTo("COMPLETED");
+                String row = "tr[data-batch='" + batch + "']";
+                assertThat(texts(browser, row + " td.step.reached")).hasSize(5);
+                assertThat(texts(browser, row + " .status")).containsExactly("COMPLETED");
                 assertThat(((JavascriptExecutor) browser).executeScript("return window.nimbusPageLoad"))
                         .as("the same page all along: the list was redrawn, never reloaded").isEqualTo("first");
 
                 // the batch page: its item, the table and rows it went to
-                row.findElement(By.cssSelector("a")).click();
+                click(wait, By.cssSelector(row + " a"));
                 wait.until(ExpectedConditions.presenceOfElementLocated(By.id("batch-items")));
-                WebElement item = browser.findElement(By.cssSelector("#batch-items tbody tr"));
-                assertThat(item.getText()).contains("orders.csv", "DONE", "structured", "text/csv", "orders", "3",
-                        "raw/structured/");
+                assertThat(texts(browser, "#batch-items tbody tr")).singleElement().asString().contains("orders.csv",
+                        "DONE", "structured", "text/csv", "orders", "3", "raw/structured/");
                 screenshot(browser, "console-batch.png");
 
                 // reloaded, the file's rows replace those it loaded before: in the table once, from the new batch
-                item.findElement(By.cssSelector("button.reload")).click();
+                click(wait, By.cssSelector("#batch-items button.reload"));
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "back in the inbox"));
                 wait.until(d -> !loadedBy(app, "orders").contains(batch));
                 awaitStatus(browser, wait, "orders", "DONE");
@@ -94,13 +96,13 @@ class ConsoleBrowserIT {
 
                 // a malformed file in quarantine with its reason; fixed, then replayed, it loads its rows once
                 Files.writeString(app.inbox().resolve("broken.csv"), "id,name\n1,\"Ada\n2,Bob\n");
-                browser.findElement(By.id("nav-quarantine")).click();
-                WebElement quarantined = wait.until(ExpectedConditions.presenceOfElementLocated(
-                        By.xpath("//table[@id='quarantine']//tr[td/a[text()='broken.csv']]")));
-                assertThat(quarantined.findElement(By.cssSelector(".detail")).getText())
+                click(wait, By.id("nav-quarantine"));
+                By quarantined = By.xpath("//table[@id='quarantine']//tr[td/a[text()='broken.csv']]");
+                wait.until(ExpectedConditions.presenceOfElementLocated(quarantined));
+                assertThat(texts(browser, "#quarantine tr[data-key] .detail")).singleElement().asString()
                         .contains("a quoted field is never closed");
                 Files.writeString(dir.resolve("state/quarantine/broken.csv"), "id,name\n1,Ada\n2,Bob\n");
-                quarantined.findElement(By.cssSelector("button.replay")).click();
+                click(wait, By.cssSelector("#quarantine button.replay"));
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "back in the inbox"));
                 awaitStatus(browser, wait, "broken", "DONE");
                 assertThat(SqlTables.rows(app.jdbcUrl(), "sa", "SELECT id, name FROM broken ORDER BY id"))
@@ -110,9 +112,9 @@ class ConsoleBrowserIT {
                 app.context().getRouteController().stopRoute("load-signals");
                 Files.writeString(app.inbox().resolve("late.csv"), "id\n7\n8\n");
                 awaitStatus(browser, wait, "late", "UPLOADED");
-                browser.findElement(By.cssSelector("#search-results a[href^='#/batch/']")).click();
+                click(wait, By.cssSelector("#search-results a[href^='#/batch/']"));
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("batch-status"), "TIMED_OUT"));
-                browser.findElement(By.id("retry")).click();
+                click(wait, By.id("retry"));
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("batch-status"), "COMPLETED"));
                 assertThat(SqlTables.count(app.jdbcUrl(), "sa", "SELECT count(*) FROM late")).isEqualTo(2);
 
@@ -121,7 +123,7 @@ class ConsoleBrowserIT {
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("search-results"), "orders.csv"));
                 assertThat(((JavascriptExecutor) browser).executeScript("return window.nimbusPageLoad"))
                         .isEqualTo("first");
-                browser.findElement(By.id("nav-batches")).click();
+                click(wait, By.id("nav-batches"));
                 wait.until(d -> d.findElements(By.cssSelector("#batches tr[data-batch]")).size() == 5);
                 screenshot(browser, "console-batches.png");
             } finally {
@@ -147,8 +149,22 @@ class ConsoleBrowserIT {
     private static void awaitStatus(WebDriver browser, WebDriverWait wait, String name, String status) {
         wait.until(d -> {
             search(d, name);
-            return d.findElements(By.cssSelector("#search-results tr[data-key] .status")).stream()
-                    .anyMatch(s -> s.getText().equals(status));
+            return texts(d, "#search-results tr[data-key] .status").contains(status);
+        });
+    }
+
+    /** The texts of the elements the selector finds, read at once in the page (no element can go stale between). */
+    @SuppressWarnings("unchecked")
+    private static List<String> texts(WebDriver browser, String css) {
+        return (List<String>) ((JavascriptExecutor) browser).executeScript(
+                "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.textContent.trim());", css);
+    }
+
+    /** Clicks the element, found again if the page redrew it in between. */
+    private static void click(WebDriverWait wait, By element) {
+        wait.until(d -> {
+            d.findElement(element).click();
+            return true;
         });
     }
 

@@ -169,8 +169,13 @@ public class BatchBoard {
     public record Step(String name, Instant at) {
     }
 
+    /**
+     * A batch as the list shows it; {@code movedOn}: its items that went on to a later batch (replayed, reloaded),
+     * counted apart from its items.
+     */
     public record BatchSummary(String batchId, String status, Instant createdAt, int items,
-            Map<String, Integer> byStatus, Map<String, Integer> byClass, long rows, List<Step> timeline) {
+            Map<String, Integer> byStatus, Map<String, Integer> byClass, long rows, int movedOn,
+            List<Step> timeline) {
     }
 
     public record BatchPage(List<BatchSummary> batches, int total, String next) {
@@ -182,7 +187,8 @@ public class BatchBoard {
             String detail, List<String> actions) {
     }
 
-    public record BatchDetail(BatchSummary summary, List<ItemView> items) {
+    /** A batch with its items, and the items that went on to a later batch as they are now. */
+    public record BatchDetail(BatchSummary summary, List<ItemView> items, List<ItemView> movedOn) {
     }
 
     public record QuarantinePage(List<ItemView> items, int total, String next) {
@@ -202,7 +208,8 @@ public class BatchBoard {
                 next = page.get(page.size() - 1).batchId();
                 break;
             }
-            page.add(summary(batch.getKey(), batch.getValue(), ledger.batch(batch.getKey())));
+            page.add(summary(batch.getKey(), batch.getValue(), ledger.batch(batch.getKey()),
+                    ledger.movedOutOf(batch.getKey()).size()));
         }
         return new BatchPage(page, batches.size(), next);
     }
@@ -213,14 +220,16 @@ public class BatchBoard {
             return Optional.empty();
         }
         List<LedgerEntry> items = ledger.batch(batchId);
-        return Optional.of(new BatchDetail(summary(batchId, times, items),
-                items.stream().map(BatchBoard::view).toList()));
+        List<LedgerEntry> moved = ledger.movedOutOf(batchId);
+        return Optional.of(new BatchDetail(summary(batchId, times, items, moved.size()),
+                items.stream().map(BatchBoard::view).toList(), moved.stream().map(BatchBoard::view).toList()));
     }
 
     /** The status of the batch an item is in now, for the actions its page offers. */
     public Optional<String> statusOf(String batchId) {
         Times times = batches.get(batchId);
-        return times == null ? Optional.empty() : Optional.of(status(times, ledger.batch(batchId)));
+        return times == null ? Optional.empty()
+                : Optional.of(status(times, ledger.batch(batchId), ledger.movedOutOf(batchId).size()));
     }
 
     public QuarantinePage quarantined(int limit, String before) {
@@ -282,7 +291,7 @@ public class BatchBoard {
 
     // ---- summaries ----
 
-    private static BatchSummary summary(String batchId, Times times, List<LedgerEntry> items) {
+    private static BatchSummary summary(String batchId, Times times, List<LedgerEntry> items, int movedOn) {
         Map<String, Integer> byStatus = new LinkedHashMap<>();
         Map<String, Integer> byClass = new LinkedHashMap<>();
         long rows = 0;
@@ -295,15 +304,16 @@ public class BatchBoard {
         }
         List<Step> timeline = STEPS.stream().map(step -> new Step(step, times.reached.get(step))).toList();
         Instant created = times.reached.getOrDefault("claimed", null);
-        return new BatchSummary(batchId, status(times, items), created, items.size(), byStatus, byClass, rows,
-                timeline);
+        return new BatchSummary(batchId, status(times, items, movedOn), created, items.size(), byStatus, byClass, rows,
+                movedOn, timeline);
     }
 
     /**
      * FAILED or TIMED_OUT when an item says so; else the earliest stage an item of the batch is still in (CLAIMED,
-     * CONVERTED, UPLOADED: waiting for the loader); else COMPLETED, or the status that ended every item.
+     * CONVERTED, UPLOADED: waiting for the loader); else COMPLETED, or the status that ended every item (REQUEUED when
+     * every item went on to a later batch).
      */
-    private static String status(Times times, List<LedgerEntry> items) {
+    private static String status(Times times, List<LedgerEntry> items, int movedOn) {
         if (items.stream().anyMatch(e -> e.status() == ItemStatus.FAILED)) {
             return "FAILED";
         }
@@ -316,8 +326,12 @@ public class BatchBoard {
         if (earliest.isPresent()) {
             return earliest.get().name();
         }
-        // every item ended: COMPLETED when one loaded, else what ended them all (QUARANTINED, DUPLICATE, REQUEUED)
-        return items.isEmpty() || items.stream().anyMatch(e -> e.status() == ItemStatus.DONE) ? "COMPLETED"
+        // every item ended: COMPLETED when one loaded, else what ended them all (QUARANTINED, DUPLICATE, REQUEUED);
+        // a batch whose items all went on to later batches was requeued as a whole
+        if (items.isEmpty()) {
+            return movedOn > 0 ? ItemStatus.REQUEUED.name() : "COMPLETED";
+        }
+        return items.stream().anyMatch(e -> e.status() == ItemStatus.DONE) ? "COMPLETED"
                 : items.get(0).status().name();
     }
 

@@ -19,7 +19,8 @@ final class ConsoleText {
             return batches(page.batches()) + (page.next() == null ? "" : "more: --before " + page.next() + "\n");
         }
         if (answer instanceof BatchBoard.BatchDetail detail) {
-            return batches(List.of(detail.summary())) + timeline(detail.summary()) + "\n" + items(detail.items());
+            return batches(List.of(detail.summary())) + timeline(detail.summary()) + "\n" + items(detail.items())
+                    + (detail.movedOn().isEmpty() ? "" : "\nmoved on to a later batch:\n" + items(detail.movedOn()));
         }
         if (answer instanceof BatchBoard.QuarantinePage page) {
             return items(page.items());

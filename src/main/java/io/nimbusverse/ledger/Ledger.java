@@ -287,6 +287,26 @@ public class Ledger implements IdempotentRepository {
         }
     }
 
+    /**
+     * The items that were in the batch and went on to another one (replayed or reloaded), as they are now; as far as
+     * the last compaction kept it.
+     */
+    public List<LedgerEntry> movedOutOf(String batchId) {
+        lock.lock();
+        try {
+            List<LedgerEntry> items = new ArrayList<>();
+            index.forEachFormerOfBatch(batchId, entry -> {
+                if (index.status(entry) != ItemStatus.REMOVED) {
+                    items.add(readRow(index.offset(entry)));
+                }
+            });
+            items.sort(Comparator.comparing(LedgerEntry::claimedAt).thenComparing(LedgerEntry::key));
+            return items;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Batches with at least one item in one of the given statuses of items on their way, oldest batch id first. */
     public List<String> batchesWith(Set<ItemStatus> statuses) {
         onTheirWay(statuses);

@@ -117,6 +117,22 @@ final class LedgerIndex {
         }
     }
 
+    /** Calls back with every entry that was in the batch and is in another one now (a replay, a reload), once each. */
+    void forEachFormerOfBatch(String batchId, IntConsumer action) {
+        long code = existingBatchCode(batchId);
+        int[] entries = code == 0 ? null : batchEntries.get(code);
+        if (entries == null) {
+            return;
+        }
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 1; i <= entries[0]; i++) {
+            int entry = entries[i];
+            if (batches[entry] != code && seen.add(entry)) {
+                action.accept(entry);
+            }
+        }
+    }
+
     /** Lists the entry under the batch: an int array whose first element counts the entries that follow. */
     private void addToBatch(long code, int entry) {
         int[] entries = batchEntries.get(code);

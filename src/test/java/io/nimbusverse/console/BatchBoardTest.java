@@ -214,6 +214,11 @@ class BatchBoardTest {
         ledger.record(ledger.find(key(99500)).orElseThrow().withBatch("20261201T120000Z-abcdef"));
 
         assertThat(board.batches(1, null).batches().get(0).batchId()).isEqualTo("20261201T120000Z-abcdef");
+        BatchBoard.BatchDetail first = board.batch(batch(99500)).orElseThrow();
+        assertThat(first.items()).hasSize(99).noneMatch(i -> i.key().equals(key(99500)));
+        assertThat(first.movedOn()).singleElement().extracting(BatchBoard.ItemView::batchId)
+                .isEqualTo("20261201T120000Z-abcdef");
+        assertThat(first.summary().movedOn()).isOne();
         assertThat(board.search("orders-99500", 5)).extracting(BatchBoard.ItemView::batchId)
                 .containsExactly("20261201T120000Z-abcdef");
     }

@@ -229,6 +229,8 @@ class LedgerTest {
 
         assertThat(ledger.batch("20261201T110000Z-bbbbbb")).extracting(LedgerEntry::key).containsExactly(sha(1));
         assertThat(ledger.batch("20261201T100000Z-aaaaaa")).as("the item left its first batch").isEmpty();
+        assertThat(ledger.movedOutOf("20261201T100000Z-aaaaaa")).extracting(LedgerEntry::batchId)
+                .containsExactly("20261201T110000Z-bbbbbb");
         assertThat(reopen().batch("20261201T110000Z-bbbbbb")).extracting(LedgerEntry::status)
                 .containsExactly(ItemStatus.CLAIMED);
     }
