@@ -2,14 +2,17 @@ package io.nimbusverse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,6 +25,7 @@ import java.util.Set;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.nimbusverse.console.NimbusCli;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 import org.junit.jupiter.api.Test;
@@ -129,6 +133,13 @@ class ConsoleBrowserIT {
             } finally {
                 browser.quit();
             }
+            // the CLI asks the same instance, through the same proxy
+            Map<String, String> env = Map.of("NIMBUS_CONSOLE_URL", proxy.url() + "/console");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertThat(NimbusCli.run(new String[] {"item", "orders.csv"}, env, new PrintStream(out, true,
+                    StandardCharsets.UTF_8))).isZero();
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("name       orders.csv", "status     DONE",
+                    "table      orders, 3 rows");
             Ledger ledger = app.context().getRegistry().lookupByNameAndType("ledger", Ledger.class);
             assertThat(ledger.countByStatus()).containsEntry(ItemStatus.DONE, 3L).containsEntry(ItemStatus.REQUEUED, 1L)
                     .doesNotContainKey(ItemStatus.QUARANTINED);

@@ -58,7 +58,7 @@ public final class NimbusCli {
     }
 
     /** Runs one command; the exit code: 0 done, 1 refused or failed by the instance, 2 a wrong command or no answer. */
-    static int run(String[] args, Map<String, String> env, PrintStream out) {
+    public static int run(String[] args, Map<String, String> env, PrintStream out) {
         List<String> words = new ArrayList<>(List.of(args));
         String url = option(words, "--url", env.getOrDefault("NIMBUS_CONSOLE_URL", "http://127.0.0.1:8080/console"));
         String token = option(words, "--token", env.getOrDefault("NIMBUS_CONSOLE_TOKEN", ""));

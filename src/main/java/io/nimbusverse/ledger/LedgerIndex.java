@@ -102,6 +102,16 @@ final class LedgerIndex {
 
     /** Calls back with every entry of the batch, once each, without looking at the entries of other batches. */
     void forEachOfBatch(String batchId, IntConsumer action) {
+        forEachListedIn(batchId, true, action);
+    }
+
+    /** Calls back with every entry that was in the batch and is in another one now (a replay, a reload), once each. */
+    void forEachFormerOfBatch(String batchId, IntConsumer action) {
+        forEachListedIn(batchId, false, action);
+    }
+
+    /** The entries ever listed under the batch that are in it now ({@code current}), or that went on to another. */
+    private void forEachListedIn(String batchId, boolean current, IntConsumer action) {
         long code = existingBatchCode(batchId);
         int[] entries = code == 0 ? null : batchEntries.get(code);
         if (entries == null) {
@@ -111,23 +121,7 @@ final class LedgerIndex {
         Set<Integer> seen = new HashSet<>();
         for (int i = 1; i <= entries[0]; i++) {
             int entry = entries[i];
-            if (batches[entry] == code && seen.add(entry)) {
-                action.accept(entry);
-            }
-        }
-    }
-
-    /** Calls back with every entry that was in the batch and is in another one now (a replay, a reload), once each. */
-    void forEachFormerOfBatch(String batchId, IntConsumer action) {
-        long code = existingBatchCode(batchId);
-        int[] entries = code == 0 ? null : batchEntries.get(code);
-        if (entries == null) {
-            return;
-        }
-        Set<Integer> seen = new HashSet<>();
-        for (int i = 1; i <= entries[0]; i++) {
-            int entry = entries[i];
-            if (batches[entry] != code && seen.add(entry)) {
+            if ((batches[entry] == code) == current && seen.add(entry)) {
                 action.accept(entry);
             }
         }
