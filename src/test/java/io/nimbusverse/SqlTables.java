@@ -62,6 +62,17 @@ public final class SqlTables {
      * trailing zeros, FLOAT and REAL as Float, DOUBLE as Double, dates and times as java.time, bytes as hex, text
      * as String, booleans as Boolean. Two tables holding the same values read the same, whatever their dialect.
      */
+    /** The rows without the loaders' lineage columns ({@code _nimbus_*}): the data as the source had it. */
+    public static List<Map<String, Object>> withoutLineage(List<Map<String, Object>> rows) {
+        List<Map<String, Object>> data = new ArrayList<>();
+        for (Map<String, Object> row : rows) {
+            Map<String, Object> values = new LinkedHashMap<>(row);
+            values.keySet().removeIf(column -> column.startsWith("_nimbus_"));
+            data.add(values);
+        }
+        return data;
+    }
+
     public static List<Map<String, Object>> rows(String url, String user, String sql) throws SQLException {
         List<Map<String, Object>> rows = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(url, user, ""); Statement st = c.createStatement();
