@@ -32,15 +32,26 @@ function counts(map) {
 async function api(path, options) {
   const response = await fetch('api/' + path, Object.assign({ headers: { Accept: 'application/json' } }, options));
   const body = await response.json();
-  if (!response.ok) throw new Error(body.error || response.statusText);
+  if (!response.ok) throw Object.assign(new Error(body.error || response.statusText), { status: response.status });
   return body;
 }
 
 async function act(action, params) {
-  if (!csrf) csrf = (await api('session')).csrf;
   const query = new URLSearchParams(params).toString();
+  const post = async () => {
+    if (!csrf) csrf = (await api('session')).csrf;
+    return api('actions/' + action + '?' + query, { method: 'POST', headers: { 'X-Nimbus-Csrf': csrf } });
+  };
   try {
-    const answer = await api('actions/' + action + '?' + query, { method: 'POST', headers: { 'X-Nimbus-Csrf': csrf } });
+    let answer;
+    try {
+      answer = await post();
+    } catch (e) {
+      // the instance restarted since the page read its session: read it again, once
+      if (e.status !== 403) throw e;
+      csrf = null;
+      answer = await post();
+    }
     say(answer.done, false);
   } catch (e) {
     say(e.message, true);

@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * before anything moves, and sends the item through the pipeline as it is: a replayed or reloaded file goes back
  * into the inbox under its name (the ledger's REQUEUED lets its bytes be taken again), a retried batch goes where
  * the retry folder sends it. The loaders replace the rows an item loaded before, so a reload never doubles a row.
+ * One action at a time: two clicks on the same item find it changed by the first.
  */
 public class ConsoleActions {
 
@@ -57,7 +58,7 @@ public class ConsoleActions {
      * Sends a quarantined file back into the inbox, from its quarantine copy (edited there, or as it was when the
      * configuration was what needed fixing). A copy edited in place is new bytes: a new item, the old one REQUEUED.
      */
-    public String replay(String key) throws IOException {
+    public synchronized String replay(String key) throws IOException {
         LedgerEntry entry = ledger.find(key).orElseThrow(() -> new Refused("no item has the key " + key));
         Path kept = Quarantine.keptAs(entry.detail());
         boolean quarantined = entry.status() == ItemStatus.QUARANTINED
@@ -80,7 +81,7 @@ public class ConsoleActions {
     }
 
     /** Loads a DONE file again: its raw object from S3 goes back into the inbox; its rows replace the earlier ones. */
-    public String reload(String key) throws IOException {
+    public synchronized String reload(String key) throws IOException {
         LedgerEntry entry = ledger.find(key).orElseThrow(() -> new Refused("no item has the key " + key));
         if (entry.status() != ItemStatus.DONE || !entry.source().equals("file") || !entry.s3Key().startsWith("raw/")) {
             throw new Refused(entry.name() + " is " + entry.status() + " from " + entry.source()
@@ -101,7 +102,7 @@ public class ConsoleActions {
     }
 
     /** Reloads every DONE file of the batch. */
-    public String reloadBatch(String batchId) throws IOException {
+    public synchronized String reloadBatch(String batchId) throws IOException {
         List<LedgerEntry> done = ledger.batch(batchId).stream()
                 .filter(e -> e.status() == ItemStatus.DONE && e.source().equals("file")).toList();
         if (done.isEmpty()) {
@@ -114,7 +115,7 @@ public class ConsoleActions {
     }
 
     /** Retries a FAILED or TIMED_OUT batch, as a file named after it in the retry folder does. */
-    public String retry(String batchId) {
+    public synchronized String retry(String batchId) {
         String status = board.statusOf(batchId).orElseThrow(() -> new Refused("no batch has the id " + batchId));
         if (!status.equals("FAILED") && !status.equals("TIMED_OUT")) {
             throw new Refused("batch " + batchId + " is " + status + ": only a FAILED or TIMED_OUT batch is retried");

@@ -13,7 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -167,6 +172,27 @@ class ConsoleServerTest {
                 ConsoleServer.CSRF_HEADER, csrf);
         assertThat(retry.statusCode()).isEqualTo(409);
         assertThat(retry.body()).contains("is COMPLETED: only a FAILED or TIMED_OUT batch is retried");
+    }
+
+    @Test
+    void twoReplaysOfOneItemAtOnceMoveItOnce() throws Exception {
+        String csrf = JSON.readTree(get("/api/session", BEARER).body()).path("csrf").asText();
+        ExecutorService clients = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Integer>> answers = clients.invokeAll(List.of(
+                    () -> post("/api/actions/replay?key=" + BROKEN, "Authorization", "Bearer " + TOKEN,
+                            ConsoleServer.CSRF_HEADER, csrf).statusCode(),
+                    () -> post("/api/actions/replay?key=" + BROKEN, "Authorization", "Bearer " + TOKEN,
+                            ConsoleServer.CSRF_HEADER, csrf).statusCode()));
+            List<Integer> codes = new ArrayList<>();
+            for (Future<Integer> answer : answers) {
+                codes.add(answer.get());
+            }
+            assertThat(codes).containsExactlyInAnyOrder(200, 409);
+        } finally {
+            clients.shutdown();
+        }
+        assertThat(dir.resolve("inbox/broken.csv")).hasContent("id\n1\n");
     }
 
     @Test
