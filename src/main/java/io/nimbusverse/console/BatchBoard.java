@@ -337,7 +337,7 @@ public class BatchBoard {
 
     static ItemView view(LedgerEntry e) {
         List<String> actions = switch (e.status()) {
-            case QUARANTINED -> List.of("replay");
+            case QUARANTINED -> e.source().equals("file") ? List.of("replay") : List.of();
             case DONE -> e.source().equals("file") ? List.of("reload") : List.of();
             default -> List.of();
         };

@@ -63,9 +63,13 @@ public class ConsoleActions {
         Path kept = Quarantine.keptAs(entry.detail());
         boolean quarantined = entry.status() == ItemStatus.QUARANTINED
                 || entry.status() == ItemStatus.REQUEUED && kept != null && Files.exists(kept);
-        if (!quarantined || kept == null) {
+        if (!quarantined) {
             throw new Refused(entry.name() + " is " + entry.status() + ", not QUARANTINED: only a quarantined item "
                     + "is replayed");
+        }
+        if (kept == null || !entry.source().equals("file")) {
+            throw new Refused(entry.name() + " has no copy in the quarantine folder to replay (a table's rows come "
+                    + "back through their table)");
         }
         if (!Files.exists(kept)) {
             throw new Refused("the quarantined copy of " + entry.name() + " is gone from " + kept);

@@ -57,6 +57,7 @@ class ConsoleServerTest {
     private Ledger ledger;
     private WorkFolders folders;
     private String base;
+    private BatchBoard board;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
@@ -73,7 +74,7 @@ class ConsoleServerTest {
         ledger.claim(LedgerEntry.claimed(BROKEN, "file", "broken.csv", 5));
         ledger.record(ledger.find(BROKEN).orElseThrow().withBatch(BATCH).withStatus(ItemStatus.QUARANTINED,
                 "malformed CSV, line 2: a quoted field is never closed (kept as " + kept + ")"));
-        BatchBoard board = new BatchBoard(ledger);
+        board = new BatchBoard(ledger);
         board.open();
         await().atMost(Duration.ofSeconds(60)).until(() -> !board.isLoading());
         ConsoleActions actions = new ConsoleActions(ledger, folders, board, null, "bucket", null);
@@ -168,6 +169,13 @@ class ConsoleServerTest {
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(JSON.readTree(again.body()).path("error").asText())
                 .isEqualTo("broken.csv is REQUEUED, not QUARANTINED: only a quarantined item is replayed");
+        ledger.claim(LedgerEntry.claimed("payments:7", "mysql", "payments:7", 0));
+        ledger.record(ledger.find("payments:7").orElseThrow().withStatus(ItemStatus.QUARANTINED, "amount: not a number"));
+        assertThat(board.item("payments:7").orElseThrow().actions()).as("a row has no file to replay").isEmpty();
+        HttpResponse<String> row = post("/api/actions/replay?key=payments:7", "Authorization", "Bearer " + TOKEN,
+                ConsoleServer.CSRF_HEADER, csrf);
+        assertThat(row.statusCode()).isEqualTo(409);
+        assertThat(row.body()).contains("payments:7 has no copy in the quarantine folder to replay");
         HttpResponse<String> retry = post("/api/actions/retry?batch=" + BATCH, "Authorization", "Bearer " + TOKEN,
                 ConsoleServer.CSRF_HEADER, csrf);
         assertThat(retry.statusCode()).isEqualTo(409);
