@@ -22,6 +22,7 @@ import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -233,13 +234,17 @@ public class ParquetTableLoader {
                 }
             }
             connection.setAutoCommit(false);
+            Map<String, EarlierLoad> earlier = earlierLoads(connection, dialect, batchId, ready.keySet());
             Map<List<String>, Long> rowsByTable = new LinkedHashMap<>();
             Map<String, Long> rowsByItem = new HashMap<>();
             for (Map.Entry<Item, List<BatchObjects.ParquetObject>> entry : ready.entrySet()) {
                 Item item = entry.getKey();
                 Savepoint before = connection.setSavepoint();
                 try {
-                    replaceEarlierRows(connection, dialect, batchId, item);
+                    EarlierLoad earlierLoad = earlier.get(item.key());
+                    if (earlierLoad != null) {
+                        replaceEarlierRows(connection, dialect, batchId, item, earlierLoad);
+                    }
                     long rows = 0;
                     for (BatchObjects.ParquetObject part : entry.getValue()) {
                         rows += loadRows(connection, dialect, batchId, item, part.inputFile(), loadedAt);
@@ -391,34 +396,55 @@ public class ParquetTableLoader {
                 ZoneOffset.UTC));
     }
 
+    /** Where an earlier batch loaded an item's rows, as the catalog says. */
+    private record EarlierLoad(String table, String batchId) {
+    }
+
+    /** Keys of the catalog's rows read at a time: one query per this many items of a batch. */
+    private static final int CATALOG_KEYS_PER_QUERY = 500;
+
     /**
-     * Deletes the rows an earlier batch loaded for this item (the catalog names its table), so that loading it again
-     * replaces them. Rows of a table made before it had lineage columns cannot be told apart and stay.
+     * The items of the batch that an earlier batch loaded rows of (a reload, a replay of the same bytes): one look at
+     * the catalog per {@value #CATALOG_KEYS_PER_QUERY} items.
      */
-    private void replaceEarlierRows(Connection connection, Dialect dialect, String batchId, Item item)
-            throws SQLException {
-        String earlierTable;
-        String earlierBatch;
-        try (PreparedStatement select = connection.prepareStatement("SELECT table_name, batch_id FROM "
-                + dialect.quote(CATALOG_TABLE) + " WHERE item_key = ?")) {
-            select.setString(1, item.key());
-            try (ResultSet rs = select.executeQuery()) {
-                if (!rs.next() || rs.getString(1) == null || batchId.equals(rs.getString(2))) {
-                    return;
+    private static Map<String, EarlierLoad> earlierLoads(Connection connection, Dialect dialect, String batchId,
+            Collection<Item> items) throws SQLException {
+        Map<String, EarlierLoad> earlier = new HashMap<>();
+        List<String> keys = items.stream().map(Item::key).toList();
+        for (int from = 0; from < keys.size(); from += CATALOG_KEYS_PER_QUERY) {
+            List<String> some = keys.subList(from, Math.min(keys.size(), from + CATALOG_KEYS_PER_QUERY));
+            try (PreparedStatement select = connection.prepareStatement("SELECT item_key, table_name, batch_id FROM "
+                    + dialect.quote(CATALOG_TABLE) + " WHERE item_key IN (" + "?, ".repeat(some.size() - 1) + "?)")) {
+                for (int i = 0; i < some.size(); i++) {
+                    select.setString(i + 1, some.get(i));
                 }
-                earlierTable = rs.getString(1);
-                earlierBatch = rs.getString(2);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        if (rs.getString(2) != null && !batchId.equals(rs.getString(3))) {
+                            earlier.put(rs.getString(1), new EarlierLoad(rs.getString(2), rs.getString(3)));
+                        }
+                    }
+                }
             }
         }
-        if (!dialect.columnsOf(connection, earlierTable).containsKey(LINEAGE_COLUMNS.get(1))) {
+        return earlier;
+    }
+
+    /**
+     * Deletes the rows an earlier batch loaded for this item, so that loading it again replaces them. Rows of a table
+     * made before it had lineage columns cannot be told apart and stay.
+     */
+    private void replaceEarlierRows(Connection connection, Dialect dialect, String batchId, Item item,
+            EarlierLoad earlier) throws SQLException {
+        if (!dialect.columnsOf(connection, earlier.table()).containsKey(LINEAGE_COLUMNS.get(1))) {
             return;
         }
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + dialect.quote(earlierTable)
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + dialect.quote(earlier.table())
                 + " WHERE " + dialect.quote(LINEAGE_COLUMNS.get(1)) + " = ?")) {
             delete.setString(1, item.key());
             int deleted = delete.executeUpdate();
             LOG.info("Batch {}: {} loaded again, its {} rows of table {} from batch {} replaced", batchId, item.name(),
-                    deleted, earlierTable, earlierBatch);
+                    deleted, earlier.table(), earlier.batchId());
         }
     }
 

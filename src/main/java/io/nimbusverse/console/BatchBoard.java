@@ -51,7 +51,6 @@ public class BatchBoard {
     /** When a batch reached each step: the earliest row that shows it. */
     private static final class Times {
         final Map<String, Instant> reached = new ConcurrentHashMap<>();
-        volatile Instant timedOut;
 
         void reach(String step, Instant at) {
             if (at != null) {
@@ -144,11 +143,6 @@ public class BatchBoard {
             case UPLOADED -> {
                 times.reach("converted", row.updatedAt());
                 times.reach("uploaded", row.updatedAt());
-                if (row.detail().contains(BatchProgress.TIMED_OUT)) {
-                    times.timedOut = row.updatedAt();
-                } else if (times.timedOut != null && row.detail().contains(BatchProgress.RETRIED)) {
-                    times.timedOut = null;
-                }
             }
             case DONE -> {
                 loadedAt(row.detail()).ifPresent(at -> times.reach("loaded", at));
@@ -303,7 +297,7 @@ public class BatchBoard {
             }
         }
         List<Step> timeline = STEPS.stream().map(step -> new Step(step, times.reached.get(step))).toList();
-        Instant created = times.reached.getOrDefault("claimed", null);
+        Instant created = times.reached.get("claimed");
         return new BatchSummary(batchId, status(times, items, movedOn), created, items.size(), byStatus, byClass, rows,
                 movedOn, timeline);
     }

@@ -100,10 +100,6 @@ public class ConsoleServer {
         }
     }
 
-    public String path() {
-        return path;
-    }
-
     /** Adds the console's routes to the management server's router. */
     public void mount(Router router) {
         String base = path;
