@@ -39,6 +39,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nimbusverse.cloud.S3Keys;
 import io.nimbusverse.signal.Complete;
+import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
@@ -94,6 +95,11 @@ public class ParquetTableLoader {
     public static final String DEFAULT_ARCHIVE_PREFIX = "archive/";
     public static final int DEFAULT_MAX_ATTEMPTS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(ParquetTableLoader.class);
+    /**
+     * Made once: parquet-java 1.14+ builds default read options on a new Hadoop Configuration, which parses Hadoop's
+     * XML defaults again each time (most of the loader's time for small files).
+     */
+    private static final ParquetReadOptions READ_OPTIONS = ParquetReadOptions.builder().build();
 
     private final DataSource dataSource;
     private final BatchObjects objects;
@@ -545,7 +551,7 @@ public class ParquetTableLoader {
     }
 
     private static MessageType schemaOf(InputFile file) throws IOException {
-        try (ParquetFileReader reader = ParquetFileReader.open(file)) {
+        try (ParquetFileReader reader = ParquetFileReader.open(file, READ_OPTIONS)) {
             return reader.getFooter().getFileMetaData().getSchema();
         }
     }
@@ -595,7 +601,7 @@ public class ParquetTableLoader {
             Timestamp loadedAt) throws IOException, SQLException {
         String table = item.table();
         progress.started(item.name() + " into " + table);
-        try (ParquetFileReader reader = ParquetFileReader.open(file)) {
+        try (ParquetFileReader reader = ParquetFileReader.open(file, READ_OPTIONS)) {
             long total = Math.max(1, reader.getRecordCount());
             MessageType schema = reader.getFooter().getFileMetaData().getSchema();
             List<PrimitiveType> columns = schema.getFields().stream().map(Type::asPrimitiveType).toList();
