@@ -205,6 +205,8 @@ public class NimbusConfiguration implements CamelConfiguration {
     long noSuccessAlertSeconds;
     @PropertyInject("nimbus.completion.timeout-ms")
     long completionTimeoutMs;
+    @PropertyInject("nimbus.completion.poll-delay-ms")
+    long completionPollDelayMs;
     @PropertyInject("nimbus.health.stall-timeout-ms")
     long stallTimeoutMs;
 
@@ -375,7 +377,7 @@ public class NimbusConfiguration implements CamelConfiguration {
         BatchSignals batchSignals = new BatchSignals(s3, bucket, archivePrefix);
         registry.bind("batchSignals", batchSignals);
         registry.bind("completions", new Completions(ledger, batches, batchSignals, json,
-                Duration.ofMillis(completionTimeoutMs)));
+                Duration.ofMillis(completionTimeoutMs), Duration.ofMillis(completionPollDelayMs), Clock.systemUTC()));
         BatchSummaries summaries = new BatchSummaries(ledger);
         registry.bind("milestoneMails", new MilestoneMails(mailSubjectPrefix, Set.copyOf(list(mailMilestones)),
                 Set.copyOf(list(mailDigestMilestones)), summaries, batches));

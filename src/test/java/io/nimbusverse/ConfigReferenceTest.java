@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** README's configuration reference lists every setting of application.properties, with its default. */
 class ConfigReferenceTest {
 
-    private static final Pattern ROW = Pattern.compile("^\\| `([a-z0-9.-]+)` \\| (?:`([^`]*)`|\\(empty\\)) \\|",
+    private static final Pattern ROW = Pattern.compile("^\\| `([a-z0-9.\\[\\]-]+)` \\| (?:`([^`]*)`|\\(empty\\)) \\|",
             Pattern.MULTILINE);
 
     @Test

@@ -1,11 +1,14 @@
 package io.nimbusverse.intake;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -29,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Answers are looked up batch by batch, for the batches the ledger says wait (items UPLOADED): a batch completes
  * within one poll of its answer however many batches are in flight, and an answer is never taken for a batch this
- * pipeline does not wait for.
+ * pipeline does not wait for. An answer written by this process (the on-prem loader) is announced, and looked up at
+ * the next check, without waiting for the next look at every waiting batch.
  */
 public class Completions {
 
@@ -40,19 +44,48 @@ public class Completions {
     private final BatchSignals signals;
     private final ObjectMapper json;
     private final Duration timeout;
+    private final Duration lookEvery;
+    private final Clock clock;
+    private final Set<String> announced = ConcurrentHashMap.newKeySet();
+    private Instant nextLook = Instant.MIN;
 
-    public Completions(Ledger ledger, Batches batches, BatchSignals signals, ObjectMapper json, Duration timeout) {
+    /** @param lookEvery how often every waiting batch's answer is looked for; announced ones at every check */
+    public Completions(Ledger ledger, Batches batches, BatchSignals signals, ObjectMapper json, Duration timeout,
+            Duration lookEvery, Clock clock) {
         this.ledger = ledger;
         this.batches = batches;
         this.signals = signals;
         this.json = json;
         this.timeout = timeout;
+        this.lookEvery = lookEvery;
+        this.clock = clock;
     }
 
-    /** The answers that arrived for the batches waiting for one. */
+    /** The on-prem loader wrote the batch's answer: the next check takes it. */
+    public void announce(String batchId) {
+        announced.add(batchId);
+    }
+
+    /**
+     * The answers that arrived for the batches waiting for one: of every waiting batch once {@code lookEvery} has
+     * passed since the last such look, and of the announced ones at each call.
+     */
     public List<Complete> arrived() {
+        Set<String> waiting = new LinkedHashSet<>(ledger.batchesWith(Set.of(ItemStatus.UPLOADED)));
+        Instant now = clock.instant();
+        Set<String> look = new LinkedHashSet<>();
+        for (String batchId : List.copyOf(announced)) {
+            announced.remove(batchId);
+            if (waiting.contains(batchId)) {
+                look.add(batchId);
+            }
+        }
+        if (!now.isBefore(nextLook)) {
+            look.addAll(waiting);
+            nextLook = now.plus(lookEvery);
+        }
         List<Complete> arrived = new ArrayList<>();
-        for (String batchId : ledger.batchesWith(Set.of(ItemStatus.UPLOADED))) {
+        for (String batchId : look) {
             signals.answer(batchId).map(text -> parse(batchId, text)).ifPresent(arrived::add);
         }
         return arrived;

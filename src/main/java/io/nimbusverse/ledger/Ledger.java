@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,8 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
@@ -38,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * The durable record of what was done to every item: the CSV report of docs/ARCHITECTURE.md.
  *
  * <p>Every state change is appended as one line and forced to disk before the call returns; the latest line of a
- * key wins. A torn last line (a crash in the middle of a write) is dropped on open. When the file holds many more
+ * key wins. Appends of several threads share their flush (group commit): a thread that finds a flush under way waits
+ * for it and, when its row came after the flush began, flushes once for every row written meanwhile. A torn last line (a crash in the middle of a write) is dropped on open. When the file holds many more
  * lines than live keys it is rewritten with the latest line of each key only (to a new file, moved over the old one).
  *
  * <p>Memory stays small at millions of items: the items still on their way (claimed, converted, uploaded) are held
@@ -72,7 +75,11 @@ public class Ledger implements IdempotentRepository {
     private final Map<String, ActiveBatch> activeBatches = new HashMap<>();
     private final long[] counts = new long[ItemStatus.values().length];
     private final List<Consumer<LedgerEntry>> listeners = new CopyOnWriteArrayList<>();
-    private FileChannel appendChannel;
+    private volatile FileChannel appendChannel;
+    /** how many appends were written to the file, and how many of them are forced to disk */
+    private volatile long appended;
+    private final AtomicLong durable = new AtomicLong();
+    private final Object forcing = new Object();
     private FileChannel readChannel;
     private long length;
     private long lines;
@@ -109,6 +116,7 @@ public class Ledger implements IdempotentRepository {
         lock.lock();
         try {
             if (appendChannel != null) {
+                appendChannel.force(false);
                 appendChannel.close();
                 readChannel.close();
                 appendChannel = null;
@@ -149,14 +157,19 @@ public class Ledger implements IdempotentRepository {
     /** Releases a claim: a REMOVED row, so the release survives a restart too. */
     @Override
     public boolean remove(String key) {
+        long written;
         lock.lock();
         try {
             Optional<LedgerEntry> entry = find(key);
-            entry.ifPresent(e -> append(List.of(e.withStatus(ItemStatus.REMOVED, "claim released"))));
-            return entry.isPresent();
+            if (entry.isEmpty()) {
+                return false;
+            }
+            written = append(List.of(entry.get().withStatus(ItemStatus.REMOVED, "claim released")));
         } finally {
             lock.unlock();
         }
+        forceThrough(written);
+        return true;
     }
 
     @Override
@@ -222,16 +235,18 @@ public class Ledger implements IdempotentRepository {
 
     /** Appends the row of a new key; false, and nothing written, when the key is already known. */
     public boolean claim(LedgerEntry entry) {
+        long written;
         lock.lock();
         try {
             if (contains(entry.key())) {
                 return false;
             }
-            append(List.of(entry));
-            return true;
+            written = append(List.of(entry));
         } finally {
             lock.unlock();
         }
+        forceThrough(written);
+        return true;
     }
 
     public void record(LedgerEntry entry) {
@@ -243,12 +258,14 @@ public class Ledger implements IdempotentRepository {
         if (changed.isEmpty()) {
             return;
         }
+        long written;
         lock.lock();
         try {
-            append(changed);
+            written = append(changed);
         } finally {
             lock.unlock();
         }
+        forceThrough(written);
     }
 
     public Optional<LedgerEntry> find(String key) {
@@ -461,7 +478,8 @@ public class Ledger implements IdempotentRepository {
 
     // ---- the file ----
 
-    private void append(Collection<LedgerEntry> changed) {
+    /** Writes the rows (not yet forced to disk) and keeps them in memory; returns the number of this append. */
+    private long append(Collection<LedgerEntry> changed) {
         if (appendChannel == null) {
             throw new IllegalStateException("Ledger " + file + " is not open");
         }
@@ -479,7 +497,6 @@ public class Ledger implements IdempotentRepository {
             while (bytes.hasRemaining()) {
                 appendChannel.write(bytes);
             }
-            appendChannel.force(false);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot append to the ledger " + file, e);
         }
@@ -492,8 +509,40 @@ public class Ledger implements IdempotentRepository {
         for (Consumer<LedgerEntry> listener : listeners) {
             changed.forEach(listener);
         }
+        long number = ++appended;
         if (lines > compactMinLines && lines > 2L * size()) {
             rewrite();
+        }
+        return number;
+    }
+
+    /**
+     * Returns once the append of that number is on disk: forces the file unless a flush begun after the append
+     * (another thread's, or a compaction's) already did.
+     */
+    private void forceThrough(long number) {
+        while (durable.get() < number) {
+            synchronized (forcing) {
+                if (durable.get() >= number) {
+                    return;
+                }
+                long target = appended;
+                FileChannel channel = appendChannel;
+                if (channel == null) {
+                    throw new IllegalStateException("Ledger " + file + " is not open");
+                }
+                try {
+                    channel.force(false);
+                    durable.accumulateAndGet(target, Math::max);
+                } catch (ClosedChannelException e) {
+                    // a compaction replaced the file (forced whole) meanwhile: the loop sees it durable
+                    if (appendChannel == channel) {
+                        throw new UncheckedIOException("Cannot append to the ledger " + file, e);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot append to the ledger " + file, e);
+                }
+            }
         }
     }
 
@@ -564,6 +613,7 @@ public class Ledger implements IdempotentRepository {
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             openChannels();
+            durable.accumulateAndGet(appended, Math::max);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot compact the ledger " + file, e);
         }

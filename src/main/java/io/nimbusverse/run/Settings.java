@@ -83,11 +83,11 @@ public final class Settings {
                 "nimbus.limits.max-expanded-bytes", "nimbus.loader.poll-delay-ms", "nimbus.loader.max-signals-per-poll",
                 "nimbus.loader.insert-batch-size", "nimbus.loader.max-attempts", "nimbus.sql.chunk-rows",
                 "nimbus.sql.poll-rows", "nimbus.sql.poll-delay-ms", "nimbus.sql.backoff-multiplier",
-                "nimbus.completion.poll-delay-ms", "nimbus.completion.timeout-ms",
+                "nimbus.completion.poll-delay-ms", "nimbus.completion.answer-check-ms", "nimbus.completion.timeout-ms",
                 "nimbus.completion.check-interval-ms", "nimbus.mail.digest-window-ms", "nimbus.mail.queue-size",
                 "nimbus.health.stall-timeout-ms", "nimbus.health.check-interval-ms", "nimbus.health.progress-log-ms",
                 "nimbus.run-once.check-interval-ms", "nimbus.ledger.compact-min-lines",
-                "nimbus.alerts.no-successful-batch-seconds", "nimbus.s3.part-size-bytes",
+                "nimbus.alerts.no-successful-batch-seconds", "nimbus.s3.part-size-bytes", "nimbus.s3.upload-threads",
                 "nimbus.errors.log-window-ms")) {
             atLeast(key, 1);
         }

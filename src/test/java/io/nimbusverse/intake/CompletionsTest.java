@@ -3,8 +3,11 @@ package io.nimbusverse.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -61,7 +64,7 @@ class CompletionsTest {
     }
 
     private Completions completions(Duration timeout) {
-        return new Completions(ledger, batches, signals, JSON, timeout);
+        return new Completions(ledger, batches, signals, JSON, timeout, Duration.ZERO, Clock.systemUTC());
     }
 
     private void item(String key, ItemStatus status) {
@@ -106,6 +109,46 @@ class CompletionsTest {
         progress.completed(completions.arrived().get(0));
         assertThat(ledger.find("a").orElseThrow().status()).isEqualTo(ItemStatus.DONE);
         assertThat(completions.arrived()).isEmpty();
+    }
+
+    @Test
+    void anAnnouncedAnswerIsTakenAtTheNextCheckAndTheOthersAtTheNextLookAtEveryBatch() throws Exception {
+        String other = "20261125T100000Z-000000";
+        Instant[] now = {Instant.parse("2026-12-01T10:00:00Z")};
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        Completions completions = new Completions(ledger, batches, signals, JSON, Duration.ofMinutes(10),
+                Duration.ofSeconds(2), clock);
+        item("a", ItemStatus.UPLOADED);
+        ledger.claim(LedgerEntry.claimed("b", "file", "b.csv", 1));
+        ledger.record(ledger.find("b").orElseThrow().withBatch(other).withStatus(ItemStatus.UPLOADED, ""));
+        // the first check looks at every waiting batch: no answer yet
+        assertThat(completions.arrived()).isEmpty();
+
+        put(S3Keys.complete(BATCH), JSON.writeValueAsString(answer("SUCCEEDED")));
+        put(S3Keys.complete(other), JSON.writeValueAsString(answer("SUCCEEDED")).replace(BATCH, other));
+        assertThat(completions.arrived()).as("no look is due, nothing announced").isEmpty();
+        completions.announce(BATCH);
+        completions.announce("20261125T100000Z-notwaiting");
+        assertThat(completions.arrived()).extracting(Complete::batchId).containsExactly(BATCH);
+        assertThat(completions.arrived()).as("an announcement is taken once").isEmpty();
+
+        now[0] = now[0].plusSeconds(2);
+        assertThat(completions.arrived()).extracting(Complete::batchId).containsExactlyInAnyOrder(BATCH, other);
     }
 
     @Test

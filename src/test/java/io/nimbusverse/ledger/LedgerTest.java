@@ -132,6 +132,40 @@ class LedgerTest {
     }
 
     @Test
+    void rowsWrittenBySeveralThreadsAtOnceSurviveFlushesSharedAndCompactionsBetweenThem() throws Exception {
+        int threads = 8;
+        int keysPerThread = 150;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Callable<Void>> tasks = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                tasks.add(() -> {
+                    for (int k = 0; k < keysPerThread; k++) {
+                        String key = "t" + thread + "-" + k;
+                        assertThat(ledger.add(key)).isTrue();
+                        LedgerEntry claimed = ledger.find(key).orElseThrow();
+                        ledger.record(claimed.withBatch("b" + thread).withStatus(ItemStatus.CONVERTED, "c"));
+                        ledger.recordAll(List.of(ledger.find(key).orElseThrow().withStatus(ItemStatus.DONE, "d")));
+                    }
+                    return null;
+                });
+            }
+            for (Future<Void> f : pool.invokeAll(tasks)) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        // 3,600 rows for 1,200 keys: the ledger (compacting past 1,000 lines) rewrote itself while threads appended
+        assertThat(Files.readAllLines(file).size()).isLessThan(3 * threads * keysPerThread + 1);
+        Ledger reopened = reopen();
+        assertThat(reopened.size()).isEqualTo(threads * keysPerThread);
+        assertThat(reopened.countByStatus()).containsEntry(ItemStatus.DONE, (long) threads * keysPerThread);
+        assertThat(reopened.find("t7-149").orElseThrow().batchId()).isEqualTo("b7");
+    }
+
+    @Test
     void itCompactsItselfAndKeepsTheLatestState() throws Exception {
         ledger.close();
         ledger = new Ledger(file, 20);
