@@ -53,8 +53,9 @@ class CompletionIT {
                     if (event instanceof CamelEvent.ExchangeSentEvent sent
                             && sent.getEndpoint().getEndpointUri().startsWith("aws2-s3")) {
                         String key = sent.getExchange().getMessage().getHeader("CamelAwsS3Key", String.class);
+                        // the loader is the only writer of a COMPLETE (handed the batch by the upload, or by its poll)
                         if (key != null && key.endsWith(".COMPLETE")
-                                && sent.getExchange().getFromRouteId().equals("load-signals")) {
+                                && sent.getExchange().getProperty("batchId") != null) {
                             completesWritten.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
                             completeWrittenAt.putIfAbsent(key, System.currentTimeMillis());
                         }

@@ -114,10 +114,13 @@ class ConsoleBrowserIT {
 
                 // a batch the loader never answers times out; retried, it is loaded and completes
                 app.context().getRouteController().stopRoute("load-signals");
+                app.context().getRouteController().stopRoute("load-batch");
                 Files.writeString(app.inbox().resolve("late.csv"), "id\n7\n8\n");
                 awaitStatus(browser, wait, "late", "UPLOADED");
                 click(wait, By.cssSelector("#search-results a[href^='#/batch/']"));
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("batch-status"), "TIMED_OUT"));
+                // the loader is back, but only Retry hands it the batch (its poll of signals/ stays stopped)
+                app.context().getRouteController().startRoute("load-batch");
                 click(wait, By.id("retry"));
                 wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("batch-status"), "COMPLETED"));
                 assertThat(SqlTables.count(app.jdbcUrl(), "sa", "SELECT count(*) FROM late")).isEqualTo(2);

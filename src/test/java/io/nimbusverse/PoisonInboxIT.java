@@ -174,7 +174,7 @@ class PoisonInboxIT {
         String metrics = http.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + app.httpPort + "/observe/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        for (String route : List.of("convert-batch", "upload-batch", "load-signals", "completion-watcher")) {
+        for (String route : List.of("convert-batch", "upload-batch", "load-signals", "load-batch", "completion-watcher")) {
             assertThat(metrics).as("failed exchanges of %s", route)
                     .containsPattern("camel_exchanges_failed_total\\{[^}]*routeId=\"" + route + "\"[^}]*} 0\\.0");
         }

@@ -58,6 +58,7 @@ class PrometheusIT {
                         e -> e.status() == ItemStatus.DONE) == 6);
                 // a second batch whose COMPLETE never comes: the loader is stopped
                 app.context().getRouteController().stopRoute("load-signals");
+                app.context().getRouteController().stopRoute("load-batch");
                 Files.writeString(app.inbox().resolve("late.csv"), "id,amount\n1,2.50\n2,3.75\n");
                 await().atMost(Duration.ofSeconds(60)).until(() -> app.ledger().count(
                         e -> e.status() == ItemStatus.UPLOADED) == 1);
