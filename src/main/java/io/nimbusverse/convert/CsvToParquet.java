@@ -158,9 +158,15 @@ public class CsvToParquet {
         ProfilingHandler profile = profile(csv, charset, source, reading, nulls);
         List<CsvColumn> columns = DatasetSchema.settle(profile.columns(), reading.policy(), reading.known());
         Set<String> dictionaryColumns = profile.repetitiveColumns();
+        // a file the profile read whole gets batches of its size: a small file does not allocate full-sized ones
+        int batchRows = ColumnBudget.forColumns(columns.size()).batchRows();
+        if (profile.records < sampleRecords) {
+            batchRows = (int) Math.max(1, Math.min(batchRows, profile.records));
+        }
         while (true) {
             try {
-                return write(csv, parquet, charset, delimiter, source, reading, nulls, columns, dictionaryColumns);
+                return write(csv, parquet, charset, delimiter, source, reading, nulls, columns, dictionaryColumns,
+                        batchRows);
             } catch (TypedRowHandler.ColumnWidening widening) {
                 CsvColumn before = columns.get(widening.column);
                 columns = new ArrayList<>(columns);
@@ -216,7 +222,7 @@ public class CsvToParquet {
     }
 
     private Result write(Path csv, Path parquet, Charset charset, char delimiter, RecordSource source,
-            Reading reading, Set<String> nulls, List<CsvColumn> columns, Set<String> dictionaryColumns)
+            Reading reading, Set<String> nulls, List<CsvColumn> columns, Set<String> dictionaryColumns, int batchRows)
             throws IOException, MalformedFileException {
         Path badRowsFile = reading.badRowsFile();
         boolean rowsQuarantine = badRowsFile != null
@@ -231,7 +237,8 @@ public class CsvToParquet {
                 try (BadRows badRows = rowsQuarantine ? new BadRows(badRowsFile) : null;
                         ParquetColumnsWriter writer = new ParquetColumnsWriter(new LocalOutputFile(parquet), columns,
                                 dictionaryColumns, compression, rowGroupBytes, pageBytes, metadata)) {
-                    long badRowCount = pass(csv, charset, source, reading, nulls, columns, writer, -1, badRows);
+                    long badRowCount = pass(csv, charset, source, reading, nulls, columns, writer, -1, badRows,
+                            batchRows);
                     done = true;
                     return new Result(writer.rows(), columns, delimiter, charset, badRowCount,
                             badRowCount == 0 ? null : badRowsFile, null);
@@ -255,8 +262,9 @@ public class CsvToParquet {
                 try (BadRows badRows = rowsQuarantine ? (first ? new BadRows(badRowsFile) : BadRows.discarding())
                         : null;
                         PartitionedWriter writer = new PartitionedWriter(columns, partitionColumn, PARTITIONS_OPEN,
-                                ColumnBudget.forColumns(columns.size()).batchRows(), partitionsDone, files)) {
-                    long bad = pass(csv, charset, source, reading, nulls, columns, writer, partitionColumn, badRows);
+                                batchRows, partitionsDone, files)) {
+                    long bad = pass(csv, charset, source, reading, nulls, columns, writer, partitionColumn, badRows,
+                            batchRows);
                     badRowCount = first ? bad : badRowCount;
                     for (PartitionedWriter.Piece piece : writer.written()) {
                         partitionsDone.add(piece.partition());
@@ -307,13 +315,12 @@ public class CsvToParquet {
 
     /** Reads the whole file once into the sink; returns the rows left out as bad rows. */
     private long pass(Path csv, Charset charset, RecordSource source, Reading reading, Set<String> nulls,
-            List<CsvColumn> columns, RowBatchSink sink, int parsedColumn, BadRows badRows)
+            List<CsvColumn> columns, RowBatchSink sink, int parsedColumn, BadRows badRows, int batchRows)
             throws IOException, MalformedFileException {
         progress.started(csv.getFileName().toString());
         long size = Math.max(1, Files.size(csv));
         try (FileChannel channel = FileChannel.open(csv);
-                BatchWriter batches = new BatchWriter(sink, columns, parsedColumn,
-                        ColumnBudget.forColumns(columns.size()).batchRows(), 3,
+                BatchWriter batches = new BatchWriter(sink, columns, parsedColumn, batchRows, 3,
                         converted -> progress.advanced(converted, readFraction(channel, size)));
                 InputStream in = Encodings.asUtf8(Channels.newInputStream(channel), charset)) {
             CsvDialect dialect = reading.dialect();
