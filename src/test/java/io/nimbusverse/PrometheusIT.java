@@ -56,6 +56,9 @@ class PrometheusIT {
                 app.start();
                 await().atMost(Duration.ofSeconds(120)).until(() -> app.ledger().count(
                         e -> e.status() == ItemStatus.DONE) == 6);
+                // a rate needs a sample before the growth: the counter is scraped before the next upload
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                        !query(api, "nimbus_s3_uploaded_bytes_total").path("data").path("result").isEmpty());
                 // a second batch whose COMPLETE never comes: the loader is stopped
                 app.context().getRouteController().stopRoute("load-signals");
                 app.context().getRouteController().stopRoute("load-batch");
