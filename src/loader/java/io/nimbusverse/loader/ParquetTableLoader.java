@@ -40,14 +40,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nimbusverse.cloud.S3Keys;
 import io.nimbusverse.signal.Complete;
 import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.MessageColumnIO;
-import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
@@ -617,7 +616,8 @@ public class ParquetTableLoader {
             }
             int lineageAt = columns.size() + 1;
             String sql = "INSERT INTO " + dialect.quote(table) + " (" + names + ") VALUES (" + marks + ")";
-            MessageColumnIO io = new ColumnIOFactory().getColumnIO(schema);
+            List<ColumnDescriptor> descriptors = schema.getColumns();
+            String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
             long rows = 0;
             try (PreparedStatement insert = connection.prepareStatement(sql)) {
                 // the same lineage for every row of the item: bound once, kept by the statement across its batches
@@ -626,9 +626,15 @@ public class ParquetTableLoader {
                 insert.setTimestamp(lineageAt + 2, loadedAt);
                 PageReadStore pages;
                 while ((pages = reader.readNextRowGroup()) != null) {
-                    RecordReader<Group> records = io.getRecordReader(pages, new GroupRecordConverter(schema));
+                    // column by column, a value at a time: no record object per row (the tables are flat)
+                    ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages,
+                            new GroupRecordConverter(schema).getRootConverter(), schema, createdBy);
+                    ColumnReader[] values = new ColumnReader[columns.size()];
+                    for (int c = 0; c < values.length; c++) {
+                        values[c] = store.getColumnReader(descriptors.get(c));
+                    }
                     for (long r = 0; r < pages.getRowCount(); r++) {
-                        bind(insert, columns, records.read());
+                        bind(insert, columns, descriptors, values);
                         insert.addBatch();
                         if (++rows % insertBatchSize == 0) {
                             insert.executeBatch();
@@ -644,54 +650,61 @@ public class ParquetTableLoader {
         }
     }
 
-    private static void bind(PreparedStatement insert, List<PrimitiveType> columns, Group row) throws SQLException {
+    /** Binds the values the readers stand at, one per column, and moves each reader on to its next value. */
+    private static void bind(PreparedStatement insert, List<PrimitiveType> columns, List<ColumnDescriptor> descriptors,
+            ColumnReader[] values) throws SQLException {
         for (int i = 0; i < columns.size(); i++) {
-            PrimitiveType column = columns.get(i);
-            int p = i + 1;
-            if (row.getFieldRepetitionCount(i) == 0) {
-                insert.setNull(p, Types.NULL);
-                continue;
-            }
-            LogicalTypeAnnotation logical = column.getLogicalTypeAnnotation();
-            if (logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation decimal) {
-                insert.setBigDecimal(p, switch (column.getPrimitiveTypeName()) {
-                    case INT32 -> BigDecimal.valueOf(row.getInteger(i, 0), decimal.getScale());
-                    case INT64 -> BigDecimal.valueOf(row.getLong(i, 0), decimal.getScale());
-                    default -> new BigDecimal(new BigInteger(row.getBinary(i, 0).getBytes()), decimal.getScale());
-                });
-            } else if (logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts) {
-                long value = row.getLong(i, 0);
-                long micros = switch (ts.getUnit()) {
-                    case MILLIS -> value * 1_000;
-                    case MICROS -> value;
-                    case NANOS -> value / 1_000;
-                };
-                insert.setObject(p, LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                        (int) Math.floorMod(micros, 1_000_000L) * 1_000, ZoneOffset.UTC));
-            } else if (logical instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
-                insert.setObject(p, LocalDate.ofEpochDay(row.getInteger(i, 0)));
-            } else if (logical instanceof LogicalTypeAnnotation.TimeLogicalTypeAnnotation time) {
-                long nanos = switch (time.getUnit()) {
-                    case MILLIS -> row.getInteger(i, 0) * 1_000_000L;
-                    case MICROS -> row.getLong(i, 0) * 1_000;
-                    case NANOS -> row.getLong(i, 0);
-                };
-                insert.setObject(p, LocalTime.ofNanoOfDay(nanos));
+            ColumnReader value = values[i];
+            if (value.getCurrentDefinitionLevel() < descriptors.get(i).getMaxDefinitionLevel()) {
+                insert.setNull(i + 1, Types.NULL);
             } else {
-                switch (column.getPrimitiveTypeName()) {
-                    case INT64 -> insert.setLong(p, row.getLong(i, 0));
-                    case INT32 -> insert.setInt(p, row.getInteger(i, 0));
-                    case DOUBLE -> insert.setDouble(p, row.getDouble(i, 0));
-                    case FLOAT -> insert.setFloat(p, row.getFloat(i, 0));
-                    case BOOLEAN -> insert.setBoolean(p, row.getBoolean(i, 0));
-                    default -> {
-                        if (logical instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
-                                || logical instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation
-                                || logical instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation) {
-                            insert.setString(p, row.getString(i, 0));
-                        } else {
-                            insert.setBytes(p, row.getBinary(i, 0).getBytes());
-                        }
+                bindValue(insert, i + 1, columns.get(i), value);
+            }
+            value.consume();
+        }
+    }
+
+    private static void bindValue(PreparedStatement insert, int p, PrimitiveType column, ColumnReader value)
+            throws SQLException {
+        LogicalTypeAnnotation logical = column.getLogicalTypeAnnotation();
+        if (logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation decimal) {
+            insert.setBigDecimal(p, switch (column.getPrimitiveTypeName()) {
+                case INT32 -> BigDecimal.valueOf(value.getInteger(), decimal.getScale());
+                case INT64 -> BigDecimal.valueOf(value.getLong(), decimal.getScale());
+                default -> new BigDecimal(new BigInteger(value.getBinary().getBytes()), decimal.getScale());
+            });
+        } else if (logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts) {
+            long raw = value.getLong();
+            long micros = switch (ts.getUnit()) {
+                case MILLIS -> raw * 1_000;
+                case MICROS -> raw;
+                case NANOS -> raw / 1_000;
+            };
+            insert.setObject(p, LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                    (int) Math.floorMod(micros, 1_000_000L) * 1_000, ZoneOffset.UTC));
+        } else if (logical instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
+            insert.setObject(p, LocalDate.ofEpochDay(value.getInteger()));
+        } else if (logical instanceof LogicalTypeAnnotation.TimeLogicalTypeAnnotation time) {
+            long nanos = switch (time.getUnit()) {
+                case MILLIS -> value.getInteger() * 1_000_000L;
+                case MICROS -> value.getLong() * 1_000;
+                case NANOS -> value.getLong();
+            };
+            insert.setObject(p, LocalTime.ofNanoOfDay(nanos));
+        } else {
+            switch (column.getPrimitiveTypeName()) {
+                case INT64 -> insert.setLong(p, value.getLong());
+                case INT32 -> insert.setInt(p, value.getInteger());
+                case DOUBLE -> insert.setDouble(p, value.getDouble());
+                case FLOAT -> insert.setFloat(p, value.getFloat());
+                case BOOLEAN -> insert.setBoolean(p, value.getBoolean());
+                default -> {
+                    if (logical instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
+                            || logical instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation
+                            || logical instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation) {
+                        insert.setString(p, value.getBinary().toStringUsingUTF8());
+                    } else {
+                        insert.setBytes(p, value.getBinary().getBytes());
                     }
                 }
             }

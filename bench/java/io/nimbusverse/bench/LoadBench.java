@@ -1,0 +1,148 @@
+package io.nimbusverse.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Set;
+import java.util.StringJoiner;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.nimbusverse.convert.CsvToParquet;
+import io.nimbusverse.convert.Limits;
+import io.nimbusverse.loader.BatchObjects;
+import io.nimbusverse.loader.ParquetTableLoader;
+import io.nimbusverse.signal.Complete;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.LocalInputFile;
+import org.h2.jdbcx.JdbcDataSource;
+
+/**
+ * Loading: the CSV of {@code bench.mb} MB (1,000 by default: 6.67 M rows of the CSV benchmark's 12 columns), made
+ * Parquet once by the converter, is loaded by the on-prem loader (ParquetTableLoader, the code of the Glue job too)
+ * into an H2 file database as one batch; the baseline, in the same run and the same kind of database: H2 loading the
+ * CSV itself, {@code CREATE TABLE orders AS SELECT * FROM CSVREAD(...)} (text columns), and also into a table of the
+ * loader's column types. Every table is counted.
+ */
+public final class LoadBench {
+
+    private LoadBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int megabytes = Integer.getInteger("bench.mb", 1000);
+        Path csv = Path.of("bench/out/orders-" + megabytes + "mb.csv").toAbsolutePath();
+        if (!Files.exists(csv)) {
+            CsvGenerator.generate(csv, megabytes * 1_000_000L);
+        }
+        Path parquet = csv.resolveSibling("orders-" + megabytes + "mb.parquet");
+        if (!Files.exists(parquet)) {
+            new CsvToParquet(20_000, Set.of(), "SNAPPY", 64L << 20, 1 << 20, Limits.DEFAULTS).convert(csv, parquet);
+        }
+        Path dir = Files.createTempDirectory(Path.of("bench/out"), "load-").toAbsolutePath();
+
+        JdbcDataSource ours = new JdbcDataSource();
+        ours.setURL("jdbc:h2:file:" + dir.resolve("ours") + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE");
+        ours.setUser("sa");
+        ParquetTableLoader loader = new ParquetTableLoader(ours, new LocalObjects(parquet),
+                new ObjectMapper().registerModule(new JavaTimeModule()), 1000);
+        String manifest = """
+                {"batchId":"20261201T000000Z-bench1","createdAt":"2026-12-01T00:00:00Z","items":[{"key":"bench-item",
+                "source":"file","name":"orders.csv","class":"structured","parquet":{"dataset":"orders",
+                "key":"parquet/orders/bench.parquet"}}]}""";
+        long start = System.nanoTime();
+        Complete complete = loader.load(manifest);
+        double oursSeconds = (System.nanoTime() - start) / 1e9;
+        if (!Complete.SUCCEEDED.equals(complete.status())) {
+            throw new IllegalStateException("the load failed: " + complete.errors());
+        }
+        long oursRows = count(ours.getConnection(), "orders");
+
+        String columns = columnsOf(ours.getConnection(), "orders");
+        double untyped = csvRead(dir.resolve("untyped"), "", csv, oursRows);
+        double typed = csvRead(dir.resolve("typed"), "(" + columns + ")", csv, oursRows);
+        System.out.printf("H2, %,d rows: the loader %.1f s (%,.0f rows/s)%n", oursRows, oursSeconds,
+                oursRows / oursSeconds);
+        System.out.printf("  baseline CREATE TABLE orders AS SELECT * FROM CSVREAD (text columns): %.1f s: the loader "
+                + "takes %.2fx its time (target 1.1x)%n", untyped, oursSeconds / untyped);
+        System.out.printf("  CREATE TABLE orders (the loader's column types) AS SELECT * FROM CSVREAD: %.1f s: %.2fx%n",
+                typed, oursSeconds / typed);
+    }
+
+    /** H2 loading the CSV itself into a new database: seconds; its rows are counted. */
+    private static double csvRead(Path database, String columns, Path csv, long expectedRows) throws Exception {
+        String url = "jdbc:h2:file:" + database + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE";
+        long start = System.nanoTime();
+        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE orders " + columns + " AS SELECT * FROM CSVREAD('" + csv + "')");
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long rows = count(DriverManager.getConnection(url, "sa", ""), "orders");
+        if (rows != expectedRows) {
+            throw new IllegalStateException("the loader loaded " + expectedRows + " rows, H2 read " + rows
+                    + " from the CSV");
+        }
+        return seconds;
+    }
+
+    private static long count(Connection connection, String table) throws Exception {
+        try (connection; Statement st = connection.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The data columns of the loader's table with their types (its lineage columns left out). */
+    private static String columnsOf(Connection connection, String table) throws Exception {
+        StringJoiner columns = new StringJoiner(", ");
+        try (connection; ResultSet rs = connection.getMetaData().getColumns(null, null, table, null)) {
+            while (rs.next()) {
+                String name = rs.getString("COLUMN_NAME");
+                if (name.startsWith("_nimbus_")) {
+                    continue;
+                }
+                String type = rs.getString("TYPE_NAME");
+                int size = rs.getInt("COLUMN_SIZE");
+                int scale = rs.getInt("DECIMAL_DIGITS");
+                columns.add("\"" + name + "\" " + switch (type) {
+                    case "DECIMAL", "NUMERIC" -> type + "(" + size + "," + scale + ")";
+                    case "CHARACTER VARYING" -> "VARCHAR(" + size + ")";
+                    default -> type;
+                });
+            }
+        }
+        return columns.toString();
+    }
+
+    /** Every Parquet key of the manifest is the benchmark's file. */
+    private record LocalObjects(Path parquet) implements BatchObjects {
+        @Override
+        public ParquetObject openParquet(String key) {
+            InputFile input = new LocalInputFile(parquet);
+            return new ParquetObject() {
+                @Override
+                public InputFile inputFile() {
+                    return input;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public boolean exists(String key) {
+            return false;
+        }
+
+        @Override
+        public boolean isTransient(Exception failure) {
+            return false;
+        }
+    }
+}
