@@ -46,6 +46,9 @@ final class EmbeddedKafka {
         props.put("transaction.state.log.replication.factor", "1");
         props.put("transaction.state.log.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
+        // the log cleaner (of the compacted offsets topic) allocates its dedupe buffer on the heap at start: 128 MiB
+        // by default, for a topic of a few thousand offsets here
+        props.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 << 20));
         props.put("auto.create.topics.enable", "true");
         KafkaConfig config = new KafkaConfig(props);
 
