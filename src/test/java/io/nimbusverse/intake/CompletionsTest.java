@@ -6,13 +6,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.nimbusverse.ManualClock;
 import io.nimbusverse.cloud.BatchSignals;
 import io.nimbusverse.cloud.S3Keys;
 import io.nimbusverse.ledger.ItemStatus;
@@ -114,23 +113,7 @@ class CompletionsTest {
     @Test
     void anAnnouncedAnswerIsTakenAtTheNextCheckAndTheOthersAtTheNextLookAtEveryBatch() throws Exception {
         String other = "20261125T100000Z-000000";
-        Instant[] now = {Instant.parse("2026-12-01T10:00:00Z")};
-        Clock clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now[0];
-            }
-        };
+        ManualClock clock = new ManualClock(Instant.parse("2026-12-01T10:00:00Z"));
         Completions completions = new Completions(ledger, batches, signals, JSON, Duration.ofMinutes(10),
                 Duration.ofSeconds(2), clock);
         item("a", ItemStatus.UPLOADED);
@@ -147,7 +130,7 @@ class CompletionsTest {
         assertThat(completions.arrived()).extracting(Complete::batchId).containsExactly(BATCH);
         assertThat(completions.arrived()).as("an announcement is taken once").isEmpty();
 
-        now[0] = now[0].plusSeconds(2);
+        clock.advance(Duration.ofSeconds(2));
         assertThat(completions.arrived()).extracting(Complete::batchId).containsExactlyInAnyOrder(BATCH, other);
     }
 

@@ -2,43 +2,18 @@ package io.nimbusverse.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nimbusverse.ManualClock;
 import io.nimbusverse.observe.StageHealth.Stage;
 import org.junit.jupiter.api.Test;
 
 class StageHealthTest {
 
-    /** A clock the test moves. */
-    private static final class ManualClock extends Clock {
-        Instant now = Instant.parse("2026-11-30T10:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
-
-    private final ManualClock clock = new ManualClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-30T10:00:00Z"));
     private final AtomicBoolean waiting = new AtomicBoolean();
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private final StageHealth health = new StageHealth(Duration.ofMinutes(10), clock)
@@ -87,6 +62,6 @@ class StageHealthTest {
             assertThat(health.evaluate()).isEmpty();
         }
         assertThat(metrics.get("nimbus.stage.last.progress.timestamp.seconds").tag("stage", "convert").gauge()
-                .value()).isEqualTo(clock.now.getEpochSecond());
+                .value()).isEqualTo(clock.instant().getEpochSecond());
     }
 }
