@@ -2,36 +2,18 @@ package io.nimbusverse.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nimbusverse.LogCapture;
+import io.nimbusverse.ManualClock;
 import org.junit.jupiter.api.Test;
 
 class ItemProgressTest {
 
-    private long millis;
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-    };
+    private final ManualClock clock = new ManualClock(Instant.EPOCH);
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private final AtomicInteger heartbeats = new AtomicInteger();
     private final ItemProgress progress = new ItemProgress("load", heartbeats::incrementAndGet,
@@ -42,7 +24,7 @@ class ItemProgressTest {
         try (LogCapture log = LogCapture.attach()) {
             progress.started("big.csv into big");
             for (int second = 1; second <= 12; second++) {
-                millis = second * 1000L;
+                clock.advance(Duration.ofSeconds(1));
                 progress.advanced(second * 100_000L, second / 12.0);
                 if (second == 6) {
                     assertThat(metrics.get("nimbus.item.rows").tag("stage", "load").gauge().value())
@@ -69,7 +51,7 @@ class ItemProgressTest {
     void aShortItemSaysNothing() {
         try (LogCapture log = LogCapture.attach()) {
             progress.started("small.csv into small");
-            millis = 300;
+            clock.advance(Duration.ofMillis(300));
             progress.advanced(1_000, 1.0);
             progress.finished();
             assertThat(log.lines()).noneMatch(l -> l.contains("io.nimbusverse.progress"));
