@@ -153,7 +153,9 @@ class PipelineIT {
         String original = ledger.get(keyByName.get("orders.csv")).name();
         assertThat(duplicate.name()).isIn("orders.csv", "orders-copy.csv").isNotEqualTo(original);
         assertThat(duplicate.detail()).contains("same content as " + original);
-        assertThat(dir.resolve("duplicates").resolve(duplicate.name())).exists();
+        // recorded before it is moved
+        Path moved = dir.resolve("duplicates").resolve(duplicate.name());
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(moved));
         // one Parquet object for the two names
         assertThat(keys("parquet/orders/")).hasSize(1);
     }
