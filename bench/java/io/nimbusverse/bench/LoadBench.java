@@ -15,11 +15,9 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.nimbusverse.contract.MariaDb;
 import io.nimbusverse.convert.CsvToParquet;
 import io.nimbusverse.convert.Limits;
-import io.nimbusverse.loader.BatchObjects;
+import io.nimbusverse.loader.LocalParquetObjects;
 import io.nimbusverse.loader.ParquetTableLoader;
 import io.nimbusverse.signal.Complete;
-import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.LocalInputFile;
 import org.h2.jdbcx.JdbcDataSource;
 import org.mariadb.jdbc.MariaDbDataSource;
 
@@ -104,12 +102,12 @@ public final class LoadBench {
 
     /** The loader loads the Parquet file as the one item of a batch into the database: seconds. */
     private static double load(DataSource database, Path parquet) throws Exception {
-        ParquetTableLoader loader = new ParquetTableLoader(database, new LocalObjects(parquet),
+        ParquetTableLoader loader = new ParquetTableLoader(database, new LocalParquetObjects(parquet.getParent()),
                 new ObjectMapper().registerModule(new JavaTimeModule()), 1000);
         String manifest = """
                 {"batchId":"20261201T000000Z-bench1","createdAt":"2026-12-01T00:00:00Z","items":[{"key":"bench-item",
                 "source":"file","name":"orders.csv","class":"structured","parquet":{"dataset":"orders",
-                "key":"parquet/orders/bench.parquet"}}]}""";
+                "key":"%s"}}]}""".formatted(parquet.getFileName());
         long start = System.nanoTime();
         Complete complete = loader.load(manifest);
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -163,33 +161,5 @@ public final class LoadBench {
             }
         }
         return columns.toString();
-    }
-
-    /** Every Parquet key of the manifest is the benchmark's file. */
-    private record LocalObjects(Path parquet) implements BatchObjects {
-        @Override
-        public ParquetObject openParquet(String key) {
-            InputFile input = new LocalInputFile(parquet);
-            return new ParquetObject() {
-                @Override
-                public InputFile inputFile() {
-                    return input;
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-        }
-
-        @Override
-        public boolean exists(String key) {
-            return false;
-        }
-
-        @Override
-        public boolean isTransient(Exception failure) {
-            return false;
-        }
     }
 }

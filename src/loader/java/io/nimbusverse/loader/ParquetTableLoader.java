@@ -2,7 +2,6 @@ package io.nimbusverse.loader;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -40,11 +39,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nimbusverse.cloud.S3Keys;
 import io.nimbusverse.signal.Complete;
 import org.apache.parquet.ParquetReadOptions;
-import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
-import org.apache.parquet.column.impl.ColumnReadStoreImpl;
-import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -150,7 +145,7 @@ public class ParquetTableLoader {
             return null;
         }
         try (Connection connection = dataSource.getConnection()) {
-            Dialect dialect = new Dialect(connection.getMetaData());
+            Dialect dialect = new Dialect(connection);
             createOwnTables(connection, dialect);
             Complete earlier = earlierAnswer(connection, dialect, batchId);
             Complete complete = earlier != null ? earlier
@@ -602,66 +597,56 @@ public class ParquetTableLoader {
         progress.started(item.name() + " into " + table);
         try (ParquetFileReader reader = ParquetFileReader.open(file, READ_OPTIONS)) {
             long total = Math.max(1, reader.getRecordCount());
-            MessageType schema = reader.getFooter().getFileMetaData().getSchema();
-            List<PrimitiveType> columns = schema.getFields().stream().map(Type::asPrimitiveType).toList();
-            StringJoiner names = new StringJoiner(", ");
-            StringJoiner marks = new StringJoiner(", ");
-            for (PrimitiveType column : columns) {
-                names.add(dialect.quote(column.getName()));
-                marks.add("?");
+            ParquetRows rows = new ParquetRows(reader);
+            if (dialect.localInfile) {
+                return new LocalInfileLoad(connection, rows, total, insertBatchSize, progress)
+                        .into(table, batchId, item.key(), loadedAt);
             }
-            for (String lineage : LINEAGE_COLUMNS) {
-                names.add(dialect.quote(lineage));
-                marks.add("?");
-            }
-            int lineageAt = columns.size() + 1;
-            String sql = "INSERT INTO " + dialect.quote(table) + " (" + names + ") VALUES (" + marks + ")";
-            List<ColumnDescriptor> descriptors = schema.getColumns();
-            String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
-            long rows = 0;
-            try (PreparedStatement insert = connection.prepareStatement(sql)) {
-                // the same lineage for every row of the item: bound once, kept by the statement across its batches
-                insert.setString(lineageAt, batchId);
-                insert.setString(lineageAt + 1, item.key());
-                insert.setTimestamp(lineageAt + 2, loadedAt);
-                PageReadStore pages;
-                while ((pages = reader.readNextRowGroup()) != null) {
-                    // column by column, a value at a time: no record object per row (the tables are flat)
-                    ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages,
-                            new GroupRecordConverter(schema).getRootConverter(), schema, createdBy);
-                    ColumnReader[] values = new ColumnReader[columns.size()];
-                    for (int c = 0; c < values.length; c++) {
-                        values[c] = store.getColumnReader(descriptors.get(c));
-                    }
-                    for (long r = 0; r < pages.getRowCount(); r++) {
-                        bind(insert, columns, descriptors, values);
-                        insert.addBatch();
-                        if (++rows % insertBatchSize == 0) {
-                            insert.executeBatch();
-                            progress.advanced(rows, (double) rows / total);
-                        }
-                    }
-                }
-                insert.executeBatch();
-            }
-            return rows;
+            return insert(connection, dialect, table, rows, total, batchId, item.key(), loadedAt);
         } finally {
             progress.finished();
         }
     }
 
-    /** Binds the values the readers stand at, one per column, and moves each reader on to its next value. */
-    private static void bind(PreparedStatement insert, List<PrimitiveType> columns, List<ColumnDescriptor> descriptors,
-            ColumnReader[] values) throws SQLException {
-        for (int i = 0; i < columns.size(); i++) {
-            ColumnReader value = values[i];
-            if (value.getCurrentDefinitionLevel() < descriptors.get(i).getMaxDefinitionLevel()) {
-                insert.setNull(i + 1, Types.NULL);
-            } else {
-                bindValue(insert, i + 1, columns.get(i), value);
-            }
-            value.consume();
+    /** The rows by batches of parameterized INSERTs: any database. */
+    private long insert(Connection connection, Dialect dialect, String table, ParquetRows rows, long total,
+            String batchId, String itemKey, Timestamp loadedAt) throws IOException, SQLException {
+        List<PrimitiveType> columns = rows.columns();
+        StringJoiner names = new StringJoiner(", ");
+        StringJoiner marks = new StringJoiner(", ");
+        for (PrimitiveType column : columns) {
+            names.add(dialect.quote(column.getName()));
+            marks.add("?");
         }
+        for (String lineage : LINEAGE_COLUMNS) {
+            names.add(dialect.quote(lineage));
+            marks.add("?");
+        }
+        int lineageAt = columns.size() + 1;
+        long done = 0;
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO " + dialect.quote(table) + " (" + names + ") VALUES (" + marks + ")")) {
+            // the same lineage for every row of the item: bound once, kept by the statement across its batches
+            insert.setString(lineageAt, batchId);
+            insert.setString(lineageAt + 1, itemKey);
+            insert.setTimestamp(lineageAt + 2, loadedAt);
+            while (rows.next()) {
+                for (int c = 0; c < columns.size(); c++) {
+                    if (rows.isNull(c)) {
+                        insert.setNull(c + 1, Types.NULL);
+                    } else {
+                        bindValue(insert, c + 1, columns.get(c), rows.value(c));
+                    }
+                }
+                insert.addBatch();
+                if (++done % insertBatchSize == 0) {
+                    insert.executeBatch();
+                    progress.advanced(done, (double) done / total);
+                }
+            }
+            insert.executeBatch();
+        }
+        return done;
     }
 
     private static void bindValue(PreparedStatement insert, int p, PrimitiveType column, ColumnReader value)
@@ -671,26 +656,16 @@ public class ParquetTableLoader {
             insert.setBigDecimal(p, switch (column.getPrimitiveTypeName()) {
                 case INT32 -> BigDecimal.valueOf(value.getInteger(), decimal.getScale());
                 case INT64 -> BigDecimal.valueOf(value.getLong(), decimal.getScale());
-                default -> new BigDecimal(new BigInteger(value.getBinary().getBytes()), decimal.getScale());
+                default -> ParquetRows.decimal(value.getBinary(), decimal.getScale());
             });
         } else if (logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts) {
-            long raw = value.getLong();
-            long micros = switch (ts.getUnit()) {
-                case MILLIS -> raw * 1_000;
-                case MICROS -> raw;
-                case NANOS -> raw / 1_000;
-            };
+            long micros = ParquetRows.micros(ts, value.getLong());
             insert.setObject(p, LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
                     (int) Math.floorMod(micros, 1_000_000L) * 1_000, ZoneOffset.UTC));
         } else if (logical instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
             insert.setObject(p, LocalDate.ofEpochDay(value.getInteger()));
         } else if (logical instanceof LogicalTypeAnnotation.TimeLogicalTypeAnnotation time) {
-            long nanos = switch (time.getUnit()) {
-                case MILLIS -> value.getInteger() * 1_000_000L;
-                case MICROS -> value.getLong() * 1_000;
-                case NANOS -> value.getLong();
-            };
-            insert.setObject(p, LocalTime.ofNanoOfDay(nanos));
+            insert.setObject(p, LocalTime.ofNanoOfDay(ParquetRows.micros(time, value) * 1_000));
         } else {
             switch (column.getPrimitiveTypeName()) {
                 case INT64 -> insert.setLong(p, value.getLong());
@@ -748,11 +723,15 @@ public class ParquetTableLoader {
     private static final class Dialect {
         final String quote;
         final SqlTypes types;
+        /** Rows go in by LOAD DATA LOCAL INFILE: MySQL or MariaDB through MariaDB's driver, the server allowing it. */
+        final boolean localInfile;
 
-        Dialect(DatabaseMetaData meta) throws SQLException {
+        Dialect(Connection connection) throws SQLException {
+            DatabaseMetaData meta = connection.getMetaData();
             String q = meta.getIdentifierQuoteString();
             this.quote = q == null || q.isBlank() ? "" : q.trim();
             this.types = new SqlTypes(meta.getDatabaseProductName());
+            this.localInfile = types.mysql() && LocalInfileLoad.isAllowed(connection);
         }
 
         String quote(String identifier) {

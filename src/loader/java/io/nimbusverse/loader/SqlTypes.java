@@ -15,7 +15,7 @@ final class SqlTypes {
         this.product = databaseProductName.toLowerCase(Locale.ROOT);
     }
 
-    private boolean mysql() {
+    boolean mysql() {
         return product.contains("mysql") || product.contains("mariadb");
     }
 
