@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.StringJoiner;
 
@@ -79,8 +80,10 @@ final class LocalInfileLoad {
         for (int i = 0; i < lineage.size(); i++) {
             set.add(quote(ParquetTableLoader.LINEAGE_COLUMNS.get(i)) + " = " + literal(lineage.get(i)));
         }
+        // fields end with tabs and lines with newlines, LOAD DATA's defaults; the escape, a backslash, is given in
+        // hex: NO_BACKSLASH_ESCAPES would read a '\\' literal otherwise, and make the default escape none
         String sql = "LOAD DATA LOCAL INFILE 'parquet' INTO TABLE " + quote(table) + " CHARACTER SET utf8mb4"
-                + " FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (" + fields + ") SET " + set;
+                + " FIELDS ESCAPED BY X'5C' (" + fields + ") SET " + set;
         Text text = new Text(columns);
         try (Statement st = connection.createStatement()) {
             st.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(text);
@@ -121,8 +124,9 @@ final class LocalInfileLoad {
         return "`" + identifier.replace("`", "``") + "`";
     }
 
+    /** A text as a hex literal: read alike whatever the SQL mode, whatever it holds. */
     private static String literal(String value) {
-        return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+        return "CONVERT(X'" + HexFormat.of().formatHex(value.getBytes(StandardCharsets.UTF_8)) + "' USING utf8mb4)";
     }
 
     /** The rows as the text LOAD DATA reads, made as the driver asks for it. */

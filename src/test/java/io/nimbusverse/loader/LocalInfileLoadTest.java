@@ -150,6 +150,25 @@ class LocalInfileLoadTest {
     }
 
     @Test
+    void aServerThatTakesBackslashesLiterallyInItsSqlLoadsTheSameText() throws Exception {
+        write(dir.resolve("parquet/every.parquet"), everyTypeRows(), CompressionCodecName.SNAPPY);
+        String key = "orders:id:'a\\b'..'z'";
+        execute("SET GLOBAL sql_mode = CONCAT(@@GLOBAL.sql_mode, ',NO_BACKSLASH_ESCAPES,ANSI_QUOTES')");
+        Complete complete;
+        try {
+            complete = loader().load(manifest("20261201T000000Z-f0f0f0", item(key, "every", "parquet/every.parquet")));
+        } finally {
+            execute("SET GLOBAL sql_mode = REPLACE(REPLACE(@@GLOBAL.sql_mode, ',NO_BACKSLASH_ESCAPES', ''), "
+                    + "',ANSI_QUOTES', '')");
+        }
+
+        assertThat(complete.notLoaded()).isEmpty();
+        assertThat(rows("SELECT txt FROM every WHERE id = 1")).containsExactly(NASTY);
+        assertThat(rows("SELECT CONCAT(_nimbus_item_key, '') AS item_key FROM every WHERE id = 1"))
+                .containsExactly(key);
+    }
+
+    @Test
     void rowsTheTableRefusesSetTheirItemAsideAndTheRestOfTheBatchLoads() throws Exception {
         execute("CREATE TABLE accounts (id BIGINT PRIMARY KEY, name VARCHAR(3))");
         write(dir.resolve("parquet/twice.parquet"), List.of(account(1, "ada"), account(2, "bob"), account(1, "cy")),
