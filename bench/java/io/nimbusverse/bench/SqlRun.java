@@ -18,11 +18,11 @@ import io.nimbusverse.run.RunOutcome;
 import javax.sql.DataSource;
 
 import io.nimbusverse.sql.SqlChunk;
+import io.nimbusverse.sql.SqlChunkParquet;
 import io.nimbusverse.sql.SqlChunks;
 import io.nimbusverse.sql.SqlPositions;
 import io.nimbusverse.sql.SqlRowMapperFactory;
 import org.apache.camel.Exchange;
-import org.apache.camel.dataformat.parquet.avro.ParquetAvroDataFormat;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -37,9 +37,9 @@ import org.springframework.jdbc.core.RowMapper;
  * and column with plain JDBC (the ceiling); {@code pipeline} runs the application's table routes (the Kamelet
  * sql-by-watermark and the route sql-chunk of routes/sql-intake.yaml, with the application's beans and defaults)
  * until the last chunk is claimed, its Parquet files written to the work folder. The batches are not uploaded:
- * bench/routes/bench-sink.yaml stands in for the rest of the pipeline. {@code format} times camel-parquet-avro alone: the
- * rows are read and made Avro records by the application's row mapper and SqlChunks (untimed), chunk by chunk, and
- * only the data format's marshal of each chunk is timed, on one thread: what the pipeline could reach at best.
+ * bench/routes/bench-sink.yaml stands in for the rest of the pipeline. {@code format} times the data format alone
+ * (sqlChunkParquet): the rows are read and typed by the application's row mapper and SqlChunks (untimed), chunk by
+ * chunk, and only the data format's marshal of each chunk is timed, on one thread.
  * Prints one line: {@code rows=<n> seconds=<s> peakHeapMiB=<m>}.
  */
 public final class SqlRun {
@@ -103,8 +103,7 @@ public final class SqlRun {
         source.setUser("root");
         SqlChunks chunks = new SqlChunks(source, null, null, null, null);
         RowMapper<?> mapper = new SqlRowMapperFactory().newColumnRowMapper();
-        ParquetAvroDataFormat format = new ParquetAvroDataFormat();
-        format.setCompressionCodecName("SNAPPY");
+        SqlChunkParquet format = new SqlChunkParquet("SNAPPY", 64L << 20, 1 << 20);
         CountingOutputStream bytes = new CountingOutputStream();
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             Exchange exchange = new DefaultExchange(context);
@@ -115,7 +114,7 @@ public final class SqlRun {
 
     @SuppressWarnings("unchecked")
     private static double[] marshalEach(DataSource source, String table, int chunkRows, RowMapper<?> mapper,
-            SqlChunks chunks, ParquetAvroDataFormat format, Exchange exchange, CountingOutputStream bytes)
+            SqlChunks chunks, SqlChunkParquet format, Exchange exchange, CountingOutputStream bytes)
             throws Exception {
         long marshalNanos = 0;
         long count = 0;
@@ -130,7 +129,7 @@ public final class SqlRun {
                     if (rows.size() == chunkRows || !more) {
                         for (SqlChunk chunk : chunks.read(table, "id", "id", "", chunkRows, rows)) {
                             long start = System.nanoTime();
-                            format.marshal(exchange, chunk.getRecords(), bytes);
+                            format.marshal(exchange, chunk, bytes);
                             marshalNanos += System.nanoTime() - start;
                             count += chunk.getRecordCount();
                         }

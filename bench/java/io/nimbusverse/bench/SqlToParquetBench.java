@@ -15,7 +15,7 @@ import io.nimbusverse.contract.MariaDb;
 /**
  * MySQL table to Parquet: the pipeline's table routes (at -Xmx256m, in a child JVM) against a plain JDBC read of
  * the same rows (the ceiling, also at -Xmx256m), on a 10-column table of a real MariaDB server, in the same run;
- * and, to show where the time goes, camel-parquet-avro's marshal alone on Avro records made beforehand.
+ * and, to show where the time goes, the data format's marshal alone (sqlChunkParquet) on rows typed beforehand.
  *
  * <p>Properties: {@code bench.rows} (default 1000000), {@code bench.runs} (default 2), {@code bench.dir}
  * (default bench/out), {@code bench.jvm} (options for the child JVMs, {@code {mode}} standing for jdbc,
@@ -61,7 +61,7 @@ public final class SqlToParquetBench {
                 formatOnly.add(f[0]);
                 plainHeap = Math.max(plainHeap, p[1]);
                 ourHeap = Math.max(ourHeap, o[1]);
-                System.out.printf("run %d: plain JDBC %.2f s, parquetAvro marshal alone %.2f s, pipeline %.2f s%n",
+                System.out.printf("run %d: plain JDBC %.2f s, sqlChunkParquet marshal alone %.2f s, pipeline %.2f s%n",
                         run, p[0], f[0], o[0]);
                 deleteTree(data);
             }
@@ -70,7 +70,7 @@ public final class SqlToParquetBench {
             double bestFormat = formatOnly.stream().min(Double::compare).orElseThrow();
             System.out.printf("plain JDBC read: %.0f rows/s   table to Parquet: %.0f rows/s   ratio: %.2fx%n",
                     rows / bestPlain, rows / bestOurs, bestPlain / bestOurs);
-            System.out.printf("camel-parquet-avro marshal alone, one thread, records ready: %.0f rows/s = %.2fx the plain read%n",
+            System.out.printf("sqlChunkParquet marshal alone, one thread, rows typed: %.0f rows/s = %.2fx the plain read%n",
                     rows / bestFormat, bestPlain / bestFormat);
             System.out.printf("peak heap at -Xmx256m: pipeline %.0f MiB, plain read %.0f MiB%n", ourHeap, plainHeap);
         }

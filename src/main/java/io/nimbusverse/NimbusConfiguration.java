@@ -63,6 +63,7 @@ import io.nimbusverse.run.RunOutcome;
 import io.nimbusverse.run.StartupProbes;
 import io.nimbusverse.run.StateFolder;
 import io.nimbusverse.sql.KameletRouteRemover;
+import io.nimbusverse.sql.SqlChunkParquet;
 import io.nimbusverse.sql.SqlChunks;
 import io.nimbusverse.sql.SqlPollStrategy;
 import io.nimbusverse.sql.SqlPositions;
@@ -394,6 +395,8 @@ public class NimbusConfiguration implements CamelConfiguration {
         SqlPositions sqlPositions = new SqlPositions(Path.of(sqlPositionsDir), sourceDataSource, ledger, json);
         registry.bind("sqlPositions", SqlPositions.class, sqlPositions, "open", null);
         registry.bind("sqlChunks", new SqlChunks(sourceDataSource, folders, ledger, json, sqlPositions));
+        registry.bind("sqlChunkParquet", new SqlChunkParquet(parquetCompression, parquetRowGroupBytes,
+                parquetPageBytes));
         SqlPollStrategy sqlPollStrategy = new SqlPollStrategy(ledger, sqlPositions);
         registry.bind("sqlPollStrategy", sqlPollStrategy);
         registry.bind("sqlRowMapperFactory", new SqlRowMapperFactory());

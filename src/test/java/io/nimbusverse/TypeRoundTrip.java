@@ -148,15 +148,16 @@ public final class TypeRoundTrip {
                 .isEqualTo(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY);
         assertThat(schema.getType("d_wide").asPrimitiveType().getTypeLength()).isEqualTo(16);
         assertThat(schema.getType("n_big_unsigned").asPrimitiveType().getTypeLength()).isEqualTo(9);
+        // up to 18 digits the unscaled value in an INT64 (INT32 up to 9), as the Parquet spec prefers
         assertThat(schema.getType("d_money").asPrimitiveType().getPrimitiveTypeName())
-                .isEqualTo(PrimitiveTypeName.BINARY);
+                .isEqualTo(PrimitiveTypeName.INT64);
         assertThat(schema.getType("f_float").asPrimitiveType().getPrimitiveTypeName()).isEqualTo(PrimitiveTypeName.FLOAT);
         assertThat(schema.getType("f_double").asPrimitiveType().getPrimitiveTypeName())
                 .isEqualTo(PrimitiveTypeName.DOUBLE);
         assertThat(schema.getType("t_date").getLogicalTypeAnnotation()).isEqualTo(LogicalTypeAnnotation.dateType());
         assertThat(schema.getType("t_datetime").getLogicalTypeAnnotation()).isEqualTo(
                 LogicalTypeAnnotation.timestampType(false, LogicalTypeAnnotation.TimeUnit.MICROS));
-        // parquet-avro writes Avro's time-micros as a UTC-adjusted time; the value is the time of day
+        // a UTC-adjusted time, as parquet-avro wrote Avro's time-micros before: the value is the time of day
         assertThat(schema.getType("t_time").getLogicalTypeAnnotation()).isEqualTo(
                 LogicalTypeAnnotation.timeType(true, LogicalTypeAnnotation.TimeUnit.MICROS));
         for (String text : Arrays.asList("s_char", "s_varchar", "s_text", "j_json", "e_enum")) {

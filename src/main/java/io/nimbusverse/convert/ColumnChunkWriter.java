@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -263,6 +264,15 @@ abstract class ColumnChunkWriter {
             ensure(n * 8);
             ByteBuffer.wrap(buf, count, n * 8).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().put(values, 0, n);
             count += n * 8;
+        }
+
+        void writeFloatsLE(double[] values, int n) {
+            ensure(n * 4);
+            FloatBuffer out = ByteBuffer.wrap(buf, count, n * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            for (int i = 0; i < n; i++) {
+                out.put((float) values[i]);
+            }
+            count += n * 4;
         }
 
         void writeBytes(byte[] b, int off, int len) {

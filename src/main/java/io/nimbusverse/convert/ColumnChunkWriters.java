@@ -8,6 +8,7 @@ import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.statistics.BinaryStatistics;
 import org.apache.parquet.column.statistics.BooleanStatistics;
 import org.apache.parquet.column.statistics.DoubleStatistics;
+import org.apache.parquet.column.statistics.FloatStatistics;
 import org.apache.parquet.column.statistics.IntStatistics;
 import org.apache.parquet.column.statistics.LongStatistics;
 import org.apache.parquet.column.statistics.Statistics;
@@ -195,8 +196,9 @@ final class ColumnChunkWriters {
         }
     }
 
-    /** DOUBLE values; NaN stays out of the statistics. */
+    /** DOUBLE or FLOAT values (a float held widened, exactly); NaN stays out of the statistics. */
     static final class Doubles extends ColumnChunkWriter {
+        private final boolean float32;
         private final double[] values;
         private int n;
         private boolean ordered;
@@ -206,6 +208,7 @@ final class ColumnChunkWriters {
 
         Doubles(ColumnDescriptor d, boolean useDictionary, PageSettings settings) {
             super(d, useDictionary, settings);
+            this.float32 = type.getPrimitiveTypeName() == PrimitiveTypeName.FLOAT;
             this.values = new double[settings.pageValues()];
             this.dict = useDictionary ? new LongIds() : null;
         }
@@ -233,7 +236,8 @@ final class ColumnChunkWriters {
                     }
                 }
                 if (dictionary) {
-                    ids[idCount++] = dict.idOf(Double.doubleToRawLongBits(v));
+                    ids[idCount++] = dict.idOf(float32 ? Float.floatToRawIntBits((float) v)
+                            : Double.doubleToRawLongBits(v));
                     valueAdded();
                     checkDictionarySize();
                 } else {
@@ -245,21 +249,29 @@ final class ColumnChunkWriters {
 
         @Override
         void writePlainValues(Output out) {
-            out.writeDoublesLE(values, n);
+            if (float32) {
+                out.writeFloatsLE(values, n);
+            } else {
+                out.writeDoublesLE(values, n);
+            }
         }
 
         @Override
         Statistics<?> pageStatistics() {
-            DoubleStatistics statistics = (DoubleStatistics) Statistics.createStats(type);
+            Statistics<?> statistics = Statistics.createStats(type);
             if (ordered) {
-                statistics.setMinMax(min, max);
+                if (float32) {
+                    ((FloatStatistics) statistics).setMinMax((float) min, (float) max);
+                } else {
+                    ((DoubleStatistics) statistics).setMinMax(min, max);
+                }
             }
             return statistics;
         }
 
         @Override
         long pageValueBytes() {
-            return dictionary ? idCount : n * 8L;
+            return dictionary ? idCount : n * (float32 ? 4L : 8L);
         }
 
         @Override
@@ -270,8 +282,12 @@ final class ColumnChunkWriters {
 
         @Override
         int writeDictionary(Output out) {
-            // the raw bits of a double, little-endian, are its PLAIN encoding
-            out.writeLongsLE(dict.values, dict.size);
+            // the raw bits of a double (a float), little-endian, are its PLAIN encoding
+            if (float32) {
+                out.writeIntsLE(dict.values, dict.size);
+            } else {
+                out.writeLongsLE(dict.values, dict.size);
+            }
             return dict.size;
         }
 
@@ -282,7 +298,7 @@ final class ColumnChunkWriters {
 
         @Override
         long dictionaryBytes() {
-            return dict.size * 8L;
+            return dict.size * (float32 ? 4L : 8L);
         }
 
         @Override

@@ -11,11 +11,7 @@ import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
-import org.apache.parquet.schema.Type;
-import org.apache.parquet.schema.Types;
 
 /**
  * Writes row batches to a Parquet file through parquet-java's file writer (footer, column and offset indexes), with
@@ -35,7 +31,16 @@ final class ParquetColumnsWriter implements RowBatchSink {
     ParquetColumnsWriter(OutputFile output, List<CsvColumn> csvColumns, Set<String> dictionaryColumns,
             CompressionCodecName codec, long rowGroupBytes, int pageBytes, Map<String, String> metadata)
             throws IOException {
-        MessageType schema = schemaOf(csvColumns);
+        this(output, schemaOf(csvColumns), csvColumns, dictionaryColumns, codec, rowGroupBytes, pageBytes, metadata);
+    }
+
+    /**
+     * @param schema     the file's columns, one per batch column: each column's Parquet type is the schema's (INT32 or
+     *                   INT64, FLOAT or DOUBLE, any logical type), its values are held as its batch column's type says
+     */
+    ParquetColumnsWriter(OutputFile output, MessageType schema, List<CsvColumn> csvColumns,
+            Set<String> dictionaryColumns, CompressionCodecName codec, long rowGroupBytes, int pageBytes,
+            Map<String, String> metadata) throws IOException {
         this.file = new ParquetFileWriter(output, schema, ParquetFileWriter.Mode.OVERWRITE, rowGroupBytes, 0);
         // created only for a codec other than SNAPPY and UNCOMPRESSED: it loads Hadoop's codec classes
         this.codecs = codec == CompressionCodecName.SNAPPY || codec == CompressionCodecName.UNCOMPRESSED ? null
@@ -58,38 +63,21 @@ final class ParquetColumnsWriter implements RowBatchSink {
     }
 
     static MessageType schemaOf(List<CsvColumn> columns) {
-        Types.MessageTypeBuilder message = Types.buildMessage();
-        for (CsvColumn column : columns) {
-            message.addField(fieldOf(column));
-        }
-        return message.named("row");
+        return TypedParquetWriter.schemaOf(columns.stream().map(ParquetColumnsWriter::fieldOf).toList());
     }
 
-    private static Type fieldOf(CsvColumn c) {
-        Type.Repetition repetition = c.nullable() ? Type.Repetition.OPTIONAL : Type.Repetition.REQUIRED;
-        return switch (c.type()) {
-            case BOOLEAN -> Types.primitive(PrimitiveTypeName.BOOLEAN, repetition).named(c.name());
-            case LONG -> Types.primitive(PrimitiveTypeName.INT64, repetition).named(c.name());
-            // the Parquet spec stores decimals of up to 9 digits in INT32, up to 18 in INT64
-            case DECIMAL -> (c.isWideDecimal()
-                    // beyond 18 digits: two's complement in the fewest bytes that hold the precision
-                    ? Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, repetition)
-                            .length(Decimals.fixedBytes(c.precision()))
-                    : Types.primitive(c.precision() <= 9 ? PrimitiveTypeName.INT32 : PrimitiveTypeName.INT64,
-                            repetition))
-                    .as(LogicalTypeAnnotation.decimalType(c.scale(), c.precision())).named(c.name());
-            case DOUBLE -> Types.primitive(PrimitiveTypeName.DOUBLE, repetition).named(c.name());
-            case DATE -> Types.primitive(PrimitiveTypeName.INT32, repetition).as(LogicalTypeAnnotation.dateType())
-                    .named(c.name());
-            case TIMESTAMP -> Types.primitive(PrimitiveTypeName.INT64, repetition)
-                    .as(LogicalTypeAnnotation.timestampType(false, LogicalTypeAnnotation.TimeUnit.MICROS))
-                    .named(c.name());
-            case TIMESTAMP_TZ -> Types.primitive(PrimitiveTypeName.INT64, repetition)
-                    .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS))
-                    .named(c.name());
-            case NONE, STRING -> Types.primitive(PrimitiveTypeName.BINARY, repetition)
-                    .as(LogicalTypeAnnotation.stringType()).named(c.name());
+    private static TypedParquetWriter.Field fieldOf(CsvColumn c) {
+        TypedParquetWriter.Kind kind = switch (c.type()) {
+            case BOOLEAN -> TypedParquetWriter.Kind.BOOLEAN;
+            case LONG -> TypedParquetWriter.Kind.INT64;
+            case DECIMAL -> TypedParquetWriter.Kind.DECIMAL;
+            case DOUBLE -> TypedParquetWriter.Kind.DOUBLE;
+            case DATE -> TypedParquetWriter.Kind.DATE;
+            case TIMESTAMP -> TypedParquetWriter.Kind.TIMESTAMP;
+            case TIMESTAMP_TZ -> TypedParquetWriter.Kind.INSTANT;
+            case NONE, STRING -> TypedParquetWriter.Kind.STRING;
         };
+        return new TypedParquetWriter.Field(c.name(), kind, c.precision(), c.scale(), c.nullable(), false);
     }
 
     @Override

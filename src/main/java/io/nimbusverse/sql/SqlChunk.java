@@ -3,11 +3,10 @@ package io.nimbusverse.sql;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.avro.generic.GenericRecord;
-
 /**
- * A run of rows of one poll of a table, ready to become one Parquet object: Avro records of the table's current
- * schema, the rows whose values did not convert, and what identifies the chunk.
+ * A run of rows of one poll of a table, ready to become one Parquet object: the rows' values typed for the table's
+ * current columns ({@link SqlColumn#parquetValue}), the rows whose values did not convert, and what identifies the
+ * chunk.
  */
 public class SqlChunk {
 
@@ -21,7 +20,7 @@ public class SqlChunk {
     private final String flagColumn;
     private final String key;
     private final List<SqlColumn> columns;
-    private List<GenericRecord> records;
+    private List<Object[]> rows;
     private final int recordCount;
     private final List<BadRow> badRows;
     private final List<Object> keys;
@@ -29,7 +28,7 @@ public class SqlChunk {
     private byte[] parquet;
 
     SqlChunk(String table, String keyColumn, String watermarkColumn, String flagColumn, String key,
-            List<SqlColumn> columns, List<GenericRecord> records, List<BadRow> badRows, List<Object> keys,
+            List<SqlColumn> columns, List<Object[]> rows, List<BadRow> badRows, List<Object> keys,
             Object lastWatermark) {
         this.table = table;
         this.keyColumn = keyColumn;
@@ -37,8 +36,8 @@ public class SqlChunk {
         this.flagColumn = flagColumn;
         this.key = key;
         this.columns = columns;
-        this.records = records;
-        this.recordCount = records.size();
+        this.rows = rows;
+        this.recordCount = rows.size();
         this.badRows = badRows;
         this.keys = keys;
         this.lastWatermark = lastWatermark;
@@ -71,16 +70,16 @@ public class SqlChunk {
         return columns;
     }
 
-    /** The records, until they are Parquet. */
-    public List<GenericRecord> getRecords() {
-        return records;
+    /** The rows that converted, a value per column, until they are Parquet. */
+    public List<Object[]> getRows() {
+        return rows;
     }
 
     public List<BadRow> getBadRows() {
         return badRows;
     }
 
-    /** For the routes: a count, since the simple language hashes a list it calls a method on, every record deep. */
+    /** For the routes: a count, since the simple language hashes a list it calls a method on, every row deep. */
     public int getRecordCount() {
         return recordCount;
     }
@@ -102,15 +101,15 @@ public class SqlChunk {
         return keys.get(keys.size() - 1);
     }
 
-    /** The records as Parquet, once made; null when no row converted. */
+    /** The rows as Parquet, once made; null when no row converted. */
     public byte[] getParquet() {
         return parquet;
     }
 
-    /** The records are Parquet now: they are let go, so a poll holds its rows once. */
+    /** The rows are Parquet now: they are let go, so a poll holds its rows once. */
     void setParquet(byte[] parquet) {
         this.parquet = parquet;
-        this.records = null;
+        this.rows = null;
     }
 
     @Override

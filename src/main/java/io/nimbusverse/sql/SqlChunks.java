@@ -31,16 +31,12 @@ import io.nimbusverse.names.Datasets;
 import io.nimbusverse.signal.BatchItem;
 import io.nimbusverse.signal.ColumnSchema;
 import io.nimbusverse.signal.ParquetPart;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaBuilder;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns the rows of a table poll into a chunk: Avro records of the schema that the table has now (read from the
+ * Turns the rows of a table poll into a chunk: values typed for the columns that the table has now (read from the
  * JDBC metadata at every poll, so a column added or dropped gives a new schema), and, once the chunk is Parquet,
  * stages it in the work folder and claims it in the ledger under the key of its range of rows.
  */
@@ -95,31 +91,30 @@ public class SqlChunks {
         String watermark = blankToNull(watermarkColumn);
         String flag = blankToNull(flagColumn);
         List<SqlColumn> columns = columns(table).stream().filter(c -> !c.name().equalsIgnoreCase(flag)).toList();
-        Schema schema = schemaOf(table, columns);
         List<SqlChunk> chunks = new ArrayList<>();
         for (int from = 0; from < rows.size(); from += chunkRows) {
-            chunks.add(chunk(table, keyColumn, watermark, flag, columns, schema,
+            chunks.add(chunk(table, keyColumn, watermark, flag, columns,
                     rows.subList(from, Math.min(rows.size(), from + chunkRows))));
         }
         return chunks;
     }
 
     private static SqlChunk chunk(String table, String keyColumn, String watermark, String flag,
-            List<SqlColumn> columns, Schema schema, List<Map<String, Object>> rows) throws SQLException {
+            List<SqlColumn> columns, List<Map<String, Object>> rows) throws SQLException {
         String k = keyColumn.toLowerCase(Locale.ROOT);
         String[] names = columns.stream().map(c -> c.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
-        List<GenericRecord> records = new ArrayList<>(rows.size());
+        List<Object[]> values = new ArrayList<>(rows.size());
         List<SqlChunk.BadRow> bad = new ArrayList<>();
         List<Object> keys = new ArrayList<>(rows.size());
         for (Map<String, Object> row : rows) {
             Object key = row.get(k);
             keys.add(key);
-            GenericRecord record = new GenericData.Record(schema);
+            Object[] typed = new Object[names.length];
             try {
                 for (int i = 0; i < names.length; i++) {
-                    record.put(i, columns.get(i).avroValue(row.get(names[i])));
+                    typed[i] = columns.get(i).parquetValue(row.get(names[i]));
                 }
-                records.add(record);
+                values.add(typed);
             } catch (SqlColumn.BadValue e) {
                 bad.add(new SqlChunk.BadRow(key, row, e.getMessage()));
             }
@@ -138,10 +133,10 @@ public class SqlChunks {
             chunkKey = table + ":" + watermark + "," + keyColumn + ":" + text(first.get(w)) + "," + text(first.get(k))
                     + ".." + text(last.get(w)) + "," + text(last.get(k));
         }
-        return new SqlChunk(table, keyColumn, watermark, flag, chunkKey, columns, records, bad, keys, last.get(w));
+        return new SqlChunk(table, keyColumn, watermark, flag, chunkKey, columns, values, bad, keys, last.get(w));
     }
 
-    /** Keeps the Parquet that the route made of a chunk's records, for its claim. */
+    /** Keeps the Parquet that the route made of a chunk's rows, for its claim. */
     public void attach(SqlChunk chunk, byte[] parquet) {
         chunk.setParquet(parquet);
     }
@@ -236,16 +231,6 @@ public class SqlChunks {
             json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), kept);
             LOG.warn("{} row {} quarantined as {}: {}", chunk.getTable(), bad.key(), file, bad.reason());
         }
-    }
-
-    static Schema schemaOf(String table, List<SqlColumn> columns) {
-        SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record(
-                CsvColumn.safeNames(List.of(table)).get(0)).namespace("io.nimbusverse.rows").fields();
-        for (SqlColumn column : columns) {
-            fields = column.nullable() ? fields.name(column.field()).type(column.avroSchema()).withDefault(null)
-                    : fields.name(column.field()).type(column.avroSchema()).noDefault();
-        }
-        return fields.endRecord();
     }
 
     private static String blankToNull(String text) {

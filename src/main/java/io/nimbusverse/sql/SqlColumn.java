@@ -3,7 +3,6 @@ package io.nimbusverse.sql;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Blob;
 import java.sql.Clob;
@@ -21,16 +20,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.nimbusverse.convert.Decimals;
-import org.apache.avro.LogicalTypes;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
+import io.nimbusverse.convert.TypedParquetWriter;
 
 /**
- * A column of a source table and its Avro type, from the JDBC metadata: the types keep their meaning (unsigned
+ * A column of a source table and its Parquet type, from the JDBC metadata: the types keep their meaning (unsigned
  * BIGINT as DECIMAL(20,0), DECIMAL with its precision and scale, DATETIME as a local timestamp, TIME as a time).
  *
  * @param name     the column's name in the table
- * @param field    its name in Avro and Parquet: lower case letters, digits and underscores
+ * @param field    its name in Parquet: lower case letters, digits and underscores
  * @param nullable false for a NOT NULL column: a required field, which Parquet writes without null handling
  */
 public record SqlColumn(String name, String field, Kind kind, String sqlType, int precision, int scale,
@@ -87,25 +84,22 @@ public record SqlColumn(String name, String field, Kind kind, String sqlType, in
         return new SqlColumn(name, field, kind, typeName, p, s, nullable);
     }
 
-    /** The Avro type of the column's values: a union with null unless the column is NOT NULL. */
-    Schema avroSchema() {
-        Schema value = switch (kind) {
-            case BOOLEAN -> Schema.create(Schema.Type.BOOLEAN);
-            case INT -> Schema.create(Schema.Type.INT);
-            case LONG -> Schema.create(Schema.Type.LONG);
-            // up to 18 digits the bytes of the unscaled value; beyond, the fixed length the Parquet spec asks for
-            case DECIMAL -> LogicalTypes.decimal(precision, scale).addToSchema(precision <= Decimals.LONG_DIGITS
-                    ? Schema.create(Schema.Type.BYTES) : Schema.createFixed("decimal_" + field, null, null,
-                            Decimals.fixedBytes(precision)));
-            case FLOAT -> Schema.create(Schema.Type.FLOAT);
-            case DOUBLE -> Schema.create(Schema.Type.DOUBLE);
-            case DATE -> LogicalTypes.date().addToSchema(Schema.create(Schema.Type.INT));
-            case TIMESTAMP -> LogicalTypes.localTimestampMicros().addToSchema(Schema.create(Schema.Type.LONG));
-            case TIME -> LogicalTypes.timeMicros().addToSchema(Schema.create(Schema.Type.LONG));
-            case STRING -> Schema.create(Schema.Type.STRING);
-            case BYTES -> Schema.create(Schema.Type.BYTES);
+    /** The column in Parquet, with its values dictionary-encoded or not. */
+    public TypedParquetWriter.Field parquetField(boolean dictionary) {
+        TypedParquetWriter.Kind parquet = switch (kind) {
+            case BOOLEAN -> TypedParquetWriter.Kind.BOOLEAN;
+            case INT -> TypedParquetWriter.Kind.INT32;
+            case LONG -> TypedParquetWriter.Kind.INT64;
+            case DECIMAL -> TypedParquetWriter.Kind.DECIMAL;
+            case FLOAT -> TypedParquetWriter.Kind.FLOAT;
+            case DOUBLE -> TypedParquetWriter.Kind.DOUBLE;
+            case DATE -> TypedParquetWriter.Kind.DATE;
+            case TIMESTAMP -> TypedParquetWriter.Kind.TIMESTAMP;
+            case TIME -> TypedParquetWriter.Kind.TIME;
+            case STRING -> TypedParquetWriter.Kind.STRING;
+            case BYTES -> TypedParquetWriter.Kind.BYTES;
         };
-        return nullable ? Schema.createUnion(Schema.create(Schema.Type.NULL), value) : value;
+        return new TypedParquetWriter.Field(field, parquet, precision, scale, nullable, dictionary);
     }
 
     /** The type name the manifest and the metadata use. */
@@ -119,8 +113,12 @@ public record SqlColumn(String name, String field, Kind kind, String sqlType, in
         };
     }
 
-    /** The value as Avro's generic data model holds it (no logical type conversions). */
-    Object avroValue(Object v) throws BadValue, SQLException {
+    /**
+     * The value as {@link TypedParquetWriter} takes it: a Boolean, a Long (integers; a decimal's unscaled value up to
+     * 18 digits; days of a date; microseconds of a timestamp or a time), a Double (a float widened), or bytes (text
+     * in UTF-8, binary, a wider decimal's fixed-length two's complement); null for NULL.
+     */
+    Object parquetValue(Object v) throws BadValue, SQLException {
         if (v == null) {
             if (!nullable) {
                 // the column was made nullable between the poll and the read of its type: read them again
@@ -132,16 +130,16 @@ public record SqlColumn(String name, String field, Kind kind, String sqlType, in
             return switch (kind) {
                 case BOOLEAN -> v instanceof Boolean b ? b : v instanceof byte[] bits ? bits.length > 0 && bits[0] != 0
                         : ((Number) v).intValue() != 0;
-                case INT -> Math.toIntExact(((Number) v).longValue());
+                case INT -> (long) Math.toIntExact(((Number) v).longValue());
                 case LONG -> v instanceof BigInteger big ? big.longValueExact() : ((Number) v).longValue();
                 case DECIMAL -> decimal(v);
-                case FLOAT -> ((Number) v).floatValue();
+                case FLOAT -> (double) ((Number) v).floatValue();
                 case DOUBLE -> ((Number) v).doubleValue();
-                case DATE -> (int) localDate(v).toEpochDay();
+                case DATE -> localDate(v).toEpochDay();
                 case TIMESTAMP -> micros(localDateTime(v));
                 case TIME -> timeOfDay(v).toNanoOfDay() / 1_000;
-                case STRING -> text(v);
-                case BYTES -> ByteBuffer.wrap(bytes(v));
+                case STRING -> text(v).getBytes(StandardCharsets.UTF_8);
+                case BYTES -> bytes(v);
             };
         } catch (ArithmeticException | ClassCastException | IllegalArgumentException e) {
             throw new BadValue("column " + name + " (" + sqlType + "): " + v + " (" + v.getClass().getSimpleName()
@@ -157,12 +155,11 @@ public record SqlColumn(String name, String field, Kind kind, String sqlType, in
             throw new BadValue("column " + name + ": " + v + " has more digits than " + typeName());
         }
         if (precision <= Decimals.LONG_DIGITS) {
-            return ByteBuffer.wrap(scaled.unscaledValue().toByteArray());
+            return scaled.unscaledValue().longValueExact();
         }
         byte[] fixed = new byte[Decimals.fixedBytes(precision)];
         Decimals.writeFixed(scaled.unscaledValue(), fixed.length, fixed, 0);
-        // the writer takes the bytes; the schema a fixed value carries is not read again
-        return new GenericData.Fixed(null, fixed);
+        return fixed;
     }
 
     private static LocalDate localDate(Object v) {

@@ -3,6 +3,7 @@ package io.nimbusverse.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -34,7 +35,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  */
 class SqlChunksTest {
 
-    private static final byte[] PARQUET = "PAR1 stands for the Parquet bytes PAR1".getBytes();
+    private static final SqlChunkParquet FORMAT = new SqlChunkParquet("SNAPPY", 1 << 20, 1 << 16);
 
     /** A database that can be switched off, as a crash or an outage would. */
     static final class SwitchableSource extends DriverManagerDataSource {
@@ -96,7 +97,7 @@ class SqlChunksTest {
         SqlChunk byFlag = only(chunks.read("payments", "id", "", "exported", 100, unflaggedPayments(3)));
         assertThat(byFlag.getKey()).isEqualTo("payments:id:1..3:3");
         assertThat(byFlag.getColumns()).extracting(SqlColumn::name).containsExactly("id", "amount");
-        assertThat(byFlag.getRecords().get(2).get("amount")).isNotNull();
+        assertThat(byFlag.getRows().get(2)[1]).as("amount").isNotNull();
 
         SqlChunk byWatermark = only(chunks.read("customers", "id", "updated_at", "", 100, customersPast(positions, 2)));
         assertThat(byWatermark.getKey())
@@ -191,7 +192,7 @@ class SqlChunksTest {
         List<Map<String, Object>> rows = unflaggedPayments(3);
         rows.get(1).put("amount", new java.math.BigDecimal("123456789.99"));
         SqlChunk chunk = only(chunks.read("payments", "id", "", "exported", 100, rows));
-        assertThat(chunk.getRecords()).hasSize(2);
+        assertThat(chunk.getRows()).hasSize(2);
         assertThat(chunk.getBadRows()).singleElement().satisfies(bad -> {
             assertThat(bad.key()).isEqualTo(2L);
             assertThat(bad.reason()).contains("amount", "decimal(10,2)");
@@ -232,9 +233,13 @@ class SqlChunksTest {
         return chunks.get(0);
     }
 
-    /** What the route does with a chunk: its records made Parquet (stood in for here), then claimed. */
+    /** What the route does with a chunk: its rows made Parquet by the data format (once), then claimed. */
     private static BatchItem claim(SqlChunks chunks, SqlChunk chunk) throws Exception {
-        chunks.attach(chunk, chunk.getRecordCount() > 0 ? PARQUET : null);
+        if (chunk.getRecordCount() > 0 && chunk.getParquet() == null) {
+            ByteArrayOutputStream parquet = new ByteArrayOutputStream();
+            FORMAT.marshal(null, chunk, parquet);
+            chunks.attach(chunk, parquet.toByteArray());
+        }
         return chunks.claim(chunk);
     }
 
