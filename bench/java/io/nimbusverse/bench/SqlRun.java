@@ -166,6 +166,8 @@ public final class SqlRun {
         main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
         main.addOverrideProperty("camel.management.enabled", "false");
         main.addOverrideProperty("nimbus.embedded.enabled", "false");
+        // no Kafka, S3 or mail in this run: the start-up probes are not asked
+        main.addOverrideProperty("nimbus.startup.wait-ms", "0");
         main.addOverrideProperty("nimbus.loader.jdbc-url", "jdbc:h2:mem:unused");
         main.addOverrideProperty("nimbus.data.dir", dataDir.toString());
         main.addOverrideProperty("nimbus.sql.jdbc-url", url);
