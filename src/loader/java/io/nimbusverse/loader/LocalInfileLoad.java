@@ -72,6 +72,10 @@ final class LocalInfileLoad {
                 // arbitrary bytes travel as hex: the text is read in the connection's character set
                 fields.add("@nimbus_" + c);
                 set.add(column + " = UNHEX(@nimbus_" + c + ")");
+            } else if (columns.get(c).getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.BOOLEAN) {
+                // a number, not the text "1": a BIT(1) column a table was made with takes it as an INSERT's boolean
+                fields.add("@nimbus_" + c);
+                set.add(column + " = CAST(@nimbus_" + c + " AS UNSIGNED)");
             } else {
                 fields.add(column);
             }

@@ -190,6 +190,27 @@ class LocalInfileLoadTest {
     }
 
     @Test
+    void booleansGoIntoTheBitColumnsOfATableMadeBeforehand() throws Exception {
+        execute("CREATE TABLE flags (id BIGINT PRIMARY KEY, flag BIT(1), tiny TINYINT, text_flag VARCHAR(5))");
+        MessageType schema = MessageTypeParser.parseMessageType(
+                "message flags { required int64 id; optional boolean flag; optional boolean tiny; "
+                        + "optional boolean text_flag; }");
+        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
+        write(dir.resolve("parquet/flags.parquet"), List.of(
+                groups.newGroup().append("id", 1L).append("flag", true).append("tiny", true).append("text_flag", true),
+                groups.newGroup().append("id", 2L).append("flag", false).append("tiny", false)
+                        .append("text_flag", false),
+                groups.newGroup().append("id", 3L)), CompressionCodecName.UNCOMPRESSED);
+
+        Complete complete = loader().load(manifest("20261201T000000Z-a0a0a0",
+                item("k-flags", "flags", "parquet/flags.parquet")));
+
+        assertThat(complete.notLoaded()).isEmpty();
+        assertThat(rows("SELECT id, flag + 0, tiny, text_flag FROM flags ORDER BY id"))
+                .containsExactly("1|1|1|1", "2|0|0|0", "3|null|null|null");
+    }
+
+    @Test
     void aParquetObjectThatBreaksMidwayIsSetAsideAndTheConnectionGoesOn() throws Exception {
         Path broken = dir.resolve("parquet/broken.parquet");
         write(broken, everyTypeRows(), CompressionCodecName.SNAPPY);
