@@ -6,20 +6,26 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.util.LinkedHashMap;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
 
 import org.apache.camel.component.sql.DefaultRowMapperFactory;
 import org.springframework.jdbc.core.RowMapper;
 
 /**
- * Reads the rows of a table poll as maps of lower-case column name to value, with the java.time types, so that
- * dates and times keep every digit and no time zone shifts them (java.sql.Time drops microseconds,
- * java.sql.Timestamp moves with the JVM's zone). A TIME is read as its text: MySQL's TIME is a duration up to
- * 838:59:59, and a value that is no time of day must reach the converter as what it is, to be quarantined with its
- * row, not fail the whole poll. A date the driver refuses (MySQL's zero date) comes as its text for the same
- * reason. The column names and types are read once per result set, not once per value.
+ * Reads the rows of a table poll as maps of lower-case column name to value (a row's values in one array, its names
+ * shared with the other rows), with the java.time types, so that dates and times keep every digit and no time zone
+ * shifts them (java.sql.Time drops microseconds, java.sql.Timestamp moves with the JVM's zone). A TIME is read as its
+ * text: MySQL's TIME is a duration up to 838:59:59, and a value that is no time of day must reach the converter as
+ * what it is, to be quarantined with its row, not fail the whole poll. A date the driver refuses (MySQL's zero date)
+ * comes as its text for the same reason. The column names and types are read once per result set, not once per
+ * value.
  */
 public class SqlRowMapperFactory extends DefaultRowMapperFactory {
 
@@ -27,7 +33,7 @@ public class SqlRowMapperFactory extends DefaultRowMapperFactory {
     public RowMapper<?> newColumnRowMapper() {
         return new RowMapper<Map<String, Object>>() {
             private ResultSet columnsOf;
-            private String[] names;
+            private Columns columns;
             private int[] types;
 
             @Override
@@ -35,24 +41,103 @@ public class SqlRowMapperFactory extends DefaultRowMapperFactory {
                 if (rs != columnsOf) {
                     readColumns(rs);
                 }
-                Map<String, Object> row = new LinkedHashMap<>(names.length * 2);
-                for (int i = 0; i < names.length; i++) {
-                    row.put(names[i], value(rs, i + 1, types[i]));
+                Object[] values = new Object[types.length];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = value(rs, i + 1, types[i]);
                 }
-                return row;
+                return new Row(columns, values);
             }
 
             private void readColumns(ResultSet rs) throws SQLException {
                 ResultSetMetaData meta = rs.getMetaData();
-                names = new String[meta.getColumnCount()];
+                String[] names = new String[meta.getColumnCount()];
                 types = new int[names.length];
+                Map<String, Integer> positions = new HashMap<>();
                 for (int i = 0; i < names.length; i++) {
                     names[i] = meta.getColumnLabel(i + 1).toLowerCase(Locale.ROOT);
                     types[i] = meta.getColumnType(i + 1);
+                    positions.put(names[i], i);
                 }
+                columns = new Columns(names, positions);
                 columnsOf = rs;
             }
         };
+    }
+
+    /** The lower-case names of a result set's columns, in order, and the position of each. */
+    private record Columns(String[] names, Map<String, Integer> positions) {
+    }
+
+    /**
+     * A row as a map over one array of its values, in column order; the names belong to the result set, shared by
+     * its rows: a poll of many rows holds no map entry per value.
+     */
+    static final class Row extends AbstractMap<String, Object> {
+        private final Columns columns;
+        private final Object[] values;
+
+        Row(Columns columns, Object[] values) {
+            this.columns = columns;
+            this.values = values;
+        }
+
+        @Override
+        public Object get(Object name) {
+            Integer position = columns.positions().get(name);
+            return position == null ? null : values[position];
+        }
+
+        @Override
+        public boolean containsKey(Object name) {
+            return columns.positions().containsKey(name);
+        }
+
+        @Override
+        public Object put(String name, Object value) {
+            Integer position = columns.positions().get(name);
+            if (position == null) {
+                throw new UnsupportedOperationException("a row has the columns of its table only, not " + name);
+            }
+            Object before = values[position];
+            values[position] = value;
+            return before;
+        }
+
+        @Override
+        public int size() {
+            return values.length;
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Entry<String, Object>> iterator() {
+                    return new Iterator<>() {
+                        private int next;
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < values.length;
+                        }
+
+                        @Override
+                        public Entry<String, Object> next() {
+                            if (next >= values.length) {
+                                throw new NoSuchElementException();
+                            }
+                            int at = next++;
+                            return new SimpleImmutableEntry<>(columns.names()[at], values[at]);
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return values.length;
+                }
+            };
+        }
     }
 
     private static Object value(ResultSet rs, int index, int type) throws SQLException {
