@@ -42,6 +42,7 @@ public final class LatencyBench {
                 percentile(before, 50), percentile(before, 95), percentile(before, 100));
         System.out.printf("ratio: p50 %.2fx faster than the baseline; %s%n", percentile(before, 50)
                 / percentile(ours, 50), percentile(ours, 50) < TARGET_P50_SECONDS ? "target met" : "target NOT met");
+        BenchFiles.deleteTree(root);
     }
 
     private static double[] drops(Path dir, Path rules, String... properties) throws Exception {

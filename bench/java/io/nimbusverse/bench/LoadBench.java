@@ -62,6 +62,7 @@ public final class LoadBench {
         System.out.printf("  CREATE TABLE orders (the loader's column types) AS SELECT * FROM CSVREAD: %.1f s: %.2fx%n",
                 typed, oursSeconds / typed);
         mariaDb(dir, csv, parquet, oursRows);
+        BenchFiles.deleteTree(dir);
     }
 
     /**

@@ -41,6 +41,7 @@ public final class MemoryBench {
                 + "target %d MiB %s%n", megabytes, loaded.peakMib, PipelineProcess.HEAP, loaded.seconds,
                 megabytes / loaded.seconds, (double) loaded.peakMib / idle.peakMib, TARGET_MIB,
                 loaded.peakMib < TARGET_MIB ? "met" : "NOT met");
+        BenchFiles.deleteTree(root);
     }
 
     private record Run(long peakMib, double seconds) {

@@ -90,6 +90,7 @@ public final class SmallFilesBench {
         System.out.printf("NimbusVerse, first claim to last DONE: %.2f s, %.1f files/s (target %.0f): ratio %.2fx "
                 + "the baseline, %.2fx the target%n", seconds, ours, TARGET_FILES_PER_SECOND, ours / baseline,
                 ours / TARGET_FILES_PER_SECOND);
+        BenchFiles.deleteTree(root);
     }
 
     /** Two CSV for one NDJSON, each of 10 distinct rows of the same columns. */

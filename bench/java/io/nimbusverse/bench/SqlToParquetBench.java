@@ -40,7 +40,8 @@ public final class SqlToParquetBench {
         int runs = Integer.getInteger("bench.runs", 2);
         Path dir = Path.of(System.getProperty("bench.dir", "bench/out"));
         Files.createDirectories(dir);
-        try (MariaDb server = MariaDb.start(dir.resolve("mariadb-" + System.nanoTime()))) {
+        Path serverDir = dir.resolve("mariadb-" + System.nanoTime());
+        try (MariaDb server = MariaDb.start(serverDir)) {
             String url = server.createDatabase("bench");
             long start = System.nanoTime();
             fill(url, rows);
@@ -63,7 +64,7 @@ public final class SqlToParquetBench {
                 ourHeap = Math.max(ourHeap, o[1]);
                 System.out.printf("run %d: plain JDBC %.2f s, sqlChunkParquet marshal alone %.2f s, pipeline %.2f s%n",
                         run, p[0], f[0], o[0]);
-                deleteTree(data);
+                BenchFiles.deleteTree(data);
             }
             double bestPlain = plain.stream().min(Double::compare).orElseThrow();
             double bestOurs = ours.stream().min(Double::compare).orElseThrow();
@@ -74,6 +75,7 @@ public final class SqlToParquetBench {
                     rows / bestFormat, bestPlain / bestFormat);
             System.out.printf("peak heap at -Xmx256m: pipeline %.0f MiB, plain read %.0f MiB%n", ourHeap, plainHeap);
         }
+        BenchFiles.deleteTree(serverDir);
     }
 
     private static void fill(String url, long rows) throws Exception {
@@ -130,13 +132,5 @@ public final class SqlToParquetBench {
             throw new IllegalStateException(mode + " read " + found.group(1) + " rows, not " + rows);
         }
         return new double[] {Double.parseDouble(found.group(2)), Double.parseDouble(found.group(3))};
-    }
-
-    private static void deleteTree(Path dir) throws Exception {
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }
