@@ -199,6 +199,9 @@ public final class SqlRun {
                     .lookupByNameAndType("sqlPositions", SqlPositions.class);
             awaitKey(positions, "bench_warmup", SqlToParquetBench.WARMUP_ROWS);
             main.getCamelContext().getRouteController().startRoute("sql-bench-rows");
+            // the table's consumer can poll before the route that takes its rows has started (its Kamelet's sink
+            // then holds the first rows, 2.4 s in a profile): the clock starts once both run
+            long started = System.nanoTime();
             awaitKey(positions, "bench_rows", rows);
             long end = System.nanoTime();
             long files;
@@ -206,7 +209,7 @@ public final class SqlRun {
                 files = walk.filter(p -> p.toString().endsWith(".parquet")).count();
             }
             System.out.printf("pipeline wrote %d Parquet files%n", files);
-            return new double[] {rows, (end - firstExchange.get()) / 1e9};
+            return new double[] {rows, (end - Math.max(started, firstExchange.get())) / 1e9};
         } finally {
             main.stop();
         }

@@ -64,11 +64,12 @@ final class LocalInfileLoad {
     /** Loads every row with its lineage: how many. */
     long into(String table, String batchId, String itemKey, Timestamp loadedAt) throws IOException, SQLException {
         List<PrimitiveType> columns = rows.columns();
+        Text text = new Text(columns);
         StringJoiner fields = new StringJoiner(", ");
         StringJoiner set = new StringJoiner(", ");
         for (int c = 0; c < columns.size(); c++) {
             String column = quote(columns.get(c).getName());
-            if (isBytes(columns.get(c))) {
+            if (text.bytes[c]) {
                 // arbitrary bytes travel as hex: the text is read in the connection's character set
                 fields.add("@nimbus_" + c);
                 set.add(column + " = UNHEX(@nimbus_" + c + ")");
@@ -88,7 +89,6 @@ final class LocalInfileLoad {
         // hex: NO_BACKSLASH_ESCAPES would read a '\\' literal otherwise, and make the default escape none
         String sql = "LOAD DATA LOCAL INFILE 'parquet' INTO TABLE " + quote(table) + " CHARACTER SET utf8mb4"
                 + " FIELDS ESCAPED BY X'5C' (" + fields + ") SET " + set;
-        Text text = new Text(columns);
         try (Statement st = connection.createStatement()) {
             st.unwrap(org.mariadb.jdbc.Statement.class).setLocalInfileInputStream(text);
             long loaded;
@@ -141,6 +141,7 @@ final class LocalInfileLoad {
         private final boolean[] bytes;
         private byte[] buffer = new byte[FILL + 1024];
         private final byte[] digits = new byte[20];
+        private final byte[] one = new byte[1];
         private int length;
         private int position;
         private boolean ended;
@@ -160,7 +161,6 @@ final class LocalInfileLoad {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
             return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
