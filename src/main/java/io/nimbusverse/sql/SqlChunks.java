@@ -81,9 +81,10 @@ public class SqlChunks {
     }
 
     /**
-     * The rows of one poll, each a map of lower-case column name to value (SqlRowMapperFactory), cut into chunks of
-     * {@code chunkRows} rows, in their order. {@code watermarkColumn} is empty for a table read by its processed
-     * flag, {@code flagColumn} for a table read by a watermark; the flag is the pipeline's, not data, and stays out.
+     * The rows of one poll, each a map of lower-case column name to value (a {@link SqlRowMapperFactory} row), cut
+     * into chunks of {@code chunkRows} rows, in their order. {@code watermarkColumn} is empty for a table read by its
+     * processed flag, {@code flagColumn} for a table read by a watermark; the flag is the pipeline's, not data, and
+     * stays out.
      */
     public List<SqlChunk> read(@Header("NimbusTable") String table, @Header("NimbusKeyColumn") String keyColumn,
             @Header("NimbusWatermarkColumn") String watermarkColumn, @Header("NimbusFlagColumn") String flagColumn,
@@ -102,17 +103,21 @@ public class SqlChunks {
     private static SqlChunk chunk(String table, String keyColumn, String watermark, String flag,
             List<SqlColumn> columns, List<Map<String, Object>> rows) throws SQLException {
         String k = keyColumn.toLowerCase(Locale.ROOT);
-        String[] names = columns.stream().map(c -> c.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+        // the rows of a poll share their columns: each column's place is looked up once, not once per value
+        SqlRowMapperFactory.Row firstRow = (SqlRowMapperFactory.Row) rows.get(0);
+        int[] at = columns.stream().mapToInt(c -> firstRow.positionOf(c.name().toLowerCase(Locale.ROOT))).toArray();
+        int keyAt = firstRow.positionOf(k);
         List<Object[]> values = new ArrayList<>(rows.size());
         List<SqlChunk.BadRow> bad = new ArrayList<>();
         List<Object> keys = new ArrayList<>(rows.size());
-        for (Map<String, Object> row : rows) {
-            Object key = row.get(k);
+        for (Map<String, Object> map : rows) {
+            SqlRowMapperFactory.Row row = (SqlRowMapperFactory.Row) map;
+            Object key = row.valueAt(keyAt);
             keys.add(key);
-            Object[] typed = new Object[names.length];
+            Object[] typed = new Object[at.length];
             try {
-                for (int i = 0; i < names.length; i++) {
-                    typed[i] = columns.get(i).parquetValue(row.get(names[i]));
+                for (int i = 0; i < at.length; i++) {
+                    typed[i] = columns.get(i).parquetValue(row.valueAt(at[i]));
                 }
                 values.add(typed);
             } catch (SqlColumn.BadValue e) {

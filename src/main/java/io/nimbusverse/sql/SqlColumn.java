@@ -155,7 +155,8 @@ public record SqlColumn(String name, String field, Kind kind, String sqlType, in
             throw new BadValue("column " + name + ": " + v + " has more digits than " + typeName());
         }
         if (precision <= Decimals.LONG_DIGITS) {
-            return scaled.unscaledValue().longValueExact();
+            // the unscaled value without a BigInteger: a compact decimal of scale 0 gives its long as it is
+            return scaled.scaleByPowerOfTen(scale).longValueExact();
         }
         byte[] fixed = new byte[Decimals.fixedBytes(precision)];
         Decimals.writeFixed(scaled.unscaledValue(), fixed.length, fixed, 0);

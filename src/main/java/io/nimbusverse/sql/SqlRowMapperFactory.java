@@ -81,6 +81,16 @@ public class SqlRowMapperFactory extends DefaultRowMapperFactory {
             this.values = values;
         }
 
+        /** Where the column of this name is in the row, -1 when the result set has no such column. */
+        int positionOf(String name) {
+            return columns.positions().getOrDefault(name, -1);
+        }
+
+        /** The value at a position of {@link #positionOf}; null at -1. */
+        Object valueAt(int position) {
+            return position < 0 ? null : values[position];
+        }
+
         @Override
         public Object get(Object name) {
             Integer position = columns.positions().get(name);
