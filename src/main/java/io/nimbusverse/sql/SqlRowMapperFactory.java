@@ -93,8 +93,7 @@ public class SqlRowMapperFactory extends DefaultRowMapperFactory {
 
         @Override
         public Object get(Object name) {
-            Integer position = columns.positions().get(name);
-            return position == null ? null : values[position];
+            return name instanceof String column ? valueAt(positionOf(column)) : null;
         }
 
         @Override
