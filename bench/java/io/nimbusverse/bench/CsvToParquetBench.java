@@ -44,6 +44,8 @@ public final class CsvToParquetBench {
         double mb = Files.size(csv) / 1e6;
         long csvRows = countLines(csv) - 1;
         System.out.printf("input: %s, %.1f MB, %d rows, 12 columns%n", csv, mb, csvRows);
+        // how quiet the machine was: DuckDB's second thread gains little on a core something else keeps busy
+        String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
 
         List<Double> ours = new ArrayList<>();
         List<Double> duck = new ArrayList<>();
@@ -73,6 +75,8 @@ public final class CsvToParquetBench {
         System.out.printf("ratio ours/duckdb: %.2fx   our peak heap: %.0f MiB   output sizes: ours %.1f MB, duckdb"
                 + " %.1f MB%n", duckSeconds / ourSeconds, peakHeap, Files.size(ourOut) / 1e6,
                 Files.size(duckOut) / 1e6);
+        System.out.printf("ratio ours/duckdb threads=2: %.2fx   load average before the runs: %s%n",
+                median(duckTwoThreads) / ourSeconds, loadBefore);
         System.out.printf("(before the timed conversion, our JVM converted the first 100 lines: %.2f s, class loading"
                 + " mostly; DuckDB's timing starts after its library is loaded too)%n", median(FIRST_SECONDS));
     }

@@ -21,6 +21,8 @@ import io.nimbusverse.NimbusMain;
 final class PipelineProcess {
 
     static final String HEAP = "-Xmx512m";
+    /** The memory settings the application is started with (jvm.options, at the project's root). */
+    static final String JVM_OPTIONS = "@" + Path.of("jvm.options").toAbsolutePath();
 
     private PipelineProcess() {
     }
@@ -28,7 +30,7 @@ final class PipelineProcess {
     /** Starts the application; its output goes to {@code <data>/../app.log}. */
     static Process start(Path data, Path rules, boolean runOnce, String... properties) throws IOException {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), HEAP,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), JVM_OPTIONS, HEAP,
                 "-XX:+ExitOnOutOfMemoryError",
                 "-Dnimbus.data.dir=" + data,
                 "-Dnimbus.samples.feed=false",

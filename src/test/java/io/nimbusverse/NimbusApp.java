@@ -187,8 +187,9 @@ public final class NimbusApp implements AutoCloseable {
     }
 
     /**
-     * The application as users start it, in a JVM of its own with its own logging (Camel at INFO), in run-once mode:
-     * configured through the environment, whose servers get free ports and route reloading is off.
+     * The application as users start it, in a JVM of its own with the memory settings of jvm.options and its own
+     * logging (Camel at INFO), in run-once mode: configured through the environment, whose servers get free ports
+     * and route reloading is off.
      */
     public static ProcessBuilder runOnceInItsOwnJvm(String... jvmOptions) {
         return inItsOwnJvm(List.of("--run-once"), jvmOptions);
@@ -226,7 +227,7 @@ public final class NimbusApp implements AutoCloseable {
 
     private static ProcessBuilder inItsOwnJvm(List<String> arguments, String... jvmOptions) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()));
+                .toString(), "@" + Path.of("jvm.options").toAbsolutePath()));
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-Dlog4j2.configurationFile=log4j2.properties", "-cp",
                 System.getProperty("java.class.path"), NimbusMain.class.getName()));
