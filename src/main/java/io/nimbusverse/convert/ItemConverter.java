@@ -1,10 +1,10 @@
 package io.nimbusverse.convert;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +14,7 @@ import io.nimbusverse.classify.MediaTypes;
 import io.nimbusverse.datasets.DatasetMatch;
 import io.nimbusverse.datasets.DatasetRule;
 import io.nimbusverse.datasets.DatasetRules;
+import io.nimbusverse.intake.DurableFiles;
 import io.nimbusverse.names.FileNames;
 import io.nimbusverse.signal.BatchItem;
 import io.nimbusverse.signal.ColumnSchema;
@@ -72,13 +73,12 @@ public class ItemConverter {
             return item;
         }
         Path attempts = Path.of(item.getStagedPath()).getParent().resolveSibling(ATTEMPTS_FILE);
-        int ended = Files.exists(attempts) ? Integer.parseInt(Files.readString(attempts).trim()) : 0;
+        int ended = endedAttempts(attempts);
         if (ended >= MAX_ENDED_ATTEMPTS) {
             throw new MalformedFileException("converting it ended the process " + ended + " times (out of memory, or "
                     + "a parser that crashed the JVM): it is set aside so that the pipeline goes on");
         }
-        Files.writeString(attempts, String.valueOf(ended + 1), StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+        DurableFiles.replace(attempts, String.valueOf(ended + 1).getBytes(StandardCharsets.US_ASCII));
         try {
             BatchItem converted = describe(item);
             Files.delete(attempts);
@@ -93,6 +93,24 @@ public class ItemConverter {
                 throw e;
             }
             throw new MalformedFileException("unreadable content (" + ContentFailures.reasonOf(e) + ")", e);
+        }
+    }
+
+    /**
+     * How many conversions of the item ended the process. A count that is not a number (an earlier version wrote it
+     * in place, and a process killed between emptying and writing it left it empty) still says that a start ended
+     * while converting the item: one.
+     */
+    private static int endedAttempts(Path attempts) throws IOException {
+        if (!Files.exists(attempts)) {
+            return 0;
+        }
+        String count = Files.readString(attempts, StandardCharsets.US_ASCII).trim();
+        try {
+            return Math.max(1, Integer.parseInt(count));
+        } catch (NumberFormatException e) {
+            LOG.warn("{} holds no count ('{}'): one ended attempt counted", attempts, count);
+            return 1;
         }
     }
 

@@ -7,13 +7,9 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,6 +34,7 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nimbusverse.intake.DurableFiles;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
@@ -112,7 +109,7 @@ public class SqlPositions {
                     // one move per table, as earlier versions wrote it: it becomes the table's first
                     Move move = json.readValue(entry.toFile(), Move.class);
                     Path file = pendingDir.resolve(move.table()).resolve("0.json");
-                    writeDurably(file, Files.readAllBytes(entry));
+                    DurableFiles.replace(file, Files.readAllBytes(entry));
                     Files.delete(entry);
                     pending.computeIfAbsent(move.table(), t -> new ArrayList<>()).add(new Pending(0, file, move));
                 }
@@ -185,7 +182,7 @@ public class SqlPositions {
         Path file = pendingDir.resolve(chunk.getTable()).resolve(order + ".json");
         Move move = Move.of(chunk);
         try {
-            writeDurably(file, json.writeValueAsBytes(move));
+            DurableFiles.replace(file, json.writeValueAsBytes(move));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file, e);
         }
@@ -263,22 +260,10 @@ public class SqlPositions {
             try (Writer writer = new OutputStreamWriter(bytes, StandardCharsets.ISO_8859_1)) {
                 watermarks.store(writer, "where each table read by a watermark stands (NimbusVerse)");
             }
-            writeDurably(watermarksFile, bytes.toByteArray());
+            DurableFiles.replace(watermarksFile, bytes.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot save the watermarks in " + watermarksFile, e);
         }
-    }
-
-    /** Replaces the file at once, its content on disk before it returns. */
-    private static void writeDurably(Path file, byte[] content) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            channel.write(ByteBuffer.wrap(content));
-            channel.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private Object typed(String table, String column, String saved) throws SQLException {
