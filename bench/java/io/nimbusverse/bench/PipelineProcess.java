@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.nimbusverse.NimbusApp;
 import io.nimbusverse.NimbusMain;
 
 /**
@@ -21,8 +22,6 @@ import io.nimbusverse.NimbusMain;
 final class PipelineProcess {
 
     static final String HEAP = "-Xmx512m";
-    /** The memory settings the application is started with (jvm.options, at the project's root). */
-    static final String JVM_OPTIONS = "@" + Path.of("jvm.options").toAbsolutePath();
 
     private PipelineProcess() {
     }
@@ -30,7 +29,7 @@ final class PipelineProcess {
     /** Starts the application; its output goes to {@code <data>/../app.log}. */
     static Process start(Path data, Path rules, boolean runOnce, String... properties) throws IOException {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), JVM_OPTIONS, HEAP,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), NimbusApp.JVM_OPTIONS, HEAP,
                 "-XX:+ExitOnOutOfMemoryError",
                 "-Dnimbus.data.dir=" + data,
                 "-Dnimbus.samples.feed=false",

@@ -27,6 +27,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class NimbusApp implements AutoCloseable {
 
+    /** The memory settings the application is started with (jvm.options, at the project's root), as java takes them. */
+    public static final String JVM_OPTIONS = "@" + Path.of("jvm.options").toAbsolutePath();
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     public final Path dataDir;
@@ -227,7 +229,7 @@ public final class NimbusApp implements AutoCloseable {
 
     private static ProcessBuilder inItsOwnJvm(List<String> arguments, String... jvmOptions) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "@" + Path.of("jvm.options").toAbsolutePath()));
+                .toString(), JVM_OPTIONS));
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-Dlog4j2.configurationFile=log4j2.properties", "-cp",
                 System.getProperty("java.class.path"), NimbusMain.class.getName()));

@@ -8,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-import io.nimbusverse.names.FileNames;
 import io.nimbusverse.signal.BatchItem;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,11 +27,16 @@ class EndedAttemptsTest {
     @TempDir
     Path dir;
 
-    /** Where RuledConverter stages the item, and so where its count is kept. */
+    private RuledConverter stage;
+
+    @BeforeEach
+    void newStage() throws Exception {
+        stage = new RuledConverter(dir, "rules: []\n");
+    }
+
+    /** Where the item's count is kept: in the work folder the stage gives it. */
     private Path countFile() {
-        String sha = FileNames.sha256Hex(NAME + new String(CONTENT.getBytes(StandardCharsets.UTF_8),
-                StandardCharsets.ISO_8859_1));
-        return dir.resolve("work").resolve(sha).resolve(ItemConverter.ATTEMPTS_FILE);
+        return stage.workFolderOf(NAME, CONTENT.getBytes(StandardCharsets.UTF_8)).resolve(ItemConverter.ATTEMPTS_FILE);
     }
 
     private Stream<Path> countFilesLeft() throws Exception {
@@ -43,7 +48,6 @@ class EndedAttemptsTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "\n", "x7", "-4"})
     void aCountThatIsNoNumberIsOneEndedAttempt(String leftBehind) throws Exception {
-        RuledConverter stage = new RuledConverter(dir, "rules: []\n");
         Files.createDirectories(countFile().getParent());
         Files.writeString(countFile(), leftBehind);
 
@@ -55,7 +59,6 @@ class EndedAttemptsTest {
 
     @Test
     void anItemThatEndedTheProcessThreeTimesIsSetAside() throws Exception {
-        RuledConverter stage = new RuledConverter(dir, "rules: []\n");
         Files.createDirectories(countFile().getParent());
         Files.writeString(countFile(), "3");
 
@@ -65,7 +68,6 @@ class EndedAttemptsTest {
 
     @Test
     void aThirdAttemptThatConvertsLeavesNoCount() throws Exception {
-        RuledConverter stage = new RuledConverter(dir, "rules: []\n");
         Files.createDirectories(countFile().getParent());
         Files.writeString(countFile(), "2");
 

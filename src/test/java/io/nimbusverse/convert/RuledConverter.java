@@ -44,9 +44,16 @@ final class RuledConverter {
         return convert(name, content.getBytes(StandardCharsets.UTF_8));
     }
 
-    BatchItem convert(String name, byte[] content) throws Exception {
+    /** The work folder of the item that {@link #convert(String, byte[])} stages for this name and content. */
+    Path workFolderOf(String name, byte[] content) {
         String sha = FileNames.sha256Hex(name + new String(content, StandardCharsets.ISO_8859_1));
-        Path file = dir.resolve("work").resolve(sha).resolve("content").resolve("file");
+        return dir.resolve("work").resolve(sha);
+    }
+
+    BatchItem convert(String name, byte[] content) throws Exception {
+        Path folder = workFolderOf(name, content);
+        String sha = folder.getFileName().toString();
+        Path file = folder.resolve("content").resolve("file");
         Files.createDirectories(file.getParent());
         Files.write(file, content);
         BatchItem item = new BatchItem();
