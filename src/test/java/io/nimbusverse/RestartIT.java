@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -20,22 +22,28 @@ import org.junit.jupiter.api.io.TempDir;
 /** State lives under the data folder: a restart resumes where the last run stopped, nothing is done twice. */
 class RestartIT {
 
+    private static final FileTime DROPPED = FileTime.fromMillis(1_700_000_000_000L);
+
     @Test
     void aBatchUploadedBeforeAStopCompletesAfterTheRestartAndIsLoadedOnce(@TempDir Path dir) throws Exception {
         String batchId;
         String key;
         // first run: no loader, so the batch stops at UPLOADED
         NimbusApp first = new NimbusApp(dir).set("nimbus.loader.trigger", "s3-event");
+        Path original;
         try (first) {
             first.start();
             Files.createDirectories(first.inbox());
-            Files.copy(Path.of("samples/orders.csv"), first.inbox().resolve("orders.csv"));
+            original = dropOrders(first.inbox());
             await().atMost(Duration.ofSeconds(60)).until(() -> first.ledger().count(
                     e -> e.status() == ItemStatus.UPLOADED) == 1);
             LedgerEntry entry = first.ledger().entries().get(0);
             batchId = entry.batchId();
             key = entry.key();
         }
+        assertThat(original).as("released once uploaded").doesNotExist();
+        // what a kill between the upload's ledger row and the release leaves: the same original in the inbox
+        dropOrders(first.inbox());
 
         // second run on the same data folder and ports, with the loader
         NimbusApp second = new NimbusApp(dir).samePortsAs(first);
@@ -44,6 +52,7 @@ class RestartIT {
             second.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> second.ledger().find(key)
                     .map(e -> e.status() == ItemStatus.DONE).orElse(false));
+            assertThat(original).as("left behind, released when its batch completed").doesNotExist();
 
             // the same file dropped again is known: a duplicate, not a second load
             Files.copy(Path.of("samples/orders.csv"), second.inbox().resolve("orders-again.csv"));
@@ -59,5 +68,13 @@ class RestartIT {
                 assertThat(rs.getLong(1)).isEqualTo(5);
             }
         }
+    }
+
+    /** The sample, dropped whole with a fixed time, so that a second drop is the same version as the first. */
+    private static Path dropOrders(Path inbox) throws Exception {
+        Path writing = inbox.resolveSibling("orders.csv.writing");
+        Files.copy(Path.of("samples/orders.csv"), writing);
+        Files.setLastModifiedTime(writing, DROPPED);
+        return Files.move(writing, inbox.resolve("orders.csv"), StandardCopyOption.ATOMIC_MOVE);
     }
 }

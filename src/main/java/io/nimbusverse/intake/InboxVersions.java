@@ -116,6 +116,20 @@ public class InboxVersions implements IdempotentRepository {
     }
 
     /**
+     * Deletes the originals still held when their batch completes: the process ended between the upload's ledger row
+     * and the release, and left them in the inbox. An original released already is not looked at again: a newer
+     * file may have been dropped under its name since.
+     */
+    public synchronized void releaseHeld(List<BatchItem> items) throws IOException {
+        release(items.stream().filter(this::isHeld).toList());
+    }
+
+    private boolean isHeld(BatchItem item) {
+        Version version = held.get(item.getName());
+        return version != null && version.key().equals(item.getKey());
+    }
+
+    /**
      * Moves the original of an item out of the inbox (to quarantine, to duplicates), if it is still the version that
      * was taken; otherwise copies the item's staged copy there and leaves the newer version in the inbox.
      */

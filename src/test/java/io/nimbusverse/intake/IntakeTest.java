@@ -255,6 +255,35 @@ class IntakeTest {
     }
 
     @Test
+    void anOriginalLeftInTheInboxByAProcessThatEndedAfterTheUploadIsReleasedWhenItsBatchCompletes() throws Exception {
+        BatchItem item = intake.keep(claim(arrive("left.csv", "id\n1\n")));
+        ledger.record(ledger.find(item.getKey()).orElseThrow().withStatus(ItemStatus.UPLOADED, ""));
+        // the process ended before the release: the next start holds what the ledger has in flight
+        InboxVersions restarted = new InboxVersions(dir.resolve("work/changed"), ledger);
+        restarted.holdInFlight();
+
+        restarted.releaseHeld(List.of(item));
+
+        assertThat(folders.inbox().resolve("left.csv")).doesNotExist();
+    }
+
+    @Test
+    void anOriginalReleasedAtTheUploadIsNotLookedAtAgainWhenItsBatchCompletes() throws Exception {
+        Path inboxFile = folders.inbox().resolve("again.csv");
+        BatchItem first = intake.keep(claim(arrive("again.csv", "id\n1\n")));
+        versions.release(List.of(first));
+        // the user drops a new file under the name before the first one's batch completes
+        Files.writeString(inboxFile, "id\n2\n");
+        touch(inboxFile, first.getInboxModified() + 5_000);
+
+        versions.releaseHeld(List.of(first));
+
+        assertThat(inboxFile).hasContent("id\n2\n");
+        BatchItem second = claim(intake.stage(inboxFile.toString(), "again.csv", "file"));
+        assertThat(versions.conflictOf(second)).isNull();
+    }
+
+    @Test
     void withoutItsTimeTheHashDecidesWhetherTheOriginalIsStillTheItemTaken() throws Exception {
         BatchItem same = intake.keep(claim(arrive("same.csv", "abc")));
         same.setInboxModified(0);
