@@ -50,6 +50,10 @@ final class EmbeddedKafka {
         // by default, for a topic of a few thousand offsets here
         props.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 << 20));
         props.put("auto.create.topics.enable", "true");
+        // after a kill, the restarted broker cannot register until the controller has given up on the killed one's
+        // session (9 s by default, 12 s more at every start after a crash); broker and controller share this process
+        props.put("broker.heartbeat.interval.ms", "500");
+        props.put("broker.session.timeout.ms", "3000");
         KafkaConfig config = new KafkaConfig(props);
 
         // the storage is formatted once; a restart finds its cluster id in meta.properties and resumes the log
