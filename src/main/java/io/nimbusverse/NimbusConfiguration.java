@@ -60,6 +60,7 @@ import io.nimbusverse.run.FatalErrors;
 import io.nimbusverse.run.KafkaMembership;
 import io.nimbusverse.run.RunOnce;
 import io.nimbusverse.run.RunOutcome;
+import io.nimbusverse.run.SignalsTopic;
 import io.nimbusverse.run.StartupProbes;
 import io.nimbusverse.run.StateFolder;
 import io.nimbusverse.sql.KameletRouteRemover;
@@ -118,6 +119,10 @@ public class NimbusConfiguration implements CamelConfiguration {
     String kafkaInstanceId;
     @PropertyInject("nimbus.signals.topic")
     String signalsTopic;
+    @PropertyInject("nimbus.signals.partitions")
+    int signalsPartitions;
+    @PropertyInject("nimbus.signals.replication-factor")
+    short signalsReplicationFactor;
     @PropertyInject("nimbus.startup.wait-ms")
     long startupWaitMs;
     @PropertyInject("nimbus.intake.ignore-names")
@@ -343,7 +348,7 @@ public class NimbusConfiguration implements CamelConfiguration {
                 Path.of(quarantineDir)));
 
         StartupProbes probes = new StartupProbes(Duration.ofMillis(startupWaitMs));
-        probes.kafka(kafkaBrokers, signalsTopic);
+        probes.kafka(kafkaBrokers, new SignalsTopic(signalsTopic, signalsPartitions, signalsReplicationFactor));
         context.getComponent("kafka", KafkaComponent.class).getConfiguration()
                 .setGroupInstanceId(KafkaMembership.instanceId(kafkaInstanceId, Path.of(dataDir)));
         probes.smtp(mailHost, mailPort);

@@ -91,6 +91,8 @@ public final class Settings {
                 "nimbus.errors.log-window-ms")) {
             atLeast(key, 1);
         }
+        between("nimbus.signals.partitions", 1, Integer.MAX_VALUE);
+        between("nimbus.signals.replication-factor", 1, Short.MAX_VALUE);
         for (String key : List.of("nimbus.startup.wait-ms", "nimbus.mail.retries", "nimbus.errors.maximum-redeliveries",
                 "nimbus.errors.redelivery-delay-ms", "nimbus.errors.maximum-redelivery-delay-ms")) {
             atLeast(key, 0);

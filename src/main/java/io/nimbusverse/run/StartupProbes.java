@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -15,8 +14,12 @@ import javax.sql.DataSource;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -56,38 +59,80 @@ public final class StartupProbes {
     }
 
     /**
-     * Kafka answers, and the signals topic exists: made with the broker's defaults when it does not (a broker whose
-     * topics are not made on first use would otherwise refuse every signal; one that makes them would warn first).
+     * Kafka answers, and the signals topic is as the settings ask: made when it is missing, its partitions raised when
+     * it has fewer (never lowered: more are harmless), and a topic that keeps fewer copies of each signal than asked
+     * ends the start.
      */
-    public void kafka(String brokers, String topic) {
+    public void kafka(String brokers, SignalsTopic topic) {
         probe("Kafka", brokers, "nimbus.kafka.brokers", () -> {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
                     AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000,
                     AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000))) {
                 admin.describeCluster().nodes().get(4, TimeUnit.SECONDS);
-                if (!admin.listTopics().names().get(4, TimeUnit.SECONDS).contains(topic)) {
+                if (!admin.listTopics().names().get(4, TimeUnit.SECONDS).contains(topic.name())) {
                     createTopic(admin, topic, brokers);
                 }
+                checkTopic(admin, topic, brokers);
             }
         });
     }
 
-    private static void createTopic(Admin admin, String topic, String brokers) throws Exception {
+    private static void createTopic(Admin admin, SignalsTopic topic, String brokers) throws Exception {
         try {
-            admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty()))).all()
-                    .get(10, TimeUnit.SECONDS);
-            LOG.info("Made the signals topic {} on {} (the broker's default partitions and replication)", topic,
-                    brokers);
+            admin.createTopics(List.of(new NewTopic(topic.name(), topic.partitions(), topic.replicationFactor())))
+                    .all().get(10, TimeUnit.SECONDS);
+            LOG.info("Made the signals topic {} on {}: {} partitions, {} copies of each signal", topic.name(), brokers,
+                    topic.partitions(), topic.replicationFactor());
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof TopicExistsException) {
+            Throwable cause = e.getCause();
+            if (cause instanceof TopicExistsException) {
                 return;
             }
-            if (e.getCause() instanceof AuthorizationException || e.getCause() instanceof PolicyViolationException
-                    || e.getCause() instanceof InvalidTopicException) {
-                throw new UnavailableException(notServed("Kafka", brokers, "nimbus.signals.topic", "topic " + topic
-                        + " does not exist and cannot be made (" + e.getCause().getMessage() + ")"));
+            String cannot = "topic " + topic.name() + " does not exist and cannot be made (" + cause.getMessage() + ")";
+            if (cause instanceof InvalidReplicationFactorException) {
+                throw new UnavailableException(notServed("Kafka", brokers, "nimbus.signals.replication-factor",
+                        cannot));
+            }
+            if (cause instanceof InvalidPartitionsException) {
+                throw new UnavailableException(notServed("Kafka", brokers, "nimbus.signals.partitions", cannot));
+            }
+            if (cause instanceof AuthorizationException || cause instanceof PolicyViolationException
+                    || cause instanceof InvalidTopicException) {
+                throw new UnavailableException(notServed("Kafka", brokers, "nimbus.signals.topic", cannot));
             }
             throw e;
+        }
+    }
+
+    private static void checkTopic(Admin admin, SignalsTopic topic, String brokers) throws Exception {
+        TopicDescription description = admin.describeTopics(List.of(topic.name())).allTopicNames()
+                .get(4, TimeUnit.SECONDS).get(topic.name());
+        int copies = description.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
+        if (copies < topic.replicationFactor()) {
+            throw new UnavailableException(notServed("Kafka", brokers, "nimbus.signals.replication-factor", "topic "
+                    + topic.name() + " has a replication factor of " + copies + ", lower than the "
+                    + topic.replicationFactor() + " asked (add replicas with kafka-reassign-partitions.sh, or ask for "
+                    + copies + ")"));
+        }
+        int partitions = description.partitions().size();
+        if (partitions > topic.partitions()) {
+            LOG.info("The signals topic {} has {} partitions, more than nimbus.signals.partitions ({}): kept",
+                    topic.name(), partitions, topic.partitions());
+        } else if (partitions < topic.partitions()) {
+            try {
+                admin.createPartitions(Map.of(topic.name(), NewPartitions.increaseTo(topic.partitions()))).all()
+                        .get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof AuthorizationException
+                        || e.getCause() instanceof PolicyViolationException) {
+                    throw new UnavailableException(notServed("Kafka", brokers, "nimbus.signals.partitions", "topic "
+                            + topic.name() + " has " + partitions + " partitions and cannot be given "
+                            + topic.partitions() + " (" + e.getCause().getMessage() + ")"));
+                }
+                throw e;
+            }
+            LOG.info("Raised the partitions of the signals topic {} from {} to {} (nimbus.signals.partitions)",
+                    topic.name(), partitions, topic.partitions());
         }
     }
 

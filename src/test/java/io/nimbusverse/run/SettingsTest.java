@@ -52,6 +52,8 @@ class SettingsTest {
         values.put("nimbus.s3.part-size-bytes", "1024");
         values.put("nimbus.quarantine.dir", values.get("nimbus.inbox.dir") + "/quarantine");
         values.put("nimbus.console.path", "console/");
+        values.put("nimbus.signals.partitions", "0");
+        values.put("nimbus.signals.replication-factor", "40000");
 
         assertThatThrownBy(() -> Settings.check(key -> Optional.ofNullable(values.get(key))))
                 .isInstanceOf(Settings.InvalidSettingException.class)
@@ -70,7 +72,12 @@ class SettingsTest {
                         "nimbus.s3.part-size-bytes (environment variable NIMBUS_S3_PART_SIZE_BYTES) is \"1024\": it "
                                 + "must be at least 5242880",
                         "Setting nimbus.console.path (environment variable NIMBUS_CONSOLE_PATH) is \"console/\": it "
-                                + "must be a path of the management server such as /console");
+                                + "must be a path of the management server such as /console",
+                        "Setting nimbus.signals.partitions (environment variable NIMBUS_SIGNALS_PARTITIONS) is \"0\": "
+                                + "it must be a whole number from 1 to 2147483647.",
+                        "Setting nimbus.signals.replication-factor (environment variable "
+                                + "NIMBUS_SIGNALS_REPLICATION_FACTOR) is \"40000\": it must be a whole number from 1 to "
+                                + "32767.");
         assertThat(Settings.environmentVariableOf("nimbus.run-once.check-interval-ms"))
                 .isEqualTo("NIMBUS_RUN_ONCE_CHECK_INTERVAL_MS");
     }
