@@ -88,7 +88,7 @@ public class SqlChunks {
      */
     public List<SqlChunk> read(@Header("NimbusTable") String table, @Header("NimbusKeyColumn") String keyColumn,
             @Header("NimbusWatermarkColumn") String watermarkColumn, @Header("NimbusFlagColumn") String flagColumn,
-            @Header("NimbusChunkRows") int chunkRows, List<Map<String, Object>> rows) throws SQLException {
+            @Header("NimbusChunkRows") int chunkRows, List<SqlRowMapperFactory.Row> rows) throws SQLException {
         String watermark = blankToNull(watermarkColumn);
         String flag = blankToNull(flagColumn);
         List<SqlColumn> columns = columns(table).stream().filter(c -> !c.name().equalsIgnoreCase(flag)).toList();
@@ -101,17 +101,16 @@ public class SqlChunks {
     }
 
     private static SqlChunk chunk(String table, String keyColumn, String watermark, String flag,
-            List<SqlColumn> columns, List<Map<String, Object>> rows) throws SQLException {
+            List<SqlColumn> columns, List<SqlRowMapperFactory.Row> rows) throws SQLException {
         String k = keyColumn.toLowerCase(Locale.ROOT);
         // the rows of a poll share their columns: each column's place is looked up once, not once per value
-        SqlRowMapperFactory.Row firstRow = (SqlRowMapperFactory.Row) rows.get(0);
+        SqlRowMapperFactory.Row firstRow = rows.get(0);
         int[] at = columns.stream().mapToInt(c -> firstRow.positionOf(c.name().toLowerCase(Locale.ROOT))).toArray();
         int keyAt = firstRow.positionOf(k);
         List<Object[]> values = new ArrayList<>(rows.size());
         List<SqlChunk.BadRow> bad = new ArrayList<>();
         List<Object> keys = new ArrayList<>(rows.size());
-        for (Map<String, Object> map : rows) {
-            SqlRowMapperFactory.Row row = (SqlRowMapperFactory.Row) map;
+        for (SqlRowMapperFactory.Row row : rows) {
             Object key = row.valueAt(keyAt);
             keys.add(key);
             Object[] typed = new Object[at.length];

@@ -15,7 +15,6 @@ import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nimbusverse.intake.WorkFolders;
@@ -189,7 +188,7 @@ class SqlChunksTest {
     void aRowThatDoesNotConvertIsQuarantinedAndTheOthersGoOut() throws Exception {
         SqlPositions positions = positions();
         SqlChunks chunks = chunks(positions);
-        List<Map<String, Object>> rows = unflaggedPayments(3);
+        List<SqlRowMapperFactory.Row> rows = unflaggedPayments(3);
         rows.get(1).put("amount", new java.math.BigDecimal("123456789.99"));
         SqlChunk chunk = only(chunks.read("payments", "id", "", "exported", 100, rows));
         assertThat(chunk.getRows()).hasSize(2);
@@ -249,16 +248,16 @@ class SqlChunksTest {
     }
 
     /** The rows a poll of the table by its flag reads: unflagged, past the chunks on their way. */
-    private List<Map<String, Object>> unflaggedPayments(SqlPositions positions, int limit) throws SQLException {
+    private List<SqlRowMapperFactory.Row> unflaggedPayments(SqlPositions positions, int limit) throws SQLException {
         return query("SELECT * FROM payments WHERE (exported IS NULL OR exported = FALSE) AND id > "
                 + positions.key("payments", "id") + " ORDER BY id LIMIT " + limit);
     }
 
-    private List<Map<String, Object>> unflaggedPayments(int limit) throws SQLException {
+    private List<SqlRowMapperFactory.Row> unflaggedPayments(int limit) throws SQLException {
         return query("SELECT * FROM payments WHERE exported IS NULL OR exported = FALSE ORDER BY id LIMIT " + limit);
     }
 
-    private List<Map<String, Object>> customersPast(SqlPositions positions, int limit) throws SQLException {
+    private List<SqlRowMapperFactory.Row> customersPast(SqlPositions positions, int limit) throws SQLException {
         LocalDateTime watermark = (LocalDateTime) positions.value("customers", "updated_at");
         Object key = positions.key("customers", "id");
         return query("SELECT * FROM customers WHERE updated_at > TIMESTAMP '" + Timestamp.valueOf(watermark) + "' OR (updated_at = "
@@ -266,14 +265,13 @@ class SqlChunksTest {
     }
 
     /** The rows as the table's consumer hands them, read by the row mapper of its endpoint. */
-    @SuppressWarnings("unchecked")
-    private List<Map<String, Object>> query(String sql) throws SQLException {
+    private List<SqlRowMapperFactory.Row> query(String sql) throws SQLException {
         RowMapper<?> mapper = new SqlRowMapperFactory().newColumnRowMapper();
-        List<Map<String, Object>> rows = new ArrayList<>();
+        List<SqlRowMapperFactory.Row> rows = new ArrayList<>();
         try (Connection c = source.getConnection(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
-                rows.add((Map<String, Object>) mapper.mapRow(rs, rows.size()));
+                rows.add((SqlRowMapperFactory.Row) mapper.mapRow(rs, rows.size()));
             }
         }
         return rows;
