@@ -38,6 +38,7 @@ import io.nimbusverse.intake.Completions;
 import io.nimbusverse.intake.InboxFilter;
 import io.nimbusverse.intake.InboxVersions;
 import io.nimbusverse.intake.Intake;
+import io.nimbusverse.intake.LandingObjects;
 import io.nimbusverse.intake.Quarantine;
 import io.nimbusverse.intake.WorkFolders;
 import io.nimbusverse.ledger.ItemStatus;
@@ -97,6 +98,8 @@ public class NimbusConfiguration implements CamelConfiguration {
     String dataDir;
     @PropertyInject("nimbus.inbox.dir")
     String inboxDir;
+    @PropertyInject("nimbus.landing.prefix")
+    String landingPrefix;
     @PropertyInject("nimbus.work.dir")
     String workDir;
     @PropertyInject("nimbus.quarantine.dir")
@@ -309,6 +312,7 @@ public class NimbusConfiguration implements CamelConfiguration {
 
         InboxFilter inboxFilter = new InboxFilter(ignoredNames);
         registry.bind("inboxFilter", inboxFilter);
+        registry.bind("landingObjects", new LandingObjects(Path.of(inboxDir), landingPrefix));
         StageHealth stages = new StageHealth(Duration.ofMillis(stallTimeoutMs), Clock.systemUTC())
                 .watch(Stage.INTAKE, () -> InboxMetrics.untakenFileIn(Path.of(inboxDir), ledger,
                         inboxFilter::ignores), metrics)

@@ -44,6 +44,9 @@ public class InboxFilter implements GenericFileFilter<File> {
 
     @Override
     public boolean accept(GenericFile<File> file) {
+        if (file.isDirectory() && file.getFileName().equals(LandingObjects.LANDING_FOLDER)) {
+            return false;
+        }
         if (file.isDirectory() && ignores(file.getFileNameOnly())) {
             once(file.getFileName(), "a folder of a temporary or hidden name (nimbus.intake.ignore-names): its files "
                     + "are taken once it is renamed");

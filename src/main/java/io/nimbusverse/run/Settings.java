@@ -17,6 +17,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import io.nimbusverse.cloud.S3Keys;
 import io.nimbusverse.datasets.DatasetRules;
 import io.nimbusverse.notify.MilestoneMails;
 
@@ -68,7 +69,7 @@ public final class Settings {
         oneOf("nimbus.loader.trigger", Set.of("local", "s3-event", "lambda"));
         oneOf("nimbus.s3.credentials", Set.of("default", "anonymous"));
         for (String flag : List.of("nimbus.samples.feed", "nimbus.sql.enabled", "nimbus.run-once", "nimbus.run-once.strict",
-                "nimbus.embedded.enabled", "nimbus.s3.path-style", "nimbus.console.enabled")) {
+                "nimbus.embedded.enabled", "nimbus.s3.path-style", "nimbus.console.enabled", "nimbus.landing.enabled")) {
             oneOf(flag, BOOLEANS);
         }
         for (String list : List.of("nimbus.mail.milestones", "nimbus.mail.digest-milestones")) {
@@ -77,7 +78,7 @@ public final class Settings {
                     .ifPresent(m -> problem(list, v, "milestones among " + String.join(", ", new TreeSet<>(MilestoneMails.MILESTONES)))));
         }
         for (String key : List.of("nimbus.intake.poll-delay-ms", "nimbus.intake.read-lock-check-interval-ms",
-                "nimbus.intake.batch-size", "nimbus.intake.batch-idle-ms", "nimbus.convert.csv.sample-records",
+                "nimbus.landing.poll-delay-ms", "nimbus.intake.batch-size", "nimbus.intake.batch-idle-ms", "nimbus.convert.csv.sample-records",
                 "nimbus.convert.parquet.row-group-bytes", "nimbus.convert.parquet.page-bytes",
                 "nimbus.limits.max-record-bytes", "nimbus.limits.max-columns", "nimbus.limits.max-nesting-depth",
                 "nimbus.limits.max-expanded-bytes", "nimbus.loader.poll-delay-ms", "nimbus.loader.max-signals-per-poll",
@@ -132,6 +133,9 @@ public final class Settings {
                 problem(DatasetRules.SETTING, v, "a dataset rules file that holds (" + e.getMessage() + ")");
             }
         });
+        if (value("nimbus.landing.enabled").filter("true"::equals).isPresent()) {
+            checkLandingPrefixes();
+        }
         value("nimbus.kafka.brokers").filter(v -> !BROKERS.matcher(v).matches())
                 .ifPresent(v -> problem("nimbus.kafka.brokers", v, "host:port, comma-separated"));
         for (String url : List.of("nimbus.loader.jdbc-url", "nimbus.sql.jdbc-url")) {
@@ -141,6 +145,33 @@ public final class Settings {
         for (String endpoint : List.of("nimbus.s3.endpoint", "nimbus.loader.lambda-endpoint")) {
             value(endpoint).filter(v -> !v.isBlank() && !isHttpUrl(v))
                     .ifPresent(v -> problem(endpoint, v, "empty (AWS itself) or an http(s):// URL"));
+        }
+    }
+
+    /**
+     * The landing prefix is taken whole and its objects moved under the taken prefix: a prefix inside the other would
+     * take the moved objects again, and one that meets the pipeline's own prefixes would take its output.
+     */
+    private void checkLandingPrefixes() {
+        String prefix = value("nimbus.landing.prefix").orElse("");
+        String taken = value("nimbus.landing.taken-prefix").orElse("");
+        if (prefix.isEmpty()) {
+            problem("nimbus.landing.prefix", prefix, "a key prefix such as landing/ (empty would take the whole bucket)");
+            return;
+        }
+        if (taken.isEmpty() || taken.startsWith(prefix) || prefix.startsWith(taken)) {
+            problem("nimbus.landing.taken-prefix", taken, "a key prefix apart from nimbus.landing.prefix (" + prefix
+                    + "): neither may begin with the other, or the objects taken would be taken again");
+        }
+        if (value("nimbus.landing.bucket").equals(value("nimbus.s3.bucket"))) {
+            List<String> own = new ArrayList<>(S3Keys.PREFIXES);
+            value("nimbus.s3.archive-prefix").ifPresent(own::add);
+            for (String landing : List.of("nimbus.landing.prefix", "nimbus.landing.taken-prefix")) {
+                String mine = value(landing).orElse("");
+                own.stream().filter(p -> !mine.isEmpty() && (p.startsWith(mine) || mine.startsWith(p))).findFirst()
+                        .ifPresent(p -> problem(landing, mine, "a key prefix apart from the pipeline's own in its "
+                                + "bucket (" + String.join(", ", own) + "); " + p + " meets it"));
+            }
         }
     }
 
