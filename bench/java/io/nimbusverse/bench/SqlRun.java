@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.nimbusverse.NimbusMain;
@@ -112,7 +111,6 @@ public final class SqlRun {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private static double[] marshalEach(DataSource source, String table, int chunkRows, RowMapper<?> mapper,
             SqlChunks chunks, SqlChunkParquet format, Exchange exchange, CountingOutputStream bytes)
             throws Exception {
@@ -121,10 +119,10 @@ public final class SqlRun {
         try (Connection c = source.getConnection(); Statement st = c.createStatement()) {
             st.setFetchSize(chunkRows);
             try (ResultSet rs = st.executeQuery("SELECT * FROM " + table + " ORDER BY id")) {
-                List<Map<String, Object>> rows = new ArrayList<>(chunkRows);
+                List<SqlRowMapperFactory.Row> rows = new ArrayList<>(chunkRows);
                 boolean more = rs.next();
                 while (more) {
-                    rows.add((Map<String, Object>) mapper.mapRow(rs, rows.size()));
+                    rows.add((SqlRowMapperFactory.Row) mapper.mapRow(rs, rows.size()));
                     more = rs.next();
                     if (rows.size() == chunkRows || !more) {
                         for (SqlChunk chunk : chunks.read(table, "id", "id", "", chunkRows, rows)) {

@@ -72,7 +72,7 @@ public class SqlRowMapperFactory extends DefaultRowMapperFactory {
      * A row as a map over one array of its values, in column order; the names belong to the result set, shared by
      * its rows: a poll of many rows holds no map entry per value.
      */
-    static final class Row extends AbstractMap<String, Object> {
+    public static final class Row extends AbstractMap<String, Object> {
         private final Columns columns;
         private final Object[] values;
 
