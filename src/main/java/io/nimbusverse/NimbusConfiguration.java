@@ -98,6 +98,10 @@ public class NimbusConfiguration implements CamelConfiguration {
     String dataDir;
     @PropertyInject("nimbus.inbox.dir")
     String inboxDir;
+    @PropertyInject("nimbus.landing.enabled")
+    boolean landingEnabled;
+    @PropertyInject("nimbus.landing.bucket")
+    String landingBucket;
     @PropertyInject("nimbus.landing.prefix")
     String landingPrefix;
     @PropertyInject("nimbus.work.dir")
@@ -312,13 +316,19 @@ public class NimbusConfiguration implements CamelConfiguration {
 
         InboxFilter inboxFilter = new InboxFilter(ignoredNames);
         registry.bind("inboxFilter", inboxFilter);
-        registry.bind("landingObjects", new LandingObjects(Path.of(inboxDir), landingPrefix));
+        S3Client s3 = AwsClients.s3(s3Endpoint, s3Region, s3Credentials, s3PathStyle);
+        registry.bind("s3Client", S3Client.class, s3, null, "close");
+        LandingObjects landing = new LandingObjects(Path.of(inboxDir), s3, landingBucket, landingPrefix);
+        registry.bind("landingObjects", landing);
         StageHealth stages = new StageHealth(Duration.ofMillis(stallTimeoutMs), Clock.systemUTC())
                 .watch(Stage.INTAKE, () -> InboxMetrics.untakenFileIn(Path.of(inboxDir), ledger,
                         inboxFilter::ignores), metrics)
                 .watch(Stage.CONVERT, () -> ledger.anyBatchWith(Set.of(ItemStatus.CLAIMED)), metrics)
                 .watch(Stage.UPLOAD, () -> ledger.anyBatchWith(Set.of(ItemStatus.CONVERTED)), metrics)
                 .watch(Stage.COMPLETION, () -> ledger.anyBatchWith(Set.of(ItemStatus.UPLOADED)), metrics);
+        if (landingEnabled) {
+            stages.watch(Stage.LANDING, landing::waiting, metrics);
+        }
         if (loaderTrigger.equals("local")) {
             stages.watch(Stage.LOAD, () -> ledger.anyBatchWith(Set.of(ItemStatus.UPLOADED)), metrics);
         }
@@ -356,8 +366,6 @@ public class NimbusConfiguration implements CamelConfiguration {
         context.getComponent("kafka", KafkaComponent.class).getConfiguration()
                 .setGroupInstanceId(KafkaMembership.instanceId(kafkaInstanceId, Path.of(dataDir)));
         probes.smtp(mailHost, mailPort);
-        S3Client s3 = AwsClients.s3(s3Endpoint, s3Region, s3Credentials, s3PathStyle);
-        registry.bind("s3Client", S3Client.class, s3, null, "close");
         probes.bucket(s3, bucket, s3Endpoint);
         registry.bind("uploads", new Uploads(s3PartSize));
 

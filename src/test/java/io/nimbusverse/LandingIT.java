@@ -3,6 +3,10 @@ package io.nimbusverse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -66,6 +70,40 @@ class LandingIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> app.ledger().count(
                     e -> e.status() == ItemStatus.DUPLICATE && e.name().equals("orders-again.csv")) == 1);
         }
+    }
+
+    @Test
+    void anInboxThatCannotTakeTheObjectsTurnsTheLandingStageStalledUntilItCan(@TempDir Path dir) throws Exception {
+        try (NimbusApp app = new NimbusApp(dir).set("nimbus.landing.enabled", "true")
+                .set("nimbus.landing.poll-delay-ms", "300")
+                .set("nimbus.health.stall-timeout-ms", "3000")
+                .set("nimbus.health.check-interval-ms", "500")) {
+            app.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> health(app).statusCode() == 200);
+            // a file where the landing writes its objects first: every landing fails
+            Path blocker = app.inbox().resolve(LandingObjects.LANDING_FOLDER);
+            Files.createDirectories(app.inbox());
+            Files.writeString(blocker, "in the way");
+            app.s3().putObject(b -> b.bucket(BUCKET).key("landing/orders.csv"),
+                    RequestBody.fromFile(Path.of("samples/orders.csv")));
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> health(app).body().contains("stage-landing"));
+            HttpResponse<String> down = health(app);
+            assertThat(down.statusCode()).isEqualTo(503);
+            assertThat(down.body()).contains("Stage landing has had work waiting");
+            assertThat(keys(app.s3(), "landing/")).containsExactly("landing/orders.csv");
+
+            Files.delete(blocker);
+            await().atMost(Duration.ofSeconds(60)).until(() -> app.ledger().count(
+                    e -> e.status() == ItemStatus.DONE) == 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> health(app).statusCode() == 200);
+        }
+    }
+
+    private static HttpResponse<String> health(NimbusApp app) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + app.httpPort + "/observe/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static List<String> keys(S3Client s3, String prefix) {

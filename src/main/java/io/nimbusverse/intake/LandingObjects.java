@@ -16,6 +16,8 @@ import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Lands the objects dropped under the S3 landing prefix in the inbox, where the file intake takes them like any
@@ -32,11 +34,28 @@ public class LandingObjects {
     private static final int MAX_NAME_BYTES = 255;
 
     private final Path inbox;
+    private final S3Client s3;
+    private final String bucket;
     private final String prefix;
 
-    public LandingObjects(Path inbox, String prefix) {
+    public LandingObjects(Path inbox, S3Client s3, String bucket, String prefix) {
         this.inbox = inbox;
+        this.s3 = s3;
+        this.bucket = bucket;
         this.prefix = prefix;
+    }
+
+    /**
+     * Whether an object waits under the landing prefix, for the stage's health: S3 that does not answer is no work
+     * seen (the upload's and the startup's checks tell of S3 itself).
+     */
+    public boolean waiting() {
+        try {
+            return !s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(1)).contents().isEmpty();
+        } catch (SdkException e) {
+            LOG.debug("The landing prefix could not be listed: {}", e.getMessage());
+            return false;
+        }
     }
 
     /** Writes the object into the inbox under its name there; a folder marker (a key that names no file) is skipped. */

@@ -27,7 +27,7 @@ public class StageHealth {
 
     /** The stages watched; what "work waits for one" means is given with {@link #watch}. */
     public enum Stage {
-        INTAKE, CONVERT, UPLOAD, LOAD, COMPLETION;
+        INTAKE, LANDING, CONVERT, UPLOAD, LOAD, COMPLETION;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);

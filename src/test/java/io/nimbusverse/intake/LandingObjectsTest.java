@@ -21,7 +21,7 @@ class LandingObjectsTest {
     Path inbox;
 
     private void land(String key, String content) throws Exception {
-        new LandingObjects(inbox, "landing/").land(key, DROPPED,
+        new LandingObjects(inbox, null, "nimbus-data", "landing/").land(key, DROPPED,
                 new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)));
     }
 
