@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import io.nimbusverse.console.BatchBoard;
+import io.nimbusverse.ledger.CsvLedger;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
 
@@ -32,7 +33,7 @@ public final class ConsoleBench {
         for (int items : largest > 100_000 ? List.of(100_000, largest) : List.of(largest)) {
             Path file = dir.resolve("console-ledger-" + items + ".csv");
             LedgerFile.writeLedger(file, items);
-            Ledger ledger = new Ledger(file, Integer.MAX_VALUE);
+            Ledger ledger = new CsvLedger(file, Integer.MAX_VALUE);
             ledger.open();
             try {
                 measure(ledger, items);

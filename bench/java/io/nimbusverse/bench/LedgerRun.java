@@ -7,6 +7,7 @@ import java.util.Random;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nimbusverse.ledger.CsvLedger;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
 import io.nimbusverse.observe.BatchMetrics;
@@ -43,7 +44,7 @@ public final class LedgerRun {
         long heapBefore = usedHeap();
         if (args[0].equals("ours")) {
             long start = System.nanoTime();
-            Ledger ledger = new Ledger(file, 100_000);
+            Ledger ledger = new CsvLedger(file, 100_000);
             ledger.open();
             double openMs = (System.nanoTime() - start) / 1e6;
             long heapBytes = usedHeap() - heapBefore;

@@ -20,12 +20,12 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nimbusverse.classify.MediaTypes;
-import io.nimbusverse.console.BatchBoard;
-import io.nimbusverse.console.ConsoleActions;
-import io.nimbusverse.console.ConsoleServer;
 import io.nimbusverse.cloud.AwsClients;
 import io.nimbusverse.cloud.BatchSignals;
 import io.nimbusverse.cloud.Uploads;
+import io.nimbusverse.console.BatchBoard;
+import io.nimbusverse.console.ConsoleActions;
+import io.nimbusverse.console.ConsoleServer;
 import io.nimbusverse.convert.CsvToParquet;
 import io.nimbusverse.convert.DatasetSchemas;
 import io.nimbusverse.convert.ItemConverter;
@@ -41,7 +41,9 @@ import io.nimbusverse.intake.Intake;
 import io.nimbusverse.intake.LandingObjects;
 import io.nimbusverse.intake.Quarantine;
 import io.nimbusverse.intake.WorkFolders;
+import io.nimbusverse.ledger.CsvLedger;
 import io.nimbusverse.ledger.ItemStatus;
+import io.nimbusverse.ledger.JdbcLedger;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.loader.ParquetTableLoader;
 import io.nimbusverse.loader.S3BatchObjects;
@@ -53,8 +55,8 @@ import io.nimbusverse.observe.BatchMetrics;
 import io.nimbusverse.observe.InboxMetrics;
 import io.nimbusverse.observe.ItemProgress;
 import io.nimbusverse.observe.RepeatedFailures;
-import io.nimbusverse.observe.StageHealth;
 import io.nimbusverse.observe.StageHealth.Stage;
+import io.nimbusverse.observe.StageHealth;
 import io.nimbusverse.observe.StageHealthCheck;
 import io.nimbusverse.run.BatchSummaries;
 import io.nimbusverse.run.FatalErrors;
@@ -114,6 +116,14 @@ public class NimbusConfiguration implements CamelConfiguration {
     String ledgerFile;
     @PropertyInject("nimbus.ledger.compact-min-lines")
     int ledgerCompactMinLines;
+    @PropertyInject("nimbus.ledger.store")
+    String ledgerStore;
+    @PropertyInject("nimbus.ledger.jdbc-url")
+    String ledgerJdbcUrl;
+    @PropertyInject("nimbus.ledger.jdbc-user")
+    String ledgerJdbcUser;
+    @PropertyInject("nimbus.ledger.jdbc-password")
+    String ledgerJdbcPassword;
     @PropertyInject("nimbus.run-once.strict")
     boolean runOnceStrict;
     @PropertyInject("nimbus.mail.host")
@@ -270,10 +280,12 @@ public class NimbusConfiguration implements CamelConfiguration {
         String httpUrl = "http://127.0.0.1:" + httpPort;
         String consoleUrl = consoleEnabled ? httpUrl + consolePath + "/" : "off (nimbus.console.enabled)";
         String inbox = Path.of(inboxDir).toAbsolutePath().toString();
+        String ledgerPlace = ledgerStore.equals("csv") ? ledgerFile
+                : ledgerWhere() + " (export: " + httpUrl + consolePath + "/api/ledger.csv)";
         StateFolder.makePrivate(Path.of(dataDir));
         if (!embedded) {
             registry.bind("welcome", Welcome.external(inbox, "s3://" + bucket
-                    + (s3Endpoint.isBlank() ? "" : " at " + s3Endpoint), ledgerFile, httpUrl, consoleUrl));
+                    + (s3Endpoint.isBlank() ? "" : " at " + s3Endpoint), ledgerPlace, httpUrl, consoleUrl));
             bindBeans(context);
             return;
         }
@@ -282,7 +294,7 @@ public class NimbusConfiguration implements CamelConfiguration {
         stack.start();
         context.addService(stack, true, true);
         registry.bind("welcome", Welcome.local(inbox, Path.of(dataDir, "s3", bucket).toAbsolutePath().toString(),
-                ledgerFile, imapPort, mailTo, httpUrl, consoleUrl, durable(jdbcUrl)));
+                ledgerPlace, imapPort, mailTo, httpUrl, consoleUrl, durable(jdbcUrl)));
         try {
             bindBeans(context);
         } catch (Exception e) {
@@ -302,7 +314,8 @@ public class NimbusConfiguration implements CamelConfiguration {
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         registry.bind("jsonMapper", json);
 
-        Ledger ledger = new Ledger(Path.of(ledgerFile), ledgerCompactMinLines);
+        StartupProbes probes = new StartupProbes(Duration.ofMillis(startupWaitMs));
+        Ledger ledger = ledger(registry, probes);
         registry.bind("ledger", Ledger.class, ledger, "open", "close");
 
         // one registry for Camel's metrics and the pipeline's, bound by NimbusMain before Camel's metrics start
@@ -361,7 +374,6 @@ public class NimbusConfiguration implements CamelConfiguration {
                 json, datasetRules, new DatasetSchemas(Path.of(datasetSchemasDir), json), limits,
                 Path.of(quarantineDir)));
 
-        StartupProbes probes = new StartupProbes(Duration.ofMillis(startupWaitMs));
         probes.kafka(kafkaBrokers, new SignalsTopic(signalsTopic, signalsPartitions, signalsReplicationFactor));
         context.getComponent("kafka", KafkaComponent.class).getConfiguration()
                 .setGroupInstanceId(KafkaMembership.instanceId(kafkaInstanceId, Path.of(dataDir)));
@@ -441,7 +453,7 @@ public class NimbusConfiguration implements CamelConfiguration {
         ConsoleActions actions = new ConsoleActions(ledger, folders, board, s3, bucket,
                 context.createProducerTemplate());
         ConsoleServer console = new ConsoleServer(consolePath, ConsoleServer.tokenFor(managementHost, consoleToken),
-                board, actions, sqlPositions, s3, bucket, json);
+                board, actions, ledger, sqlPositions, s3, bucket, json);
         context.addStartupListener(new ExtendedStartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
@@ -458,6 +470,22 @@ public class NimbusConfiguration implements CamelConfiguration {
                 console.mount(server.getRouter());
             }
         });
+    }
+
+    /** The ledger in the store nimbus.ledger.store names; a database store is asked whether it answers first. */
+    private Ledger ledger(Registry registry, StartupProbes probes) {
+        if (ledgerStore.equals("csv")) {
+            return new CsvLedger(Path.of(ledgerFile), ledgerCompactMinLines);
+        }
+        HikariDataSource dataSource = pool("ledger", ledgerJdbcUrl, ledgerJdbcUser, ledgerJdbcPassword);
+        registry.bind("ledgerDataSource", DataSource.class, dataSource, null, "close");
+        probes.database("the ledger's database", dataSource, "nimbus.ledger.jdbc-url", ledgerJdbcUrl);
+        return new JdbcLedger(dataSource, ledgerWhere());
+    }
+
+    /** The ledger's database as logs name it: its URL without parameters, which may hold credentials. */
+    private String ledgerWhere() {
+        return ledgerJdbcUrl.split("[?;]", 2)[0];
     }
 
     /** A pool that starts even while its database is down: its first use fails and is retried then. */

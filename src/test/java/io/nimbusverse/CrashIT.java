@@ -20,6 +20,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.nimbusverse.ledger.CsvLedger;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
@@ -113,7 +114,7 @@ class CrashIT {
         assertThat(finished).as("killed after %s ms; the last run:\n%s", killedAfter, output).isTrue();
         assertThat(finish.exitValue()).as("killed after %s ms:\n%s", killedAfter, output).isZero();
 
-        Ledger ledger = new Ledger(data.resolve("ledger/report.csv"), 100_000);
+        Ledger ledger = new CsvLedger(data.resolve("ledger/report.csv"), 100_000);
         ledger.open();
         try {
             List<LedgerEntry> entries = ledger.entries();
@@ -145,7 +146,7 @@ class CrashIT {
         if (!Files.exists(file)) {
             return 0;
         }
-        Ledger ledger = new Ledger(file, 100_000);
+        Ledger ledger = new CsvLedger(file, 100_000);
         ledger.open();
         try {
             return ledger.countByStatus().getOrDefault(ItemStatus.DONE, 0L);

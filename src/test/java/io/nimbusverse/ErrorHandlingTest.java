@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nimbusverse.convert.MalformedFileException;
 import io.nimbusverse.intake.BatchProgress;
+import io.nimbusverse.ledger.CsvLedger;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.observe.RepeatedFailures;
 import io.nimbusverse.run.FatalErrors;
@@ -100,7 +101,7 @@ class ErrorHandlingTest {
 
     @BeforeEach
     void start() throws Exception {
-        ledger = new Ledger(dir.resolve("report.csv"), 1000);
+        ledger = new CsvLedger(dir.resolve("report.csv"), 1000);
         ledger.open();
         context = new DefaultCamelContext();
         Properties props = new Properties();

@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nimbusverse.intake.InboxVersions;
 import io.nimbusverse.intake.Intake;
 import io.nimbusverse.intake.WorkFolders;
+import io.nimbusverse.ledger.CsvLedger;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
@@ -179,7 +180,7 @@ class HabitsIT {
         NimbusApp app = new NimbusApp(dir).set("nimbus.run-once", "true");
         Path inbox = app.inbox();
         Files.createDirectories(inbox);
-        Ledger ledger = new Ledger(dir.resolve("ledger/report.csv"), 100_000);
+        Ledger ledger = new CsvLedger(dir.resolve("ledger/report.csv"), 100_000);
         ledger.open();
         WorkFolders folders = new WorkFolders(inbox, dir.resolve("work"), dir.resolve("quarantine"),
                 dir.resolve("duplicates"));
@@ -201,7 +202,7 @@ class HabitsIT {
         app.close();
         assertThat(app.outcome.exitCode()).isZero();
 
-        Ledger after = new Ledger(dir.resolve("ledger/report.csv"), 100_000);
+        Ledger after = new CsvLedger(dir.resolve("ledger/report.csv"), 100_000);
         after.open();
         try {
             assertThat(after.entries()).extracting(LedgerEntry::name).containsExactlyInAnyOrderElementsOf(names);

@@ -12,14 +12,18 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.sql.SqlPositions;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -46,11 +50,14 @@ public class ConsoleServer {
     private static final Map<String, String> ASSETS = Map.of("index.html", "text/html; charset=utf-8",
             "console.js", "text/javascript; charset=utf-8", "console.css", "text/css; charset=utf-8");
 
+    /** characters of the ledger export sent at once */
+    private static final int EXPORT_CHUNK = 64 * 1024;
     private final String path;
     private final String token;
     private final String csrf;
     private final BatchBoard board;
     private final ConsoleActions actions;
+    private final Ledger ledger;
     private final SqlPositions sqlPositions;
     private final S3Client s3;
     private final String bucket;
@@ -61,13 +68,14 @@ public class ConsoleServer {
      * @param path  where the console is served, e.g. {@code /console}
      * @param token what a request must carry; empty: no token (the server listens on loopback only)
      */
-    public ConsoleServer(String path, String token, BatchBoard board, ConsoleActions actions,
+    public ConsoleServer(String path, String token, BatchBoard board, ConsoleActions actions, Ledger ledger,
             SqlPositions sqlPositions, S3Client s3, String bucket, ObjectMapper json) {
         this.path = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         this.token = token;
         this.csrf = randomHex();
         this.board = board;
         this.actions = actions;
+        this.ledger = ledger;
         this.sqlPositions = sqlPositions;
         this.s3 = s3;
         this.bucket = bucket;
@@ -125,6 +133,7 @@ public class ConsoleServer {
         get(router, "quarantine", ctx -> board.quarantined(limit(ctx), ctx.request().getParam("before")));
         get(router, "search", ctx -> Map.of("items", board.search(required(ctx, "q"), limit(ctx))));
         get(router, "tables", ctx -> Map.of("tables", sqlPositions.positions()));
+        router.route(HttpMethod.GET, path + "/api/ledger.csv").blockingHandler(this::exportLedger, false);
         post(router, "replay", ctx -> actions.replay(required(ctx, "key")));
         post(router, "reload", ctx -> ctx.request().getParam("batch") != null
                 ? actions.reloadBatch(ctx.request().getParam("batch")) : actions.reload(required(ctx, "key")));
@@ -157,6 +166,58 @@ public class ConsoleServer {
             }
             answer(ctx, c -> Map.of("done", action.of(c)));
         }, false);
+    }
+
+    /**
+     * The ledger as the report's CSV, one row per key, whatever its store (the audit's export of a shared ledger):
+     * written as it is read, each chunk waited for, so a slow reader holds a chunk in memory, not the ledger.
+     */
+    private void exportLedger(RoutingContext ctx) {
+        HttpServerResponse response = ctx.response().setChunked(true)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .putHeader("Content-Disposition", "attachment; filename=\"report.csv\"");
+        StringBuilder chunk = new StringBuilder(EXPORT_CHUNK + 1024);
+        try {
+            Ledger.export(ledger, new Appendable() {
+                @Override
+                public Appendable append(CharSequence text) throws IOException {
+                    chunk.append(text);
+                    if (chunk.length() >= EXPORT_CHUNK) {
+                        send(response, chunk);
+                    }
+                    return this;
+                }
+
+                @Override
+                public Appendable append(CharSequence text, int start, int end) throws IOException {
+                    return append(text.subSequence(start, end));
+                }
+
+                @Override
+                public Appendable append(char c) throws IOException {
+                    return append(String.valueOf(c));
+                }
+            });
+            send(response, chunk);
+            response.end();
+        } catch (Exception e) {
+            LOG.warn("Ledger export failed: {}", e.toString());
+            // the rows sent so far are not a whole report: the reader must see the export break
+            response.reset();
+        }
+    }
+
+    private static void send(HttpServerResponse response, StringBuilder chunk) throws IOException {
+        try {
+            response.write(Buffer.buffer(chunk.toString())).toCompletionStage().toCompletableFuture().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the export was sent", e);
+        } catch (ExecutionException e) {
+            throw new IOException("the export could not be sent: " + e.getCause(), e.getCause());
+        }
+        chunk.setLength(0);
     }
 
     private void answer(RoutingContext ctx, Answer answer) {

@@ -31,6 +31,7 @@ public final class NimbusCli {
               item NAME|SHA256|KEY        where an item is and what became of it (a part of a name finds it)
               quarantine                  the quarantined items with their reasons
               tables                      the MySQL tables: watermarks, chunks on their way, last poll
+              ledger                      the whole ledger as the report's CSV, one row per key (> report.csv)
               replay KEY                  a quarantined item back into the inbox
               retry BATCH                 a FAILED or TIMED_OUT batch again
               reload KEY | --batch BATCH  a DONE file (or every one of a batch) loaded again, its rows replaced
@@ -94,6 +95,7 @@ public final class NimbusCli {
             case "item" -> item(argument(words, "a name, a SHA-256 or a key"));
             case "quarantine" -> get("quarantine");
             case "tables" -> get("tables");
+            case "ledger" -> get("ledger.csv");
             case "replay" -> post("replay?key=" + encode(argument(words, "the key of a quarantined item")));
             case "retry" -> post("retry?batch=" + encode(argument(words, "a batch id")));
             case "reload" -> {

@@ -13,6 +13,9 @@ import java.util.Optional;
  */
 final class LedgerCsv {
 
+    /** Columns of a row: those of {@link Ledger#HEADER}. */
+    static final int FIELDS = 12;
+
     private LedgerCsv() {
     }
 

@@ -30,7 +30,7 @@ public final class Settings {
 
     /** A setting that cannot work. */
     public static class InvalidSettingException extends RuntimeException {
-        InvalidSettingException(String message) {
+        public InvalidSettingException(String message) {
             super(message);
         }
     }
@@ -68,6 +68,7 @@ public final class Settings {
                 "ZSTD", "LZ4_RAW")));
         oneOf("nimbus.loader.trigger", Set.of("local", "s3-event", "lambda"));
         oneOf("nimbus.s3.credentials", Set.of("default", "anonymous"));
+        oneOf("nimbus.ledger.store", Set.of("csv", "jdbc"));
         for (String flag : List.of("nimbus.samples.feed", "nimbus.sql.enabled", "nimbus.run-once", "nimbus.run-once.strict",
                 "nimbus.embedded.enabled", "nimbus.s3.path-style", "nimbus.console.enabled", "nimbus.landing.enabled")) {
             oneOf(flag, BOOLEANS);
@@ -138,7 +139,7 @@ public final class Settings {
         }
         value("nimbus.kafka.brokers").filter(v -> !BROKERS.matcher(v).matches())
                 .ifPresent(v -> problem("nimbus.kafka.brokers", v, "host:port, comma-separated"));
-        for (String url : List.of("nimbus.loader.jdbc-url", "nimbus.sql.jdbc-url")) {
+        for (String url : List.of("nimbus.loader.jdbc-url", "nimbus.sql.jdbc-url", "nimbus.ledger.jdbc-url")) {
             value(url).filter(v -> !v.startsWith("jdbc:"))
                     .ifPresent(v -> problem(url, v, "a JDBC URL (jdbc:mariadb://host:3306/db, jdbc:h2:file:...)"));
         }

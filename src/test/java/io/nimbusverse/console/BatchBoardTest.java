@@ -14,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.nimbusverse.ledger.CsvLedger;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
@@ -56,7 +57,7 @@ class BatchBoardTest {
 
     private static Ledger open(Path file, int items) throws Exception {
         writeLedger(file, items);
-        Ledger opened = new Ledger(file, 10_000_000);
+        Ledger opened = new CsvLedger(file, 10_000_000);
         opened.open();
         return opened;
     }

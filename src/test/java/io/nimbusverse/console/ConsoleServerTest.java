@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.nimbusverse.intake.WorkFolders;
+import io.nimbusverse.ledger.CsvLedger;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
@@ -62,7 +63,7 @@ class ConsoleServerTest {
 
     @BeforeEach
     void start() throws Exception {
-        ledger = new Ledger(dir.resolve("ledger/report.csv"), 1_000);
+        ledger = new CsvLedger(dir.resolve("ledger/report.csv"), 1_000);
         ledger.open();
         folders = new WorkFolders(dir.resolve("inbox"), dir.resolve("work"), dir.resolve("quarantine"),
                 dir.resolve("duplicates"));
@@ -80,7 +81,8 @@ class ConsoleServerTest {
         ConsoleActions actions = new ConsoleActions(ledger, folders, board, null, "bucket", null);
         SqlPositions positions = new SqlPositions(dir.resolve("sql"), null, ledger, JSON);
         positions.open();
-        ConsoleServer console = new ConsoleServer("/console", TOKEN, board, actions, positions, null, "bucket", JSON);
+        ConsoleServer console = new ConsoleServer("/console", TOKEN, board, actions, ledger, positions, null, "bucket",
+                JSON);
 
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
@@ -201,6 +203,29 @@ class ConsoleServerTest {
             clients.shutdown();
         }
         assertThat(dir.resolve("inbox/broken.csv")).hasContent("id\n1\n");
+    }
+
+    @Test
+    void theLedgerIsExportedAsTheReportOneRowPerKey() throws Exception {
+        // enough rows for several chunks of the response
+        for (int i = 0; i < 3_000; i++) {
+            ledger.claim(LedgerEntry.claimed("key-" + i, "file", "file-" + i + ".csv", i));
+        }
+        assertThat(get("/api/ledger.csv").statusCode()).as("behind the token like the rest").isEqualTo(401);
+
+        HttpResponse<String> export = get("/api/ledger.csv", BEARER);
+
+        assertThat(export.statusCode()).isEqualTo(200);
+        assertThat(export.headers().firstValue("Content-Type")).contains("text/csv; charset=utf-8");
+        List<String> lines = export.body().lines().toList();
+        assertThat(lines).hasSize(1 + 2 + 3_000);
+        assertThat(lines.get(0)).isEqualTo(Ledger.HEADER);
+        assertThat(lines.get(1)).startsWith(ORDERS + ",file,orders.csv,12,").contains(",DONE," + BATCH + ",");
+        assertThat(lines).last().asString().startsWith("key-2999,file,file-2999.csv,2999,");
+
+        Cli cli = cli(Map.of("NIMBUS_CONSOLE_URL", base, "NIMBUS_CONSOLE_TOKEN", TOKEN), "ledger");
+        assertThat(cli.exit()).isZero();
+        assertThat(cli.out()).isEqualTo(export.body());
     }
 
     @Test

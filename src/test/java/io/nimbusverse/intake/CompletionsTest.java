@@ -14,6 +14,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.nimbusverse.ManualClock;
 import io.nimbusverse.cloud.BatchSignals;
 import io.nimbusverse.cloud.S3Keys;
+import io.nimbusverse.ledger.CsvLedger;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
@@ -46,7 +47,7 @@ class CompletionsTest {
 
     @BeforeEach
     void open() throws Exception {
-        ledger = new Ledger(dir.resolve("ledger.csv"), 1000);
+        ledger = new CsvLedger(dir.resolve("ledger.csv"), 1000);
         ledger.open();
         WorkFolders folders = new WorkFolders(dir.resolve("inbox"), dir.resolve("work"), dir.resolve("q"),
                 dir.resolve("d"));

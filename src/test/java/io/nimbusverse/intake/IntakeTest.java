@@ -10,6 +10,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nimbusverse.ledger.CsvLedger;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
@@ -35,7 +36,7 @@ class IntakeTest {
 
     @BeforeEach
     void open() throws Exception {
-        ledger = new Ledger(dir.resolve("ledger.csv"), 1000);
+        ledger = new CsvLedger(dir.resolve("ledger.csv"), 1000);
         ledger.open();
         folders = new WorkFolders(dir.resolve("inbox"), dir.resolve("work"), dir.resolve("quarantine"),
                 dir.resolve("duplicates"));
@@ -325,7 +326,7 @@ class IntakeTest {
         String name = "two\nlines\\and\rback\\slash, \"quoted\".csv";
         BatchItem item = intake.keep(claim(arrive(name, "odd")));
         ledger.close();
-        ledger = new Ledger(dir.resolve("ledger.csv"), 1000);
+        ledger = new CsvLedger(dir.resolve("ledger.csv"), 1000);
         ledger.open();
         batches = new Batches(ledger, folders, new ObjectMapper());
 

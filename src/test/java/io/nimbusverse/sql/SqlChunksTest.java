@@ -18,6 +18,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nimbusverse.intake.WorkFolders;
+import io.nimbusverse.ledger.CsvLedger;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.signal.BatchItem;
@@ -59,7 +60,7 @@ class SqlChunksTest {
     @BeforeEach
     void open() throws Exception {
         source.setUrl("jdbc:h2:mem:" + dir.getFileName() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1");
-        ledger = new Ledger(dir.resolve("ledger.csv"), 1000);
+        ledger = new CsvLedger(dir.resolve("ledger.csv"), 1000);
         ledger.open();
         folders = new WorkFolders(dir.resolve("inbox"), dir.resolve("work"), dir.resolve("quarantine"),
                 dir.resolve("duplicates"));

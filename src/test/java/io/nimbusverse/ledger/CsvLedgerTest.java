@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class LedgerTest {
+class CsvLedgerTest {
 
     @TempDir
     Path dir;
@@ -30,7 +30,7 @@ class LedgerTest {
     @BeforeEach
     void open() throws Exception {
         file = dir.resolve("ledger/report.csv");
-        ledger = new Ledger(file, 1_000);
+        ledger = new CsvLedger(file, 1_000);
         ledger.open();
     }
 
@@ -41,7 +41,7 @@ class LedgerTest {
 
     private Ledger reopen() throws Exception {
         ledger.close();
-        ledger = new Ledger(file, 1_000);
+        ledger = new CsvLedger(file, 1_000);
         ledger.open();
         return ledger;
     }
@@ -168,7 +168,7 @@ class LedgerTest {
     @Test
     void itCompactsItselfAndKeepsTheLatestState() throws Exception {
         ledger.close();
-        ledger = new Ledger(file, 20);
+        ledger = new CsvLedger(file, 20);
         ledger.open();
         for (int k = 0; k < 5; k++) {
             ledger.add("k" + k);

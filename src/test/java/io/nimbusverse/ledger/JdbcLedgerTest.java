@@ -1,0 +1,192 @@
+package io.nimbusverse.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.nimbusverse.run.Settings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ledger in a database table (JdbcLedger), on H2 in MySQL mode: the same answers as the CSV ledger, and of two
+ * instances claiming the same keys at once, exactly one wins each key. SharedLedgerIT does the same on MariaDB.
+ */
+class JdbcLedgerTest {
+
+    @TempDir
+    Path dir;
+    private final List<HikariDataSource> pools = new ArrayList<>();
+
+    /** An instance of the ledger, with a connection pool of its own, on the test's database. */
+    JdbcLedger instance() {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl("jdbc:h2:file:" + dir.resolve("ledger").toAbsolutePath() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE"
+                + ";LOCK_TIMEOUT=10000");
+        config.setUsername("sa");
+        config.setMaximumPoolSize(8);
+        HikariDataSource pool = new HikariDataSource(config);
+        pools.add(pool);
+        JdbcLedger ledger = new JdbcLedger(pool, "h2 (test)");
+        ledger.open();
+        return ledger;
+    }
+
+    @AfterEach
+    void close() {
+        pools.forEach(HikariDataSource::close);
+    }
+
+    @Test
+    void aRowIsReadBackExactlyAsItWasWritten() {
+        JdbcLedger ledger = instance();
+        LedgerEntry claimed = LedgerEntry.claimed("k1", "file", "sales/two\nlines, \"quoted\" \\ name.csv", 12);
+        assertThat(ledger.claim(claimed)).isTrue();
+        LedgerEntry batched = claimed.withBatch("20261202T050000Z-abcdef");
+        ledger.record(batched);
+
+        assertThat(ledger.find("k1")).contains(batched);
+        assertThat(ledger.contains("k1")).isTrue();
+        assertThat(ledger.find("other")).isEmpty();
+        assertThat(ledger.batch("20261202T050000Z-abcdef")).containsExactly(batched);
+        assertThat(ledger.entries()).containsExactly(batched);
+        // another instance sees it
+        assertThat(instance().find("k1")).contains(batched);
+    }
+
+    @Test
+    void aKeyIsClaimedOnceUntilItsClaimIsReleased() {
+        JdbcLedger ledger = instance();
+        assertThat(ledger.claim(LedgerEntry.claimed("k", "file", "a.csv", 1))).isTrue();
+        assertThat(ledger.claim(LedgerEntry.claimed("k", "file", "b.csv", 1))).isFalse();
+        assertThat(ledger.find("k").orElseThrow().name()).isEqualTo("a.csv");
+
+        assertThat(ledger.remove("k")).isTrue();
+        assertThat(ledger.find("k")).isEmpty();
+        assertThat(ledger.contains("k")).isFalse();
+        assertThat(ledger.claim(LedgerEntry.claimed("k", "file", "b.csv", 1))).isTrue();
+        assertThat(ledger.find("k").orElseThrow().name()).isEqualTo("b.csv");
+
+        LedgerEntry requeued = ledger.find("k").orElseThrow().withStatus(ItemStatus.REQUEUED, "replayed");
+        ledger.record(requeued);
+        assertThat(ledger.claim(LedgerEntry.claimed("k", "file", "c.csv", 1))).isTrue();
+    }
+
+    @Test
+    void statusesBatchesAndCountsAreThoseOfTheLatestRows() {
+        JdbcLedger ledger = instance();
+        LedgerEntry a = claimInBatch(ledger, "a", "b1");
+        LedgerEntry b = claimInBatch(ledger, "b", "b1");
+        LedgerEntry c = claimInBatch(ledger, "c", "b2");
+        ledger.recordAll(List.of(a.withStatus(ItemStatus.CONVERTED, ""), b.withStatus(ItemStatus.DONE, "")));
+        ledger.claim(LedgerEntry.claimed("loose", "file", "loose.csv", 1));
+
+        assertThat(ledger.batchesWith(Set.of(ItemStatus.CLAIMED))).containsExactly("b2");
+        assertThat(ledger.batchesWith(Set.of(ItemStatus.CONVERTED, ItemStatus.CLAIMED)))
+                .containsExactly("b1", "b2");
+        assertThat(ledger.anyBatchWith(Set.of(ItemStatus.UPLOADED))).isFalse();
+        assertThat(ledger.inFlight()).extracting(LedgerEntry::key).containsExactlyInAnyOrder("a", "c", "loose");
+        assertThat(ledger.namesInFlight()).containsExactlyInAnyOrder("a.csv", "c.csv", "loose.csv");
+        assertThat(ledger.countByStatus()).isEqualTo(Map.of(ItemStatus.CLAIMED, 2L, ItemStatus.CONVERTED, 1L,
+                ItemStatus.DONE, 1L));
+        assertThat(ledger.size()).isEqualTo(4);
+        assertThat(ledger.count(e -> e.status() == ItemStatus.DONE)).isEqualTo(1);
+        assertThat(ledger.touchedSinceOpen()).hasSize(4);
+        assertThat(instance().touchedSinceOpen()).isEmpty();
+
+        // replayed into another batch: b1 remembers it lost the item
+        ledger.record(ledger.find("a").orElseThrow().withBatch("b3"));
+        assertThat(ledger.movedOutOf("b1")).extracting(LedgerEntry::key).containsExactly("a");
+        assertThat(ledger.batch("b1")).extracting(LedgerEntry::key).containsExactly("b");
+
+        List<LedgerEntry> history = new ArrayList<>();
+        ledger.history(history::add);
+        assertThat(history).hasSize(10).extracting(LedgerEntry::key).startsWith("a", "a", "b", "b");
+        List<LedgerEntry> heard = new ArrayList<>();
+        ledger.onChange(heard::add);
+        ledger.claim(LedgerEntry.claimed("heard", "file", "h.csv", 1));
+        assertThat(heard).extracting(LedgerEntry::key).containsExactly("heard");
+    }
+
+    private static LedgerEntry claimInBatch(JdbcLedger ledger, String key, String batchId) {
+        LedgerEntry claimed = LedgerEntry.claimed(key, "file", key + ".csv", 1);
+        ledger.claim(claimed);
+        LedgerEntry batched = claimed.withBatch(batchId);
+        ledger.record(batched);
+        return batched;
+    }
+
+    @Test
+    void aDatabaseWhereItsTablesCannotBeMadeEndsTheStartNamingTheSetting() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("readonly").toAbsolutePath() + ";MODE=MySQL";
+        try (Connection made = DriverManager.getConnection(url, "sa", "")) {
+            assertThat(made.isValid(1)).isTrue();
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url + ";ACCESS_MODE_DATA=r");
+        config.setUsername("sa");
+        HikariDataSource readOnly = new HikariDataSource(config);
+        pools.add(readOnly);
+
+        assertThatThrownBy(() -> new JdbcLedger(readOnly, "h2:readonly").open())
+                .isInstanceOf(Settings.InvalidSettingException.class)
+                .hasMessageStartingWith("Ledger in h2:readonly (nimbus.ledger.jdbc-url, environment variable "
+                        + "NIMBUS_LEDGER_JDBC_URL; user nimbus.ledger.jdbc-user): cannot make its tables (");
+    }
+
+    @Test
+    void ofTwoInstancesClaimingTheSameKeysAtOnceExactlyOneWinsEachKey() throws Exception {
+        assertExactlyOneClaimWinsEachKey(instance(), instance(), 300);
+    }
+
+    /** Both instances claim every key from four threads each, at once: every key is won exactly once. */
+    static void assertExactlyOneClaimWinsEachKey(Ledger first, Ledger second, int keys) throws Exception {
+        AtomicInteger[] wins = new AtomicInteger[keys];
+        for (int k = 0; k < keys; k++) {
+            wins[k] = new AtomicInteger();
+        }
+        List<Callable<Integer>> claimers = new ArrayList<>();
+        for (Ledger ledger : List.of(first, second)) {
+            for (int thread = 0; thread < 4; thread++) {
+                claimers.add(() -> {
+                    int won = 0;
+                    for (int k = 0; k < keys; k++) {
+                        if (ledger.claim(LedgerEntry.claimed("key-" + k, "file", "f" + k + ".csv", k))) {
+                            wins[k].incrementAndGet();
+                            won++;
+                        }
+                    }
+                    return won;
+                });
+            }
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(claimers.size());
+        int total = 0;
+        try {
+            for (Future<Integer> won : threads.invokeAll(claimers)) {
+                total += won.get();
+            }
+        } finally {
+            threads.shutdown();
+        }
+        assertThat(total).isEqualTo(keys);
+        assertThat(wins).allSatisfy(w -> assertThat(w.get()).isEqualTo(1));
+        assertThat(first.size()).isEqualTo(keys);
+        assertThat(second.inFlight()).hasSize(keys);
+    }
+}
