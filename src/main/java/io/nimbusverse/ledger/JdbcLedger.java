@@ -128,8 +128,7 @@ public class JdbcLedger implements Ledger {
 
     @Override
     public void history(Consumer<LedgerEntry> reader) {
-        query("SELECT entry FROM " + HISTORY + " ORDER BY seq", List.of(), rs -> rs.getString(1))
-                .forEach(row -> LedgerCsv.parse(row, LedgerCsv.FIELDS).ifPresent(reader));
+        stream("SELECT entry FROM " + HISTORY + " ORDER BY seq", row -> reader.accept(parse(row)));
     }
 
     /**
@@ -252,26 +251,10 @@ public class JdbcLedger implements Ledger {
                 List.of());
     }
 
-    /** Streams the rows from one query: the memory of a row at a time, however many there are. */
     @Override
     public void forEachEntry(Consumer<LedgerEntry> reader) {
-        try (Connection c = dataSource.getConnection()) {
-            // MySQL's and MariaDB's drivers stream a result only inside a transaction with a fetch size
-            c.setAutoCommit(false);
-            try (PreparedStatement st = c.prepareStatement("SELECT entry FROM " + ROWS + " WHERE status <> '"
-                    + ItemStatus.REMOVED + "' ORDER BY position")) {
-                st.setFetchSize(1000);
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        reader.accept(parse(rs.getString(1)));
-                    }
-                }
-            } finally {
-                c.commit();
-            }
-        } catch (SQLException e) {
-            throw failed("read", e);
-        }
+        stream("SELECT entry FROM " + ROWS + " WHERE status <> '" + ItemStatus.REMOVED + "' ORDER BY position",
+                row -> reader.accept(parse(row)));
     }
 
     @Override
@@ -357,6 +340,21 @@ public class JdbcLedger implements Ledger {
     private LedgerEntry parse(String row) {
         return LedgerCsv.parse(row, LedgerCsv.FIELDS).orElseThrow(() -> new IllegalStateException(
                 "Ledger in " + where + ": a row cannot be read: " + FileNames.printable(row)));
+    }
+
+    /** Reads the rows of one query as they come: the memory of a row at a time, however many there are. */
+    private void stream(String sql, Consumer<String> reader) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
+            // MariaDB's driver streams the rows then (MySQL's driver and H2 take it as a hint only)
+            st.setFetchSize(1000);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    reader.accept(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw failed("read", e);
+        }
     }
 
     private interface Column<T> {
