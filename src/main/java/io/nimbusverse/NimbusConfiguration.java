@@ -378,7 +378,10 @@ public class NimbusConfiguration implements CamelConfiguration {
         context.getComponent("kafka", KafkaComponent.class).getConfiguration()
                 .setGroupInstanceId(KafkaMembership.instanceId(kafkaInstanceId, Path.of(dataDir)));
         probes.smtp(mailHost, mailPort);
-        probes.bucket(s3, bucket, s3Endpoint);
+        probes.bucket(s3, bucket, "nimbus.s3.bucket", s3Endpoint);
+        if (landingEnabled && !landingBucket.equals(bucket)) {
+            probes.bucket(s3, landingBucket, "nimbus.landing.bucket", s3Endpoint);
+        }
         registry.bind("uploads", new Uploads(s3PartSize));
 
         switch (loaderTrigger) {

@@ -1,6 +1,7 @@
 package io.nimbusverse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
@@ -97,6 +98,17 @@ class LandingIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> app.ledger().count(
                     e -> e.status() == ItemStatus.DONE) == 1);
             await().atMost(Duration.ofSeconds(30)).until(() -> health(app).statusCode() == 200);
+        }
+    }
+
+    @Test
+    void aLandingBucketThatDoesNotExistEndsTheStartNamingTheSetting(@TempDir Path dir) throws Exception {
+        NimbusApp app = new NimbusApp(dir).set("nimbus.landing.enabled", "true")
+                .set("nimbus.landing.bucket", "nimbus-drops");
+        try (app) {
+            assertThatThrownBy(app::start).hasStackTraceContaining("S3 at bucket nimbus-drops at http://127.0.0.1:"
+                    + app.s3Port + " (nimbus.landing.bucket, environment variable NIMBUS_LANDING_BUCKET): the bucket "
+                    + "does not exist");
         }
     }
 

@@ -136,18 +136,19 @@ public final class StartupProbes {
         }
     }
 
-    public void bucket(S3Client s3, String bucket, String endpoint) {
+    /** @param bucketKey the setting that names the bucket (the pipeline's, or the landing prefix's) */
+    public void bucket(S3Client s3, String bucket, String bucketKey, String endpoint) {
         String where = "bucket " + bucket + (endpoint.isBlank() ? "" : " at " + endpoint);
         // a server that does not answer is its address to look at; a bucket it does not have, the bucket's name
         probe("S3", where, endpoint.isBlank() ? "nimbus.s3.region" : "nimbus.s3.endpoint", () -> {
             try {
                 s3.headBucket(b -> b.bucket(bucket));
             } catch (NoSuchBucketException e) {
-                throw new UnavailableException(notServed("S3", where, "nimbus.s3.bucket", "the bucket does not exist "
+                throw new UnavailableException(notServed("S3", where, bucketKey, "the bucket does not exist "
                         + "(create it, or name another)"));
             } catch (S3Exception e) {
                 if (e.statusCode() == 403 || e.statusCode() == 401) {
-                    throw new UnavailableException(notServed("S3", where, "nimbus.s3.bucket", "access denied ("
+                    throw new UnavailableException(notServed("S3", where, bucketKey, "access denied ("
                             + e.awsErrorDetails().errorCode() + "): the credentials may not use this bucket"));
                 }
                 throw e;
