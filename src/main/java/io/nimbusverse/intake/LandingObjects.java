@@ -2,7 +2,6 @@ package io.nimbusverse.intake;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -91,8 +90,7 @@ public class LandingObjects {
             if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
                 continue;
             }
-            boolean unfit = segment.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES
-                    || segment.indexOf('\0') >= 0;
+            boolean unfit = FileNames.utf8Length(segment) > MAX_NAME_BYTES || segment.indexOf('\0') >= 0;
             segments.add(unfit ? FileNames.bounded(segment) : segment);
         }
         if (segments.isEmpty() || rest.endsWith("/")) {

@@ -83,7 +83,8 @@ public final class FileNames {
         return out.toString();
     }
 
-    static int utf8Length(String text) {
+    /** The length of the text in UTF-8 bytes, as a file system counts a name. */
+    public static int utf8Length(String text) {
         return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
