@@ -61,6 +61,7 @@ import io.nimbusverse.observe.StageHealthCheck;
 import io.nimbusverse.run.BatchSummaries;
 import io.nimbusverse.run.FatalErrors;
 import io.nimbusverse.run.KafkaMembership;
+import io.nimbusverse.run.Leadership;
 import io.nimbusverse.run.RunOnce;
 import io.nimbusverse.run.RunOutcome;
 import io.nimbusverse.run.SignalsTopic;
@@ -79,7 +80,9 @@ import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.LoggingExceptionHandler;
@@ -140,6 +143,12 @@ public class NimbusConfiguration implements CamelConfiguration {
     int signalsPartitions;
     @PropertyInject("nimbus.signals.replication-factor")
     short signalsReplicationFactor;
+    @PropertyInject("nimbus.cluster.dir")
+    String clusterDir;
+    @PropertyInject("nimbus.cluster.heartbeat-ms")
+    long clusterHeartbeatMs;
+    @PropertyInject("nimbus.cluster.missed-heartbeats")
+    int clusterMissedHeartbeats;
     @PropertyInject("nimbus.startup.wait-ms")
     long startupWaitMs;
     @PropertyInject("nimbus.intake.ignore-names")
@@ -322,6 +331,14 @@ public class NimbusConfiguration implements CamelConfiguration {
         PrometheusMeterRegistry metrics = Objects.requireNonNull(registry.lookupByNameAndType("metricsRegistry",
                 PrometheusMeterRegistry.class), "metricsRegistry");
         registry.bind("batchMetrics", new BatchMetrics(metrics, ledger, Duration.ofSeconds(noSuccessAlertSeconds)));
+        String instanceId = KafkaMembership.instanceId(kafkaInstanceId, Path.of(dataDir));
+        FileLockClusterService cluster = Leadership.fileLocks(Path.of(clusterDir), instanceId, clusterHeartbeatMs,
+                clusterMissedHeartbeats);
+        context.addService(cluster, true, true);
+        ClusteredRoutePolicy oneInstance = Leadership.oneInstance(cluster);
+        registry.bind("oneInstance", oneInstance);
+        Leadership leadership = new Leadership(oneInstance, instanceId, metrics);
+        registry.bind("leadership", leadership);
         InboxMetrics.register(metrics, Path.of(inboxDir));
         WorkFolders folders = new WorkFolders(Path.of(inboxDir), Path.of(workDir), Path.of(quarantineDir),
                 Path.of(duplicatesDir));
@@ -338,12 +355,15 @@ public class NimbusConfiguration implements CamelConfiguration {
                         inboxFilter::ignores), metrics)
                 .watch(Stage.CONVERT, () -> ledger.anyBatchWith(Set.of(ItemStatus.CLAIMED)), metrics)
                 .watch(Stage.UPLOAD, () -> ledger.anyBatchWith(Set.of(ItemStatus.CONVERTED)), metrics)
-                .watch(Stage.COMPLETION, () -> ledger.anyBatchWith(Set.of(ItemStatus.UPLOADED)), metrics);
+                // a stage that runs on one instance at a time is watched where it runs
+                .watch(Stage.COMPLETION, () -> leadership.leads()
+                        && ledger.anyBatchWith(Set.of(ItemStatus.UPLOADED)), metrics);
         if (landingEnabled) {
-            stages.watch(Stage.LANDING, landing::waiting, metrics);
+            stages.watch(Stage.LANDING, () -> leadership.leads() && landing.waiting(), metrics);
         }
         if (loaderTrigger.equals("local")) {
-            stages.watch(Stage.LOAD, () -> ledger.anyBatchWith(Set.of(ItemStatus.UPLOADED)), metrics);
+            stages.watch(Stage.LOAD, () -> leadership.leads()
+                    && ledger.anyBatchWith(Set.of(ItemStatus.UPLOADED)), metrics);
         }
         registry.bind("stageHealth", stages);
         HealthCheckRegistry healthChecks = HealthCheckRegistry.get(context);
@@ -376,7 +396,7 @@ public class NimbusConfiguration implements CamelConfiguration {
 
         probes.kafka(kafkaBrokers, new SignalsTopic(signalsTopic, signalsPartitions, signalsReplicationFactor));
         context.getComponent("kafka", KafkaComponent.class).getConfiguration()
-                .setGroupInstanceId(KafkaMembership.instanceId(kafkaInstanceId, Path.of(dataDir)));
+                .setGroupInstanceId(instanceId);
         probes.smtp(mailHost, mailPort);
         probes.bucket(s3, bucket, "nimbus.s3.bucket", s3Endpoint);
         if (landingEnabled && !landingBucket.equals(bucket)) {

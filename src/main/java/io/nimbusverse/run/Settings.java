@@ -90,7 +90,7 @@ public final class Settings {
                 "nimbus.health.stall-timeout-ms", "nimbus.health.check-interval-ms", "nimbus.health.progress-log-ms",
                 "nimbus.run-once.check-interval-ms", "nimbus.ledger.compact-min-lines",
                 "nimbus.alerts.no-successful-batch-seconds", "nimbus.s3.part-size-bytes", "nimbus.s3.upload-threads",
-                "nimbus.errors.log-window-ms")) {
+                "nimbus.errors.log-window-ms", "nimbus.cluster.heartbeat-ms", "nimbus.cluster.missed-heartbeats")) {
             atLeast(key, 1);
         }
         between("nimbus.signals.partitions", 1, Integer.MAX_VALUE);
@@ -119,7 +119,8 @@ public final class Settings {
         });
         // the inbox is read with its sub-folders: a folder of the pipeline's own inside it would be read as input
         value("nimbus.inbox.dir").map(v -> Path.of(v).toAbsolutePath().normalize()).ifPresent(inbox -> {
-            for (String folder : List.of("nimbus.work.dir", "nimbus.quarantine.dir", "nimbus.duplicates.dir")) {
+            for (String folder : List.of("nimbus.work.dir", "nimbus.quarantine.dir", "nimbus.duplicates.dir",
+                    "nimbus.cluster.dir")) {
                 value(folder).filter(v -> Path.of(v).toAbsolutePath().normalize().startsWith(inbox))
                         .ifPresent(v -> problem(folder, v, "a folder outside the inbox (nimbus.inbox.dir is " + inbox
                                 + "), which is read with its sub-folders"));

@@ -112,6 +112,20 @@ class SettingsTest {
         assertThat(problemsOf(values)).isEmpty();
     }
 
+    @Test
+    void clusterSettingsThatCannotWorkEndTheStart() throws Exception {
+        Map<String, String> values = defaults();
+        values.put("nimbus.cluster.dir", values.get("nimbus.inbox.dir") + "/locks");
+        values.put("nimbus.cluster.heartbeat-ms", "0");
+        values.put("nimbus.cluster.missed-heartbeats", "three");
+        assertThat(problemsOf(values)).contains(
+                "Setting nimbus.cluster.dir (environment variable NIMBUS_CLUSTER_DIR) is \""
+                        + values.get("nimbus.inbox.dir") + "/locks\": it must be a folder outside the inbox",
+                "Setting nimbus.cluster.heartbeat-ms (environment variable NIMBUS_CLUSTER_HEARTBEAT_MS) is \"0\"",
+                "Setting nimbus.cluster.missed-heartbeats (environment variable NIMBUS_CLUSTER_MISSED_HEARTBEATS) is "
+                        + "\"three\"");
+    }
+
     /** What the check says of the values: empty when they pass. */
     private static String problemsOf(Map<String, String> values) {
         try {
