@@ -20,8 +20,12 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.nimbusverse.contract.MariaDb;
 import io.nimbusverse.ledger.CsvLedger;
 import io.nimbusverse.ledger.ItemStatus;
+import io.nimbusverse.ledger.JdbcLedger;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
 import org.awaitility.core.ConditionTimeoutException;
@@ -33,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * each start (0-3 s after it wrote its first ledger row) while it takes several hundred files, and started again; a
  * last run-once start finishes the work. Every file
  * is loaded once: each table holds its file's rows exactly, the ledger has every item DONE and nothing else, the
- * inbox is empty.
+ * inbox is empty. Once with the ledger in its CSV file, once in a MariaDB database (nimbus.ledger.store=jdbc).
  */
 class CrashIT {
 
@@ -44,8 +48,87 @@ class CrashIT {
     @TempDir
     Path dir;
 
+    /** Where the runs keep their ledger, and how the test reads it while they run and after. */
+    private interface LedgerStore {
+        Map<String, String> settings();
+
+        /** Rows written so far: grows as soon as a start is at work. */
+        long rowsWritten() throws Exception;
+
+        Ledger open() throws Exception;
+    }
+
     @Test
     void killedAtRandomMomentsItLosesNothingAndLoadsNothingTwice() throws Exception {
+        Path file = dir.resolve("state/ledger/report.csv");
+        killAndCheck(new LedgerStore() {
+            @Override
+            public Map<String, String> settings() {
+                return Map.of();
+            }
+
+            @Override
+            public long rowsWritten() throws IOException {
+                if (!Files.exists(file)) {
+                    return 0;
+                }
+                try (Stream<String> lines = Files.lines(file)) {
+                    return lines.count();
+                }
+            }
+
+            @Override
+            public Ledger open() throws IOException {
+                Ledger ledger = new CsvLedger(file, 100_000);
+                ledger.open();
+                return ledger;
+            }
+        });
+    }
+
+    @Test
+    void withTheLedgerInADatabaseKilledAtRandomMomentsItLosesNothingAndLoadsNothingTwice() throws Exception {
+        try (MariaDb server = MariaDb.start(dir.resolve("mariadb"))) {
+            String url = server.createDatabase("ledger");
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(url);
+            config.setUsername("root");
+            config.setMaximumPoolSize(2);
+            try (HikariDataSource pool = new HikariDataSource(config)) {
+                killAndCheck(new LedgerStore() {
+                    @Override
+                    public Map<String, String> settings() {
+                        return Map.of("NIMBUS_LEDGER_STORE", "jdbc", "NIMBUS_LEDGER_JDBC_URL", url,
+                                "NIMBUS_LEDGER_JDBC_USER", "root");
+                    }
+
+                    @Override
+                    public long rowsWritten() throws Exception {
+                        try (Connection db = pool.getConnection(); Statement st = db.createStatement();
+                                ResultSet tables = db.getMetaData().getTables(null, null, "nimbus_ledger_history",
+                                        null)) {
+                            if (!tables.next()) {
+                                return 0;
+                            }
+                            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM nimbus_ledger_history")) {
+                                rs.next();
+                                return rs.getLong(1);
+                            }
+                        }
+                    }
+
+                    @Override
+                    public Ledger open() throws IOException {
+                        Ledger ledger = new JdbcLedger(pool, url);
+                        ledger.open();
+                        return ledger;
+                    }
+                });
+            }
+        }
+    }
+
+    private void killAndCheck(LedgerStore store) throws Exception {
         Path data = dir.resolve("state");
         Path inbox = dir.resolve("inbox");
         Files.createDirectories(inbox);
@@ -69,13 +152,14 @@ class CrashIT {
                 "NIMBUS_INTAKE_BATCH_IDLE_MS", "800",
                 "NIMBUS_LOADER_POLL_DELAY_MS", "300",
                 "NIMBUS_COMPLETION_POLL_DELAY_MS", "300"));
+        env.putAll(store.settings());
 
         long seed = Long.getLong("crash.seed", System.nanoTime());
         Random random = new Random(seed);
         List<Long> killedAfter = new ArrayList<>();
         List<Long> done = new ArrayList<>();
-        for (int kill = 0; kill < KILLS && doneSoFar(data) < FILES; kill++) {
-            long linesBefore = ledgerLines(data);
+        for (int kill = 0; kill < KILLS && doneSoFar(store) < FILES; kill++) {
+            long rowsBefore = store.rowsWritten();
             ProcessBuilder running = NimbusApp.runningInItsOwnJvm("-Xmx512m");
             running.environment().putAll(env);
             running.redirectOutput(dir.resolve("start-" + kill + ".log").toFile()).redirectErrorStream(true);
@@ -85,7 +169,7 @@ class CrashIT {
             Path log = dir.resolve("start-" + kill + ".log");
             try {
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
-                        .until(() -> ledgerLines(data) > linesBefore || !process.isAlive());
+                        .until(() -> store.rowsWritten() > rowsBefore || !process.isAlive());
             } catch (ConditionTimeoutException e) {
                 process.destroyForcibly().waitFor();
                 throw new AssertionError("start " + kill + " (after kills at " + killedAfter + " ms) wrote no ledger row "
@@ -95,7 +179,7 @@ class CrashIT {
             Thread.sleep(random.nextInt(3_000));
             process.destroyForcibly().waitFor();
             killedAfter.add((System.nanoTime() - started) / 1_000_000);
-            done.add(doneSoFar(data));
+            done.add(doneSoFar(store));
         }
         System.out.printf("CrashIT: killed after %s ms, items DONE after each kill %s (-Dcrash.seed=%d)%n", killedAfter,
                 done, seed);
@@ -114,8 +198,7 @@ class CrashIT {
         assertThat(finished).as("killed after %s ms; the last run:\n%s", killedAfter, output).isTrue();
         assertThat(finish.exitValue()).as("killed after %s ms:\n%s", killedAfter, output).isZero();
 
-        Ledger ledger = new CsvLedger(data.resolve("ledger/report.csv"), 100_000);
-        ledger.open();
+        Ledger ledger = store.open();
         try {
             List<LedgerEntry> entries = ledger.entries();
             assertThat(entries).as("killed after %s ms", killedAfter).hasSize(FILES)
@@ -131,23 +214,11 @@ class CrashIT {
         }
     }
 
-    private static long ledgerLines(Path data) throws Exception {
-        Path file = data.resolve("ledger/report.csv");
-        if (!Files.exists(file)) {
+    private static long doneSoFar(LedgerStore store) throws Exception {
+        if (store.rowsWritten() == 0) {
             return 0;
         }
-        try (Stream<String> lines = Files.lines(file)) {
-            return lines.count();
-        }
-    }
-
-    private static long doneSoFar(Path data) throws Exception {
-        Path file = data.resolve("ledger/report.csv");
-        if (!Files.exists(file)) {
-            return 0;
-        }
-        Ledger ledger = new CsvLedger(file, 100_000);
-        ledger.open();
+        Ledger ledger = store.open();
         try {
             return ledger.countByStatus().getOrDefault(ItemStatus.DONE, 0L);
         } finally {
