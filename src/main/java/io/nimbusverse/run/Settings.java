@@ -126,6 +126,19 @@ public final class Settings {
                                 + "), which is read with its sub-folders"));
             }
         });
+        // a lock folder apart from the data folder is one that instances share: what the routes of the lock read
+        // must be shared with it, or the instance that takes them over starts from its own copy
+        value("nimbus.data.dir").map(v -> Path.of(v).toAbsolutePath().normalize()).ifPresent(data -> value(
+                "nimbus.cluster.dir").map(v -> Path.of(v).toAbsolutePath().normalize())
+                .filter(cluster -> !cluster.startsWith(data)).ifPresent(cluster -> {
+                    for (String folder : List.of("nimbus.sql.positions-dir", "nimbus.completion.retry-dir")) {
+                        value(folder).filter(v -> Path.of(v).toAbsolutePath().normalize().startsWith(data))
+                                .ifPresent(v -> problem(folder, v, "a folder the instances share, like "
+                                        + "nimbus.cluster.dir (" + cluster + "): the routes that run on one instance "
+                                        + "at a time read it on whichever instance leads, not inside this "
+                                        + "instance's data folder (" + data + ")"));
+                    }
+                }));
         value(DatasetRules.SETTING).filter(v -> !v.isBlank()).ifPresent(v -> {
             try {
                 DatasetRules.read(Path.of(v.trim()));

@@ -126,6 +126,24 @@ class SettingsTest {
                         + "\"three\"");
     }
 
+    @Test
+    void aSharedLockFolderNeedsTheFoldersItsRoutesReadSharedToo() throws Exception {
+        Map<String, String> values = defaults();
+        values.put("nimbus.cluster.dir", "/shared/nimbus/cluster");
+        String data = Path.of(values.get("nimbus.data.dir")).toAbsolutePath().normalize().toString();
+        assertThat(problemsOf(values)).contains(
+                "Setting nimbus.sql.positions-dir (environment variable NIMBUS_SQL_POSITIONS_DIR) is \""
+                        + values.get("nimbus.sql.positions-dir") + "\": it must be a folder the instances share, like "
+                        + "nimbus.cluster.dir (/shared/nimbus/cluster)",
+                "not inside this instance's data folder (" + data + ")",
+                "Setting nimbus.completion.retry-dir (environment variable NIMBUS_COMPLETION_RETRY_DIR) is \""
+                        + values.get("nimbus.completion.retry-dir") + "\"");
+
+        values.put("nimbus.sql.positions-dir", "/shared/nimbus/sql");
+        values.put("nimbus.completion.retry-dir", "/shared/nimbus/retry");
+        assertThat(problemsOf(values)).isEmpty();
+    }
+
     /** What the check says of the values: empty when they pass. */
     private static String problemsOf(Map<String, String> values) {
         try {
