@@ -14,10 +14,15 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -45,6 +50,11 @@ public class JdbcLedger implements Ledger {
     private static final String RELEASED = quoted(Set.of(ItemStatus.REMOVED, ItemStatus.REQUEUED));
     /** a claim that meets another transaction's lock on its key is tried again, this many times at most */
     private static final int CLAIM_TRIES = 5;
+    /** how often other instances' rows are looked for, and how many at most per look */
+    private static final long FOLLOW_PERIOD_MS = 1000;
+    private static final int FOLLOW_BATCH = 10_000;
+    /** how far back a look reaches for rows committed after later ones (more than commit within one look) */
+    private static final long LATE_COMMITS = 2_000;
     private static final Comparator<LedgerEntry> CLAIM_ORDER = Comparator.comparing(LedgerEntry::claimedAt)
             .thenComparing(LedgerEntry::key);
 
@@ -53,6 +63,12 @@ public class JdbcLedger implements Ledger {
     /** this run's mark on the rows it writes, for {@link #touchedSinceOpen()} */
     private final String runId = UUID.randomUUID().toString();
     private final List<Consumer<LedgerEntry>> listeners = new CopyOnWriteArrayList<>();
+    /** the thread that tells the listeners other instances' rows, once there is a listener */
+    private ScheduledExecutorService follower;
+    /** the highest seq of another instance's row told, and those told within reach of a late commit */
+    private volatile long followedUpTo;
+    private final NavigableSet<Long> toldOthers = new TreeSet<>();
+    private boolean followFailing;
 
     /** @param where the database, as the log and errors name it (its URL without credentials) */
     public JdbcLedger(DataSource dataSource, String where) {
@@ -76,8 +92,10 @@ public class JdbcLedger implements Ledger {
                     + "seq BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, "
                     + "key_hash CHAR(64) NOT NULL, "
                     + "batch_id VARCHAR(64) NOT NULL, "
+                    + "run_id VARCHAR(36) NOT NULL DEFAULT '', "
                     + "entry MEDIUMTEXT NOT NULL, "
                     + "INDEX nimbus_ledger_history_batch (batch_id))");
+            addRunIdToHistory(c);
         } catch (SQLException e) {
             // the start ends with one message naming the settings, as for any database the start cannot use
             throw new Settings.InvalidSettingException("Ledger in " + where + " (nimbus.ledger.jdbc-url, environment "
@@ -88,9 +106,23 @@ public class JdbcLedger implements Ledger {
                 inFlight().size());
     }
 
+    /** A history table of an earlier version has no run_id: the rows it has are nobody's now. */
+    private static void addRunIdToHistory(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.executeQuery("SELECT run_id FROM " + HISTORY + " WHERE 1 = 0").close();
+        } catch (SQLException noColumn) {
+            try (Statement st = c.createStatement()) {
+                st.execute("ALTER TABLE " + HISTORY + " ADD COLUMN run_id VARCHAR(36) NOT NULL DEFAULT ''");
+            }
+        }
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
         // the data source belongs to the registry, which closes it
+        if (follower != null) {
+            follower.shutdownNow();
+        }
     }
 
     // ---- IdempotentRepository: a claim is a CLAIMED row ----
@@ -121,9 +153,61 @@ public class JdbcLedger implements Ledger {
 
     // ---- the ledger's own API ----
 
+    /**
+     * Calls the listener with the rows this instance writes, at once, and with those other instances write, within a
+     * second or so: a thread reads the history past the last row it told, every {@link #FOLLOW_PERIOD_MS}.
+     */
     @Override
-    public void onChange(Consumer<LedgerEntry> listener) {
+    public synchronized void onChange(Consumer<LedgerEntry> listener) {
         listeners.add(listener);
+        if (follower == null) {
+            long last = query("SELECT COALESCE(MAX(seq), 0) FROM " + HISTORY, List.of(), rs -> rs.getLong(1)).get(0);
+            // the rows already there are the history's: those within reach of a late commit count as told
+            query("SELECT seq FROM " + HISTORY + " WHERE seq > ?", List.of(String.valueOf(last - LATE_COMMITS)),
+                    rs -> rs.getLong(1)).forEach(toldOthers::add);
+            followedUpTo = last;
+            follower = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "ledger-follow");
+                thread.setDaemon(true);
+                return thread;
+            });
+            follower.scheduleWithFixedDelay(this::followOthers, FOLLOW_PERIOD_MS, FOLLOW_PERIOD_MS,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Tells the listeners the rows other instances wrote since the last look. A row's seq is given at its insert,
+     * and a transaction may commit after a later one: the look reaches back {@link #LATE_COMMITS} rows, and tells
+     * each row once.
+     */
+    private void followOthers() {
+        List<Map.Entry<Long, String>> rows;
+        try {
+            rows = query("SELECT seq, entry FROM " + HISTORY + " WHERE seq > ? AND run_id <> ? ORDER BY seq LIMIT "
+                    + FOLLOW_BATCH, List.of(String.valueOf(followedUpTo - LATE_COMMITS), runId),
+                    rs -> Map.entry(rs.getLong(1), rs.getString(2)));
+        } catch (UncheckedIOException e) {
+            if (!followFailing) {
+                LOG.warn("The console cannot follow other instances' rows in {}: {} (tried again every second)",
+                        where, e.getMessage());
+                followFailing = true;
+            }
+            return;
+        }
+        if (followFailing) {
+            LOG.info("The console follows other instances' rows in {} again", where);
+            followFailing = false;
+        }
+        List<LedgerEntry> news = new ArrayList<>();
+        for (Map.Entry<Long, String> row : rows) {
+            if (toldOthers.add(row.getKey())) {
+                news.add(parse(row.getValue()));
+                followedUpTo = Math.max(followedUpTo, row.getKey());
+            }
+        }
+        toldOthers.headSet(followedUpTo - LATE_COMMITS, true).clear();
+        tell(news);
     }
 
     @Override
@@ -310,13 +394,14 @@ public class JdbcLedger implements Ledger {
         }
     }
 
-    private static void appendHistory(Connection c, Collection<LedgerEntry> changed) throws SQLException {
+    private void appendHistory(Connection c, Collection<LedgerEntry> changed) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + HISTORY
-                + " (key_hash, batch_id, entry) VALUES (?, ?, ?)")) {
+                + " (key_hash, batch_id, run_id, entry) VALUES (?, ?, ?, ?)")) {
             for (LedgerEntry entry : changed) {
                 insert.setString(1, hash(entry.key()));
                 insert.setString(2, nullToEmpty(entry.batchId()));
-                insert.setString(3, LedgerCsv.format(entry));
+                insert.setString(3, runId);
+                insert.setString(4, LedgerCsv.format(entry));
                 insert.addBatch();
             }
             insert.executeBatch();

@@ -65,8 +65,9 @@ public interface Ledger extends IdempotentRepository {
     }
 
     /**
-     * Calls the listener with every row this instance writes from now on, once it is durable, in the order written:
-     * a listener must be quick, and must not write to the ledger.
+     * Calls the listener with every row this instance writes from now on, once it is durable, in the order written;
+     * a store that instances share tells the rows the others write too, shortly after. A listener must be quick, and
+     * must not write to the ledger.
      */
     void onChange(Consumer<LedgerEntry> listener);
 

@@ -2,15 +2,18 @@ package io.nimbusverse.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -147,6 +150,54 @@ class JdbcLedgerTest {
                 .isInstanceOf(Settings.InvalidSettingException.class)
                 .hasMessageStartingWith("Ledger in h2:readonly (nimbus.ledger.jdbc-url, environment variable "
                         + "NIMBUS_LEDGER_JDBC_URL; user nimbus.ledger.jdbc-user): cannot make its tables (");
+    }
+
+    @Test
+    void aListenerHearsItsOwnInstancesRowsAtOnceAndTheOthersShortlyEachOnce() throws Exception {
+        JdbcLedger mine = instance();
+        JdbcLedger theirs = instance();
+        LedgerEntry before = LedgerEntry.claimed("before", "file", "before.csv", 1);
+        theirs.claim(before);
+        List<LedgerEntry> heard = new CopyOnWriteArrayList<>();
+        mine.onChange(heard::add);
+        try {
+            LedgerEntry own = LedgerEntry.claimed("own", "file", "own.csv", 1);
+            mine.claim(own);
+            assertThat(heard).containsExactly(own);
+
+            LedgerEntry other = LedgerEntry.claimed("other", "file", "other.csv", 2);
+            theirs.claim(other);
+            LedgerEntry batched = other.withBatch("20261202T090000Z-abcdef");
+            LedgerEntry ownBatchedByThem = own.withBatch("20261202T090000Z-abcdef");
+            theirs.recordAll(List.of(batched, ownBatchedByThem));
+            await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 4);
+            // a few more looks: nothing is told twice, and the row written before the listener is the history's
+            await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> heard.size() == 4);
+            assertThat(heard).containsExactly(own, other, batched, ownBatchedByThem)
+                    .doesNotContain(before);
+        } finally {
+            mine.close();
+            theirs.close();
+        }
+    }
+
+    @Test
+    void aHistoryTableOfTheEarlierLayoutIsKeptAndGainsItsRunColumn() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("ledger").toAbsolutePath() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE";
+        LedgerEntry old = LedgerEntry.claimed("old", "file", "old.csv", 1);
+        try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+            c.createStatement().execute("CREATE TABLE nimbus_ledger_history (seq BIGINT NOT NULL AUTO_INCREMENT "
+                    + "PRIMARY KEY, key_hash CHAR(64) NOT NULL, batch_id VARCHAR(64) NOT NULL, entry MEDIUMTEXT NOT "
+                    + "NULL, INDEX nimbus_ledger_history_batch (batch_id))");
+            c.createStatement().execute("INSERT INTO nimbus_ledger_history (key_hash, batch_id, entry) VALUES ('x', "
+                    + "'', '" + LedgerCsv.format(old).replace("'", "''") + "')");
+        }
+        JdbcLedger ledger = instance();
+        LedgerEntry now = LedgerEntry.claimed("now", "file", "now.csv", 1);
+        ledger.claim(now);
+        List<LedgerEntry> history = new ArrayList<>();
+        ledger.history(history::add);
+        assertThat(history).containsExactly(old, now);
     }
 
     @Test
