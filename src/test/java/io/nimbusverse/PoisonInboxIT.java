@@ -52,6 +52,8 @@ class PoisonInboxIT {
             "casetable.CSV", "plus+and?hash#.csv", "nimbus_loads.csv");
 
     private Path dir;
+    /** where the files are written before they all go into the inbox at once */
+    private Path staging;
     private NimbusApp app;
     private final Map<String, String> keyByName = new LinkedHashMap<>();
 
@@ -61,14 +63,15 @@ class PoisonInboxIT {
         app = new NimbusApp(dir)
                 .set("nimbus.sql.enabled", "true")
                 .set("nimbus.sql.seed-script", Path.of("samples/mysql/shop.sql").toAbsolutePath().toString())
-                .set("nimbus.intake.batch-idle-ms", "3000");
+                // the tables' chunks wait in the open batch until the files join them
+                .set("nimbus.intake.batch-idle-ms", "10000");
         try (Connection db = DriverManager.getConnection(app.jdbcUrl(), "sa", "");
                 Statement st = db.createStatement()) {
             // a table the user made: its id holds numbers, and typed.csv brings text
             st.execute("CREATE TABLE typed (id BIGINT)");
             st.execute("INSERT INTO typed VALUES (1)");
         }
-        Files.createDirectories(app.inbox());
+        staging = Files.createDirectories(dir.resolve("staging"));
         drop("empty.csv", new byte[0]);
         drop("corrupt.pdf", ("%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\nstream\n" + "\u0000".repeat(300)
                 + "\ntrailer << /Root 1 0 R /Size 99999 >>\nstartxref\n99999999\n%%EOF")
@@ -92,6 +95,15 @@ class PoisonInboxIT {
         drop("orders.csv", Files.readAllBytes(Path.of("samples/orders.csv")));
 
         app.start();
+        // the tables are read once this instance leads (nimbus.cluster.*): their chunks first, then the files, and
+        // the inbox's poll seals one batch of both
+        await().atMost(Duration.ofMinutes(1)).until(() -> app.ledger().count(e -> e.source().equals("mysql")) >= 2);
+        Files.createDirectories(app.inbox());
+        try (Stream<Path> staged = Files.list(staging)) {
+            for (Path file : staged.toList()) {
+                Files.move(file, app.inbox().resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500)).until(() ->
                 keyByName.values().stream().allMatch(k -> app.ledger().find(k).map(e -> e.status().isFinal())
                         .orElse(false))
@@ -218,14 +230,14 @@ class PoisonInboxIT {
 
     /** Writes under a hidden name, then renames: the way to drop a file into a watched folder. */
     private void drop(String name, byte[] content) throws Exception {
-        Path hidden = app.inbox().resolve(".drop.tmp");
+        Path hidden = staging.resolve(".drop.tmp");
         Files.write(hidden, content);
-        Files.move(hidden, app.inbox().resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(hidden, staging.resolve(name), StandardCopyOption.ATOMIC_MOVE);
         keyByName.put(name, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)));
     }
 
     private void dropOneGiantLine(String name, int bytes) throws Exception {
-        Path hidden = app.inbox().resolve(".drop.tmp");
+        Path hidden = staging.resolve(".drop.tmp");
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(hidden), 1 << 16)) {
             byte[] head = "id,text\n1,".getBytes(StandardCharsets.US_ASCII);
@@ -239,7 +251,7 @@ class PoisonInboxIT {
             out.write('\n');
             sha.update((byte) '\n');
         }
-        Files.move(hidden, app.inbox().resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(hidden, staging.resolve(name), StandardCopyOption.ATOMIC_MOVE);
         keyByName.put(name, HexFormat.of().formatHex(sha.digest()));
     }
 

@@ -179,35 +179,38 @@ public class JdbcLedger implements Ledger {
     /**
      * Tells the listeners the rows other instances wrote since the last look. A row's seq is given at its insert,
      * and a transaction may commit after a later one: the look reaches back {@link #LATE_COMMITS} rows, and tells
-     * each row once.
+     * each row once. A look that fails is told once, and the next looks go on: the thread never dies.
      */
     private void followOthers() {
-        List<Map.Entry<Long, String>> rows;
         try {
-            rows = query("SELECT seq, entry FROM " + HISTORY + " WHERE seq > ? AND run_id <> ? ORDER BY seq LIMIT "
-                    + FOLLOW_BATCH, List.of(String.valueOf(followedUpTo - LATE_COMMITS), runId),
+            List<Map.Entry<Long, String>> rows = query("SELECT seq, entry FROM " + HISTORY
+                    + " WHERE seq > ? AND run_id <> ? ORDER BY seq LIMIT " + FOLLOW_BATCH,
+                    List.of(String.valueOf(followedUpTo - LATE_COMMITS), runId),
                     rs -> Map.entry(rs.getLong(1), rs.getString(2)));
-        } catch (UncheckedIOException e) {
+            List<LedgerEntry> news = new ArrayList<>();
+            for (Map.Entry<Long, String> row : rows) {
+                if (toldOthers.add(row.getKey())) {
+                    followedUpTo = Math.max(followedUpTo, row.getKey());
+                    try {
+                        news.add(parse(row.getValue()));
+                    } catch (IllegalStateException unreadable) {
+                        LOG.error("{}: the console skips it", unreadable.getMessage());
+                    }
+                }
+            }
+            toldOthers.headSet(followedUpTo - LATE_COMMITS, true).clear();
+            tell(news);
+            if (followFailing) {
+                LOG.info("The console follows other instances' rows in {} again", where);
+                followFailing = false;
+            }
+        } catch (RuntimeException e) {
             if (!followFailing) {
-                LOG.warn("The console cannot follow other instances' rows in {}: {} (tried again every second)",
+                LOG.warn("The console cannot follow other instances' rows in {}: {} (looked at again every second)",
                         where, e.getMessage());
                 followFailing = true;
             }
-            return;
         }
-        if (followFailing) {
-            LOG.info("The console follows other instances' rows in {} again", where);
-            followFailing = false;
-        }
-        List<LedgerEntry> news = new ArrayList<>();
-        for (Map.Entry<Long, String> row : rows) {
-            if (toldOthers.add(row.getKey())) {
-                news.add(parse(row.getValue()));
-                followedUpTo = Math.max(followedUpTo, row.getKey());
-            }
-        }
-        toldOthers.headSet(followedUpTo - LATE_COMMITS, true).clear();
-        tell(news);
     }
 
     @Override
