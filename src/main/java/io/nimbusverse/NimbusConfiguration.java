@@ -36,7 +36,9 @@ import io.nimbusverse.intake.BatchProgress;
 import io.nimbusverse.intake.Batches;
 import io.nimbusverse.intake.Completions;
 import io.nimbusverse.intake.InboxFilter;
+import io.nimbusverse.intake.InboxLeases;
 import io.nimbusverse.intake.InboxVersions;
+import io.nimbusverse.intake.JdbcInboxLeases;
 import io.nimbusverse.intake.Intake;
 import io.nimbusverse.intake.LandingObjects;
 import io.nimbusverse.intake.Quarantine;
@@ -127,6 +129,10 @@ public class NimbusConfiguration implements CamelConfiguration {
     String ledgerJdbcUser;
     @PropertyInject("nimbus.ledger.jdbc-password")
     String ledgerJdbcPassword;
+    @PropertyInject("nimbus.intake.shared-inbox")
+    boolean sharedInbox;
+    @PropertyInject("nimbus.intake.lease-ms")
+    long inboxLeaseMs;
     @PropertyInject("nimbus.run-once.strict")
     boolean runOnceStrict;
     @PropertyInject("nimbus.mail.host")
@@ -375,7 +381,8 @@ public class NimbusConfiguration implements CamelConfiguration {
                 metrics);
         registry.bind("repeatedFailures", failures);
 
-        InboxVersions inboxVersions = new InboxVersions(Path.of(workDir, "changed"), ledger);
+        InboxVersions inboxVersions = new InboxVersions(folders.inbox(), Path.of(workDir, "changed"), ledger,
+                inboxLeases(registry, instanceId), Duration.ofMillis(inboxLeaseMs));
         registry.bind("inboxVersions", InboxVersions.class, inboxVersions, "holdInFlight", null);
         registry.bind("intake", new Intake(folders, ledger, inboxVersions, metrics));
         Batches batches = new Batches(ledger, folders, json);
@@ -504,6 +511,20 @@ public class NimbusConfiguration implements CamelConfiguration {
         registry.bind("ledgerDataSource", DataSource.class, dataSource, null, "close");
         probes.database("the ledger's database", dataSource, "nimbus.ledger.jdbc-url", ledgerJdbcUrl);
         return new JdbcLedger(dataSource, ledgerWhere());
+    }
+
+    /**
+     * Who takes each file of the inbox: this instance alone, or, in an inbox that several instances read, the one
+     * that holds the file's lease in the ledger's database (a store the instances share: the settings check says so).
+     */
+    private InboxLeases inboxLeases(Registry registry, String instanceId) {
+        if (!sharedInbox) {
+            return InboxLeases.ALONE;
+        }
+        JdbcInboxLeases leases = new JdbcInboxLeases(registry.lookupByNameAndType("ledgerDataSource",
+                DataSource.class), ledgerWhere(), instanceId, Duration.ofMillis(inboxLeaseMs));
+        registry.bind("inboxLeases", JdbcInboxLeases.class, leases, "open", "close");
+        return leases;
     }
 
     /** The ledger's database as logs name it: its URL without parameters, which may hold credentials. */

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nimbusverse.intake.InboxLeases;
 import io.nimbusverse.intake.InboxVersions;
 import io.nimbusverse.intake.Intake;
 import io.nimbusverse.intake.WorkFolders;
@@ -186,7 +187,8 @@ class HabitsIT {
                 dir.resolve("duplicates"));
         folders.create();
         MeterRegistry metrics = new SimpleMeterRegistry();
-        Intake intake = new Intake(folders, ledger, new InboxVersions(dir.resolve("work/changed"), ledger), metrics);
+        Intake intake = new Intake(folders, ledger, new InboxVersions(dir.resolve("inbox"), dir.resolve("work/changed"),
+                ledger, InboxLeases.ALONE, Duration.ofSeconds(30)), metrics);
         List<String> names = List.of("deleted.csv", "two\nlines.csv", "back\\slash.csv");
         for (int i = 0; i < names.size(); i++) {
             Path file = Files.writeString(inbox.resolve(names.get(i)), rows(i * 10 + 1, i * 10 + 5));

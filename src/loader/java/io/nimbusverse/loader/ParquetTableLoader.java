@@ -488,8 +488,14 @@ public class ParquetTableLoader {
         }
         try {
             ensureTable(connection, dialect, table, schema, existing.keySet());
-            if (owner == null) {
-                claimTable(connection, dialect, table, item.source(), batchId);
+            if (owner == null && !claimTable(connection, dialect, table, item.source(), batchId)) {
+                // another loader made the table its source's in between (another instance, the Glue job)
+                String winner = ownerOf(connection, dialect, table);
+                if (!item.source().equals(winner) && !sharedTables.contains(table)) {
+                    return "table " + table + " is fed by source " + winner + ", and this item comes from "
+                            + item.source() + " (list the table in nimbus.loader.shared-tables to let both write "
+                            + "into it)";
+                }
             }
             return null;
         } catch (SQLException e) {
@@ -514,7 +520,8 @@ public class ParquetTableLoader {
         }
     }
 
-    private void claimTable(Connection connection, Dialect dialect, String table, String source, String batchId)
+    /** Makes the table the source's; false when another loader registered it first. */
+    private boolean claimTable(Connection connection, Dialect dialect, String table, String source, String batchId)
             throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + dialect.quote(TABLES_TABLE)
                 + " (table_name, source, first_batch, since) VALUES (?, ?, ?, ?)")) {
@@ -523,6 +530,12 @@ public class ParquetTableLoader {
             insert.setString(3, batchId);
             insert.setTimestamp(4, Timestamp.from(Instant.now()));
             insert.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                return false;
+            }
+            throw e;
         }
     }
 
@@ -556,10 +569,15 @@ public class ParquetTableLoader {
                 List.of(e.getClass().getSimpleName() + ": " + e.getMessage()));
     }
 
+    /**
+     * A failure of the moment, not of the batch: the connection (class 08), or the transaction rolled back by the
+     * database (class 40: a deadlock with another writer of the table, a serialization failure). The batch is tried
+     * again.
+     */
     static boolean isTransient(SQLException e) {
         return e instanceof SQLTransientException || e instanceof SQLRecoverableException
                 || e instanceof SQLNonTransientConnectionException
-                || (e.getSQLState() != null && e.getSQLState().startsWith("08"));
+                || (e.getSQLState() != null && (e.getSQLState().startsWith("08") || e.getSQLState().startsWith("40")));
     }
 
     /**

@@ -11,11 +11,13 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
@@ -37,6 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It is also the inbox consumer's memory of seen files ({@code name/size/modified}): a version held here is not
  * read again, however many files wait in the inbox; one that left (released, quarantined, a duplicate moved) is.
+ * In an inbox that several instances read, a file is taken only under its name's lease ({@link InboxLeases}): a name
+ * another instance holds is passed over, and asked for again once that instance's lease could have lapsed.
  */
 public class InboxVersions implements IdempotentRepository {
 
@@ -47,14 +51,27 @@ public class InboxVersions implements IdempotentRepository {
     record Version(String key, long size, long modified) {
     }
 
+    private final Path inbox;
     private final Path changedDir;
     private final Ledger ledger;
+    private final InboxLeases leases;
+    private final long recheckMs;
     private final Map<String, Version> held = new ConcurrentHashMap<>();
+    /** the names other instances hold, each until its lease is asked for again (epoch milliseconds) */
+    private final Map<String, Long> heldElsewhere = new ConcurrentHashMap<>();
+    private int heldElsewhereAtPurge;
 
-    /** @param changedDir where the names whose original changed after it was taken are remembered */
-    public InboxVersions(Path changedDir, Ledger ledger) {
+    /**
+     * @param changedDir where the names whose original changed after it was taken are remembered
+     * @param leases     who takes each file of the inbox ({@link InboxLeases#ALONE} when one instance reads it)
+     * @param recheck    how long a name another instance holds is passed over before its lease is asked for again
+     */
+    public InboxVersions(Path inbox, Path changedDir, Ledger ledger, InboxLeases leases, Duration recheck) {
+        this.inbox = inbox;
         this.changedDir = changedDir;
         this.ledger = ledger;
+        this.leases = leases;
+        this.recheckMs = recheck.toMillis();
     }
 
     /** The consumer's key of a file: its name, size and modification time. */
@@ -74,8 +91,10 @@ public class InboxVersions implements IdempotentRepository {
      * hashed once more when the consumer meets it, and held with its time then.
      */
     public void holdInFlight() {
+        Predicate<String> mine = leases.mine();
         for (LedgerEntry entry : ledger.inFlight()) {
-            if (entry.source().equals("file")) {
+            // in a shared inbox the ledger also holds the other instances' items: theirs are not held here
+            if (entry.source().equals("file") && mine.test(entry.name())) {
                 held.putIfAbsent(entry.name(), new Version(entry.key(), entry.size(), UNKNOWN));
             }
         }
@@ -145,6 +164,19 @@ public class InboxVersions implements IdempotentRepository {
 
     private void forget(BatchItem item) {
         held.computeIfPresent(item.getName(), (name, v) -> v.key().equals(item.getKey()) ? null : v);
+        releaseLeaseIfGone(item);
+    }
+
+    /**
+     * Gives the name's lease up once nothing of it is left here: no version held, its original out of the inbox. A
+     * newer file under the name, or one that changed after it was taken (its next version is a conflict, which this
+     * instance alone knows), keeps the lease here.
+     */
+    public void releaseLeaseIfGone(BatchItem item) {
+        if (item.getInboxPath() != null && !held.containsKey(item.getName())
+                && !Files.exists(Path.of(item.getInboxPath()))) {
+            leases.release(item.getName());
+        }
     }
 
     /**
@@ -194,25 +226,61 @@ public class InboxVersions implements IdempotentRepository {
         }
     }
 
+    /**
+     * Gives up the leases of names whose file left the inbox without being held here: a poll that met the file just
+     * before it was released, moved or deleted takes its lease, and nothing else would give it up.
+     */
+    public void releaseLeasesOfFilesGone() {
+        leases.releaseWhere(name -> !held.containsKey(name) && !Files.exists(inbox.resolve(name)));
+    }
+
     // ---- IdempotentRepository of the inbox consumer ----
 
     /** True while the file is a version held here, unchanged: it is on its way and need not be read again. */
     @Override
     public boolean contains(String seenKey) {
-        int sizeAt = seenKey.lastIndexOf('/', seenKey.lastIndexOf('/') - 1);
-        String name = seenKey.substring(0, sizeAt);
+        String name = nameOf(seenKey);
         Version version = held.get(name);
         return version != null && version.modified() != UNKNOWN
                 && seenKey.equals(seenKey(name, version.size(), version.modified()));
     }
 
     /**
-     * The consumer's eager check: false (the file is passed over) while it is a version held here. Nothing is added:
-     * a version is held once it is claimed or found on its way, not when the consumer merely reads the file.
+     * The consumer's eager check: false (the file is passed over) while it is a version held here, or while another
+     * instance holds its name's lease. Nothing is added: a version is held once it is claimed or found on its way,
+     * not when the consumer merely reads the file.
      */
     @Override
     public boolean add(String seenKey) {
-        return !contains(seenKey);
+        if (contains(seenKey)) {
+            return false;
+        }
+        String name = nameOf(seenKey);
+        long now = System.currentTimeMillis();
+        Long passedOverUntil = heldElsewhere.get(name);
+        if (passedOverUntil != null && passedOverUntil > now) {
+            return false;
+        }
+        if (leases.take(name)) {
+            heldElsewhere.remove(name);
+            return true;
+        }
+        heldElsewhere.put(name, now + recheckMs);
+        forgetLapsedElsewhere(now);
+        LOG.debug("{} is another instance's: passed over", FileNames.printable(name));
+        return false;
+    }
+
+    /** Names of files that left the inbox are not kept for ever: once the map doubled, the lapsed ones go. */
+    private synchronized void forgetLapsedElsewhere(long now) {
+        if (heldElsewhere.size() > 2 * Math.max(1_000, heldElsewhereAtPurge)) {
+            heldElsewhere.values().removeIf(until -> until <= now);
+            heldElsewhereAtPurge = heldElsewhere.size();
+        }
+    }
+
+    private static String nameOf(String seenKey) {
+        return seenKey.substring(0, seenKey.lastIndexOf('/', seenKey.lastIndexOf('/') - 1));
     }
 
     @Override
@@ -228,6 +296,7 @@ public class InboxVersions implements IdempotentRepository {
     @Override
     public void clear() {
         held.clear();
+        heldElsewhere.clear();
     }
 
     @Override

@@ -137,6 +137,7 @@ public class Intake {
         }
         if (!Files.exists(Path.of(item.getInboxPath()))) {
             Files.deleteIfExists(Path.of(item.getStagedPath()));
+            versions.releaseLeaseIfGone(item);
             LOG.debug("{} left the inbox meanwhile", item.getName());
             return null;
         }

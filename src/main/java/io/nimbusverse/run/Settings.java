@@ -70,7 +70,8 @@ public final class Settings {
         oneOf("nimbus.s3.credentials", Set.of("default", "anonymous"));
         oneOf("nimbus.ledger.store", Set.of("csv", "jdbc"));
         for (String flag : List.of("nimbus.samples.feed", "nimbus.sql.enabled", "nimbus.run-once", "nimbus.run-once.strict",
-                "nimbus.embedded.enabled", "nimbus.s3.path-style", "nimbus.console.enabled", "nimbus.landing.enabled")) {
+                "nimbus.embedded.enabled", "nimbus.s3.path-style", "nimbus.console.enabled", "nimbus.landing.enabled",
+                "nimbus.intake.shared-inbox")) {
             oneOf(flag, BOOLEANS);
         }
         for (String list : List.of("nimbus.mail.milestones", "nimbus.mail.digest-milestones")) {
@@ -90,7 +91,8 @@ public final class Settings {
                 "nimbus.health.stall-timeout-ms", "nimbus.health.check-interval-ms", "nimbus.health.progress-log-ms",
                 "nimbus.run-once.check-interval-ms", "nimbus.ledger.compact-min-lines",
                 "nimbus.alerts.no-successful-batch-seconds", "nimbus.s3.part-size-bytes", "nimbus.s3.upload-threads",
-                "nimbus.errors.log-window-ms", "nimbus.cluster.heartbeat-ms", "nimbus.cluster.missed-heartbeats")) {
+                "nimbus.errors.log-window-ms", "nimbus.cluster.heartbeat-ms", "nimbus.cluster.missed-heartbeats",
+                "nimbus.intake.lease-ms")) {
             atLeast(key, 1);
         }
         between("nimbus.signals.partitions", 1, Integer.MAX_VALUE);
@@ -139,6 +141,12 @@ public final class Settings {
                                         + "instance's data folder (" + data + ")"));
                     }
                 }));
+        // the instances that read one inbox learn who took each file from the database they share
+        if (value("nimbus.intake.shared-inbox").filter("true"::equals).isPresent()) {
+            value("nimbus.ledger.store").filter(v -> !v.equals("jdbc")).ifPresent(v -> problem("nimbus.ledger.store",
+                    v, "jdbc while nimbus.intake.shared-inbox is true: the instances that read one inbox take its "
+                            + "files under leases in the ledger's database, which they share"));
+        }
         value(DatasetRules.SETTING).filter(v -> !v.isBlank()).ifPresent(v -> {
             try {
                 DatasetRules.read(Path.of(v.trim()));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -41,7 +42,8 @@ class IntakeTest {
         folders = new WorkFolders(dir.resolve("inbox"), dir.resolve("work"), dir.resolve("quarantine"),
                 dir.resolve("duplicates"));
         folders.create();
-        versions = new InboxVersions(dir.resolve("work/changed"), ledger);
+        versions = new InboxVersions(dir.resolve("inbox"), dir.resolve("work/changed"), ledger, InboxLeases.ALONE,
+                Duration.ofSeconds(30));
         intake = new Intake(folders, ledger, versions, metrics);
         batches = new Batches(ledger, folders, new ObjectMapper());
     }
@@ -260,7 +262,8 @@ class IntakeTest {
         BatchItem item = intake.keep(claim(arrive("left.csv", "id\n1\n")));
         ledger.record(ledger.find(item.getKey()).orElseThrow().withStatus(ItemStatus.UPLOADED, ""));
         // the process ended before the release: the next start holds what the ledger has in flight
-        InboxVersions restarted = new InboxVersions(dir.resolve("work/changed"), ledger);
+        InboxVersions restarted = new InboxVersions(dir.resolve("inbox"), dir.resolve("work/changed"), ledger,
+                InboxLeases.ALONE, Duration.ofSeconds(30));
         restarted.holdInFlight();
 
         restarted.releaseHeld(List.of(item));

@@ -20,6 +20,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.nimbusverse.NimbusApp;
 import io.nimbusverse.contract.MariaDb;
+import io.nimbusverse.intake.JdbcInboxLeases;
+import io.nimbusverse.intake.JdbcInboxLeasesTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,14 +51,18 @@ class SharedLedgerIT {
         pools.forEach(HikariDataSource::close);
     }
 
-    private JdbcLedger instance(String url) {
+    private HikariDataSource pool(String url) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setUsername("root");
         config.setMaximumPoolSize(8);
         HikariDataSource pool = new HikariDataSource(config);
         pools.add(pool);
-        JdbcLedger ledger = new JdbcLedger(pool, url);
+        return pool;
+    }
+
+    private JdbcLedger instance(String url) {
+        JdbcLedger ledger = new JdbcLedger(pool(url), url);
         ledger.open();
         return ledger;
     }
@@ -65,6 +71,22 @@ class SharedLedgerIT {
     void ofTwoInstancesClaimingTheSameKeysAtOnceExactlyOneWinsEachKey() throws Exception {
         String url = server.createDatabase("claims");
         JdbcLedgerTest.assertExactlyOneClaimWinsEachKey(instance(url), instance(url), 500);
+    }
+
+    @Test
+    void ofTwoInstancesTakingTheSameInboxNamesAtOnceExactlyOneTakesEach() throws Exception {
+        String url = server.createDatabase("leases");
+        List<JdbcInboxLeases> leases = new ArrayList<>();
+        try {
+            for (String owner : List.of("a", "b")) {
+                JdbcInboxLeases instance = new JdbcInboxLeases(pool(url), url, owner, Duration.ofSeconds(30));
+                instance.open();
+                leases.add(instance);
+            }
+            JdbcInboxLeasesTest.assertExactlyOneTakesEachName(leases.get(0), leases.get(1), 500);
+        } finally {
+            leases.forEach(JdbcInboxLeases::close);
+        }
     }
 
     @Test

@@ -354,4 +354,15 @@ class ParquetTableLoaderTest {
         assertThatThrownBy(() -> down.load(manifest)).isInstanceOf(SQLException.class)
                 .satisfies(e -> assertThat(ParquetTableLoader.isTransient((SQLException) e)).isTrue());
     }
+
+    @Test
+    void aTransactionTheDatabaseRolledBackIsTriedAgainAndABadStatementIsNot() {
+        // MariaDB's answer to a deadlock with another writer of the table, PostgreSQL's, a serialization failure
+        assertThat(ParquetTableLoader.isTransient(new SQLException("Deadlock found", "40001", 1213))).isTrue();
+        assertThat(ParquetTableLoader.isTransient(new SQLException("deadlock detected", "40P01"))).isTrue();
+        assertThat(ParquetTableLoader.isTransient(new SQLException("Lost connection", "08S01"))).isTrue();
+        assertThat(ParquetTableLoader.isTransient(new SQLException("Duplicate entry", "23000", 1062))).isFalse();
+        assertThat(ParquetTableLoader.isTransient(new SQLException("Unknown column", "42S22", 1054))).isFalse();
+        assertThat(ParquetTableLoader.isTransient(new SQLException("no state"))).isFalse();
+    }
 }

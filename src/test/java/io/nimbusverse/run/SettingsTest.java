@@ -144,6 +144,24 @@ class SettingsTest {
         assertThat(problemsOf(values)).isEmpty();
     }
 
+    @Test
+    void aSharedInboxNeedsTheLedgerInADatabaseAndLeasesThatLast() throws Exception {
+        Map<String, String> values = defaults();
+        values.put("nimbus.intake.shared-inbox", "true");
+        values.put("nimbus.intake.lease-ms", "0");
+        assertThat(problemsOf(values)).contains(
+                "Setting nimbus.ledger.store (environment variable NIMBUS_LEDGER_STORE) is \"csv\": it must be jdbc "
+                        + "while nimbus.intake.shared-inbox is true",
+                "Setting nimbus.intake.lease-ms (environment variable NIMBUS_INTAKE_LEASE_MS) is \"0\"");
+
+        values.put("nimbus.ledger.store", "jdbc");
+        values.put("nimbus.intake.lease-ms", "30000");
+        assertThat(problemsOf(values)).isEmpty();
+        values.put("nimbus.intake.shared-inbox", "yes");
+        assertThat(problemsOf(values)).contains("Setting nimbus.intake.shared-inbox (environment variable "
+                + "NIMBUS_INTAKE_SHARED_INBOX) is \"yes\"");
+    }
+
     /** What the check says of the values: empty when they pass. */
     private static String problemsOf(Map<String, String> values) {
         try {
