@@ -54,7 +54,7 @@ public final class SharedLedgerBench {
                     config.setMaximumPoolSize(THREADS);
                     HikariDataSource pool = new HikariDataSource(config);
                     pools.add(pool);
-                    JdbcLedger ledger = new JdbcLedger(pool, url);
+                    JdbcLedger ledger = new JdbcLedger(pool, url, "bench");
                     ledger.open();
                     instances.add(ledger);
                 }

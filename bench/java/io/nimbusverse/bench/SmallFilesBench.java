@@ -94,7 +94,7 @@ public final class SmallFilesBench {
     }
 
     /** Two CSV for one NDJSON, each of 10 distinct rows of the same columns. */
-    private static long writeFiles(Path dir, int count) throws Exception {
+    static long writeFiles(Path dir, int count) throws Exception {
         long bytes = 0;
         long id = 0;
         for (int f = 0; f < count; f++) {

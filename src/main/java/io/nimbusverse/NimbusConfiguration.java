@@ -330,14 +330,15 @@ public class NimbusConfiguration implements CamelConfiguration {
         registry.bind("jsonMapper", json);
 
         StartupProbes probes = new StartupProbes(Duration.ofMillis(startupWaitMs));
-        Ledger ledger = ledger(registry, probes);
+        // the same after a restart: the cluster lock, the inbox leases, the ledger's rows and Kafka know it by it
+        String instanceId = KafkaMembership.instanceId(kafkaInstanceId, Path.of(dataDir));
+        Ledger ledger = ledger(registry, probes, instanceId);
         registry.bind("ledger", Ledger.class, ledger, "open", "close");
 
         // one registry for Camel's metrics and the pipeline's, bound by NimbusMain before Camel's metrics start
         PrometheusMeterRegistry metrics = Objects.requireNonNull(registry.lookupByNameAndType("metricsRegistry",
                 PrometheusMeterRegistry.class), "metricsRegistry");
         registry.bind("batchMetrics", new BatchMetrics(metrics, ledger, Duration.ofSeconds(noSuccessAlertSeconds)));
-        String instanceId = KafkaMembership.instanceId(kafkaInstanceId, Path.of(dataDir));
         FileLockClusterService cluster = Leadership.fileLocks(Path.of(clusterDir), instanceId, clusterHeartbeatMs,
                 clusterMissedHeartbeats);
         context.addService(cluster, true, true);
@@ -381,11 +382,12 @@ public class NimbusConfiguration implements CamelConfiguration {
                 metrics);
         registry.bind("repeatedFailures", failures);
 
+        InboxLeases inboxLeases = inboxLeases(registry, instanceId);
         InboxVersions inboxVersions = new InboxVersions(folders.inbox(), Path.of(workDir, "changed"), ledger,
-                inboxLeases(registry, instanceId), Duration.ofMillis(inboxLeaseMs));
+                inboxLeases, Duration.ofMillis(inboxLeaseMs));
         registry.bind("inboxVersions", InboxVersions.class, inboxVersions, "holdInFlight", null);
         registry.bind("intake", new Intake(folders, ledger, inboxVersions, metrics));
-        Batches batches = new Batches(ledger, folders, json);
+        Batches batches = new Batches(ledger, folders, json, inboxLeases);
         registry.bind("batches", batches);
         registry.bind("batchProgress", new BatchProgress(ledger, batches));
         registry.bind("quarantine", new Quarantine(folders, ledger, inboxVersions));
@@ -503,14 +505,14 @@ public class NimbusConfiguration implements CamelConfiguration {
     }
 
     /** The ledger in the store nimbus.ledger.store names; a database store is asked whether it answers first. */
-    private Ledger ledger(Registry registry, StartupProbes probes) {
+    private Ledger ledger(Registry registry, StartupProbes probes, String instanceId) {
         if (ledgerStore.equals("csv")) {
             return new CsvLedger(Path.of(ledgerFile), ledgerCompactMinLines);
         }
         HikariDataSource dataSource = pool("ledger", ledgerJdbcUrl, ledgerJdbcUser, ledgerJdbcPassword);
         registry.bind("ledgerDataSource", DataSource.class, dataSource, null, "close");
         probes.database("the ledger's database", dataSource, "nimbus.ledger.jdbc-url", ledgerJdbcUrl);
-        return new JdbcLedger(dataSource, ledgerWhere());
+        return new JdbcLedger(dataSource, ledgerWhere(), instanceId);
     }
 
     /**

@@ -43,7 +43,9 @@ class CrashIT {
 
     private static final int FILES = 300;
     private static final int ROWS = 3;
+    /** kills with the CSV ledger; the database's run, which shares the kill points with it, takes fewer */
     private static final int KILLS = 5;
+    private static final int KILLS_WITH_THE_DATABASE = 3;
 
     @TempDir
     Path dir;
@@ -61,7 +63,7 @@ class CrashIT {
     @Test
     void killedAtRandomMomentsItLosesNothingAndLoadsNothingTwice() throws Exception {
         Path file = dir.resolve("state/ledger/report.csv");
-        killAndCheck(new LedgerStore() {
+        killAndCheck(KILLS, new LedgerStore() {
             @Override
             public Map<String, String> settings() {
                 return Map.of();
@@ -95,7 +97,7 @@ class CrashIT {
             config.setUsername("root");
             config.setMaximumPoolSize(2);
             try (HikariDataSource pool = new HikariDataSource(config)) {
-                killAndCheck(new LedgerStore() {
+                killAndCheck(KILLS_WITH_THE_DATABASE, new LedgerStore() {
                     @Override
                     public Map<String, String> settings() {
                         return Map.of("NIMBUS_LEDGER_STORE", "jdbc", "NIMBUS_LEDGER_JDBC_URL", url,
@@ -119,7 +121,7 @@ class CrashIT {
 
                     @Override
                     public Ledger open() throws IOException {
-                        Ledger ledger = new JdbcLedger(pool, url);
+                        Ledger ledger = new JdbcLedger(pool, url, "test");
                         ledger.open();
                         return ledger;
                     }
@@ -128,7 +130,7 @@ class CrashIT {
         }
     }
 
-    private void killAndCheck(LedgerStore store) throws Exception {
+    private void killAndCheck(int kills, LedgerStore store) throws Exception {
         Path data = dir.resolve("state");
         Path inbox = dir.resolve("inbox");
         Files.createDirectories(inbox);
@@ -158,7 +160,7 @@ class CrashIT {
         Random random = new Random(seed);
         List<Long> killedAfter = new ArrayList<>();
         List<Long> done = new ArrayList<>();
-        for (int kill = 0; kill < KILLS && doneSoFar(store) < FILES; kill++) {
+        for (int kill = 0; kill < kills && doneSoFar(store) < FILES; kill++) {
             long rowsBefore = store.rowsWritten();
             ProcessBuilder running = NimbusApp.runningInItsOwnJvm("-Xmx512m");
             running.environment().putAll(env);
@@ -183,7 +185,8 @@ class CrashIT {
         }
         System.out.printf("CrashIT: killed after %s ms, items DONE after each kill %s (-Dcrash.seed=%d)%n", killedAfter,
                 done, seed);
-        assertThat(killedAfter).as("kills before the work was done (DONE after each: %s)", done).hasSizeGreaterThan(2);
+        assertThat(killedAfter).as("kills before the work was done (DONE after each: %s)", done)
+                .hasSizeGreaterThanOrEqualTo(Math.max(2, kills - 2));
 
         ProcessBuilder last = NimbusApp.runOnceInItsOwnJvm("-Xmx512m");
         last.environment().putAll(env);

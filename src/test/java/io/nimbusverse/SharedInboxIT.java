@@ -36,12 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two instances (JVMs of their own, each with its own work folder and embedded servers) read one inbox and share the
- * ledger in one MariaDB database (nimbus.intake.shared-inbox=true): every file is taken by one of them, loaded once,
- * and both take some.
+ * ledger and the loader's target in one MariaDB server (nimbus.intake.shared-inbox=true); one is killed with SIGKILL
+ * at work and started again: every file is taken by one of them and loaded once, and both take some.
  */
 class SharedInboxIT {
 
-    private static final int CSV_FILES = 300;
+    private static final int CSV_FILES = 200;
     private static final int ROWS = 20;
     private static final int JSON_FILES = 4;
     private static final int SAME_CONTENT_AGAIN = 6;
@@ -50,7 +50,7 @@ class SharedInboxIT {
     Path dir;
 
     @Test
-    void twoInstancesOnOneInboxTakeEachFileOnceAndLoadEachRowOnce() throws Exception {
+    void twoInstancesOnOneInboxTakeEachFileOnceAndLoadEachRowOnceThoughOneIsKilled() throws Exception {
         try (MariaDb server = MariaDb.start(dir.resolve("mariadb"))) {
             String url = server.createDatabase("ledger");
             String target = server.createDatabase("target");
@@ -59,6 +59,7 @@ class SharedInboxIT {
             Path rules = Files.writeString(dir.resolve("datasets.yaml"), "rules:\n  - id: orders\n"
                     + "    match: {fileRegex: \"(shared|again)_.*\\\\.csv\"}\n    dataset: orders\n"
                     + "    table: shared_orders\n");
+            Map<String, ProcessBuilder> commands = new HashMap<>();
             Map<String, Process> instances = new HashMap<>();
             Map<String, Integer> httpPorts = new HashMap<>();
             try {
@@ -66,6 +67,7 @@ class SharedInboxIT {
                     ProcessBuilder process = NimbusApp.runningInItsOwnJvm("-Xmx512m");
                     process.environment().putAll(Map.ofEntries(
                             Map.entry("NIMBUS_DATA_DIR", dir.resolve(name).toString()),
+                            Map.entry("NIMBUS_KAFKA_INSTANCE_ID", name),
                             Map.entry("NIMBUS_INBOX_DIR", inbox.toString()),
                             Map.entry("NIMBUS_SAMPLES_FEED", "false"),
                             Map.entry("NIMBUS_SQL_ENABLED", "false"),
@@ -83,6 +85,7 @@ class SharedInboxIT {
                             Map.entry("NIMBUS_COMPLETION_POLL_DELAY_MS", "300")));
                     process.redirectOutput(dir.resolve(name + ".log").toFile());
                     httpPorts.put(name, Integer.parseInt(process.environment().get("NIMBUS_HTTP_PORT")));
+                    commands.put(name, process);
                     instances.put(name, process.start());
                 }
                 for (String name : instances.keySet()) {
@@ -98,9 +101,22 @@ class SharedInboxIT {
                 config.setUsername("root");
                 config.setMaximumPoolSize(2);
                 try (HikariDataSource pool = new HikariDataSource(config)) {
-                    JdbcLedger ledger = new JdbcLedger(pool, url);
+                    JdbcLedger ledger = new JdbcLedger(pool, url, "test");
                     ledger.open();
                     int items = CSV_FILES + JSON_FILES;
+                    // a is killed with SIGKILL at work, b goes on alone, then a starts again on its data folder
+                    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() ->
+                            ledger.countByStatus().getOrDefault(ItemStatus.DONE, 0L) >= 30);
+                    instances.get("a").destroyForcibly().waitFor();
+                    long doneAtKill = ledger.countByStatus().getOrDefault(ItemStatus.DONE, 0L);
+                    long leasesOfA = leasesOf(pool, "a");
+                    await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() ->
+                            ledger.countByStatus().getOrDefault(ItemStatus.DONE, 0L) >= doneAtKill + 20);
+                    System.out.printf("SharedInboxIT: a killed with %d items DONE and %d leases held; started again "
+                            + "once b had %d more DONE%n", doneAtKill, leasesOfA,
+                            ledger.countByStatus().getOrDefault(ItemStatus.DONE, 0L) - doneAtKill);
+                    commands.get("a").redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("a.log").toFile()));
+                    instances.put("a", commands.get("a").start());
                     await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() ->
                             instances.values().stream().anyMatch(p -> !p.isAlive())
                                     || ledger.countByStatus().getOrDefault(ItemStatus.DONE, 0L) == items);
@@ -112,7 +128,7 @@ class SharedInboxIT {
                                     ItemStatus.DUPLICATE, (long) SAME_CONTENT_AGAIN));
                     ledger.close();
                     // a lease taken by a poll that met a file just before it left is given up within a lease time
-                    await().atMost(Duration.ofSeconds(30)).until(() -> leasesLeft(pool) == 0);
+                    await().atMost(Duration.ofSeconds(30)).until(() -> leasesOf(pool, null) == 0);
                 }
             } finally {
                 for (Process process : instances.values()) {
@@ -182,9 +198,11 @@ class SharedInboxIT {
         }
     }
 
-    private static long leasesLeft(HikariDataSource pool) throws Exception {
+    /** The inbox leases the instance holds, or all of them (null). */
+    private static long leasesOf(HikariDataSource pool, String owner) throws Exception {
         try (Connection db = pool.getConnection(); Statement st = db.createStatement();
-                ResultSet leases = st.executeQuery("SELECT count(*) FROM nimbus_inbox_leases")) {
+                ResultSet leases = st.executeQuery("SELECT count(*) FROM nimbus_inbox_leases"
+                        + (owner == null ? "" : " WHERE owner = '" + owner + "'"))) {
             leases.next();
             return leases.getLong(1);
         }

@@ -40,11 +40,14 @@ public class Batches {
     private final Ledger ledger;
     private final WorkFolders folders;
     private final ObjectMapper json;
+    private final InboxLeases leases;
 
-    public Batches(Ledger ledger, WorkFolders folders, ObjectMapper json) {
+    /** @param leases who takes each inbox file: a claim is recovered only under its name's lease */
+    public Batches(Ledger ledger, WorkFolders folders, ObjectMapper json, InboxLeases leases) {
         this.ledger = ledger;
         this.folders = folders;
         this.json = json;
+        this.leases = leases;
     }
 
     /** A batch id that sorts by creation time: {@code 20261125T181833Z-3fa9c1}. */
@@ -81,7 +84,11 @@ public class Batches {
      * the convert stage sees the batch converted and skips the second.
      */
     public List<Signal> unsent() {
-        return ledger.batchesWith(Set.of(ItemStatus.CLAIMED)).stream()
+        return ledger.inFlightHere().stream()
+                .filter(e -> e.status() == ItemStatus.CLAIMED && e.hasBatch())
+                .map(LedgerEntry::batchId)
+                .distinct()
+                .sorted()
                 .map(batchId -> signalOf(SignalType.START_UPLOAD, batchId))
                 .toList();
     }
@@ -128,11 +135,15 @@ public class Batches {
     public List<BatchItem> unbatched() throws IOException {
         List<BatchItem> items = new ArrayList<>();
         List<LedgerEntry> lost = new ArrayList<>();
-        for (LedgerEntry entry : ledger.inFlight()) {
+        for (LedgerEntry entry : ledger.inFlightHere()) {
             if (entry.status() != ItemStatus.CLAIMED || entry.hasBatch()) {
                 continue;
             }
             BatchItem item = itemOf(entry);
+            if (entry.source().equals("file") && !leases.take(entry.name())) {
+                // a shared inbox: another instance took the file over (this one was down), and batches it
+                continue;
+            }
             if (!entry.source().equals("file")) {
                 // a chunk of table rows is made when read: without its saved item, its rows are read again
                 if (Files.exists(folders.itemDir(entry.key()).resolve(ITEM_FILE))) {

@@ -21,11 +21,6 @@ public interface InboxLeases {
         }
 
         @Override
-        public Predicate<String> mine() {
-            return name -> true;
-        }
-
-        @Override
         public void releaseWhere(Predicate<String> nothingLeft) {
             // no lease is kept
         }
@@ -36,9 +31,6 @@ public interface InboxLeases {
 
     /** Gives the name's lease up: its file left the inbox, and the next file under the name is anyone's. */
     void release(String name);
-
-    /** The names whose lease this instance holds, as they are now. */
-    Predicate<String> mine();
 
     /**
      * Gives up this instance's leases of the names it has nothing left of. A lease taken again meanwhile (its poll

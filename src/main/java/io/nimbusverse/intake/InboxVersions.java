@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
@@ -91,10 +90,9 @@ public class InboxVersions implements IdempotentRepository {
      * hashed once more when the consumer meets it, and held with its time then.
      */
     public void holdInFlight() {
-        Predicate<String> mine = leases.mine();
-        for (LedgerEntry entry : ledger.inFlight()) {
-            // in a shared inbox the ledger also holds the other instances' items: theirs are not held here
-            if (entry.source().equals("file") && mine.test(entry.name())) {
+        // in a shared inbox the ledger also holds the other instances' items: theirs are not held here
+        for (LedgerEntry entry : ledger.inFlightHere()) {
+            if (entry.source().equals("file")) {
                 held.putIfAbsent(entry.name(), new Version(entry.key(), entry.size(), UNKNOWN));
             }
         }
@@ -165,6 +163,15 @@ public class InboxVersions implements IdempotentRepository {
     private void forget(BatchItem item) {
         held.computeIfPresent(item.getName(), (name, v) -> v.key().equals(item.getKey()) ? null : v);
         releaseLeaseIfGone(item);
+    }
+
+    /**
+     * The item is on its way on another instance, which holds its original (in a shared inbox, met here after that
+     * instance's lease lapsed): its lease goes back, and its name is passed over for a while.
+     */
+    public void passOver(BatchItem item) {
+        leases.release(item.getName());
+        heldElsewhere.put(item.getName(), System.currentTimeMillis() + recheckMs);
     }
 
     /**

@@ -131,8 +131,15 @@ public class Intake {
         // uploaded too: the inbox keeps the original until the upload stage releases it, just after
         if (sameFile && !entry.get().status().isFinal()) {
             Files.deleteIfExists(Path.of(item.getStagedPath()));
-            versions.hold(item);
-            LOG.debug("{} is in flight in batch {}", item.getName(), entry.get().batchId());
+            if (Files.isDirectory(folders.itemDir(item.getKey()))) {
+                versions.hold(item);
+                LOG.debug("{} is in flight in batch {}", item.getName(), entry.get().batchId());
+            } else {
+                // its copy is in another instance's work folder (a shared inbox): that instance releases it
+                versions.passOver(item);
+                LOG.info("{} is on its way on another instance (batch {}): left to it",
+                        FileNames.printable(item.getName()), entry.get().batchId());
+            }
             return null;
         }
         if (!Files.exists(Path.of(item.getInboxPath()))) {

@@ -7,10 +7,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -132,24 +130,6 @@ public class JdbcInboxLeases implements InboxLeases, AutoCloseable {
             LOG.warn("Cannot give up the lease of inbox file {} in {}: {}", FileNames.printable(name), where,
                     e.getMessage());
         }
-    }
-
-    @Override
-    public Predicate<String> mine() {
-        Set<String> names = new HashSet<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(
-                "SELECT name FROM " + TABLE + " WHERE owner = ?")) {
-            select.setString(1, owner);
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    names.add(rs.getString(1));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot read this instance's inbox leases in " + where + ": "
-                    + e.getMessage(), e);
-        }
-        return names::contains;
     }
 
     @Override

@@ -320,6 +320,12 @@ public class CsvLedger implements Ledger {
     }
 
     /** The entries of items still on their way (claimed, converted, uploaded). */
+    /** One instance keeps the file: every item on its way is its own. */
+    @Override
+    public List<LedgerEntry> inFlightHere() {
+        return inFlight();
+    }
+
     @Override
     public List<LedgerEntry> inFlight() {
         lock.lock();

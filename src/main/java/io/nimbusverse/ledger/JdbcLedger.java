@@ -60,6 +60,8 @@ public class JdbcLedger implements Ledger {
 
     private final DataSource dataSource;
     private final String where;
+    /** the instance that writes, the same after a restart: a row names the instance that wrote it last */
+    private final String instance;
     /** this run's mark on the rows it writes, for {@link #touchedSinceOpen()} */
     private final String runId = UUID.randomUUID().toString();
     private final List<Consumer<LedgerEntry>> listeners = new CopyOnWriteArrayList<>();
@@ -70,10 +72,14 @@ public class JdbcLedger implements Ledger {
     private final NavigableSet<Long> toldOthers = new TreeSet<>();
     private boolean followFailing;
 
-    /** @param where the database, as the log and errors name it (its URL without credentials) */
-    public JdbcLedger(DataSource dataSource, String where) {
+    /**
+     * @param where    the database, as the log and errors name it (its URL without credentials)
+     * @param instance this instance's id, the same after a restart ({@link #inFlightHere()})
+     */
+    public JdbcLedger(DataSource dataSource, String where, String instance) {
         this.dataSource = dataSource;
         this.where = where;
+        this.instance = instance;
     }
 
     @Override
@@ -85,6 +91,7 @@ public class JdbcLedger implements Ledger {
                     + "status VARCHAR(16) NOT NULL, "
                     + "batch_id VARCHAR(64) NOT NULL, "
                     + "run_id VARCHAR(36) NOT NULL, "
+                    + "instance_id VARCHAR(255) NOT NULL DEFAULT '', "
                     + "entry MEDIUMTEXT NOT NULL, "
                     + "INDEX nimbus_ledger_status (status), "
                     + "INDEX nimbus_ledger_batch (batch_id))");
@@ -95,7 +102,8 @@ public class JdbcLedger implements Ledger {
                     + "run_id VARCHAR(36) NOT NULL DEFAULT '', "
                     + "entry MEDIUMTEXT NOT NULL, "
                     + "INDEX nimbus_ledger_history_batch (batch_id))");
-            addRunIdToHistory(c);
+            addColumn(c, HISTORY, "run_id VARCHAR(36) NOT NULL DEFAULT ''");
+            addColumn(c, ROWS, "instance_id VARCHAR(255) NOT NULL DEFAULT ''");
         } catch (SQLException e) {
             // the start ends with one message naming the settings, as for any database the start cannot use
             throw new Settings.InvalidSettingException("Ledger in " + where + " (nimbus.ledger.jdbc-url, environment "
@@ -106,13 +114,17 @@ public class JdbcLedger implements Ledger {
                 inFlight().size());
     }
 
-    /** A history table of an earlier version has no run_id: the rows it has are nobody's now. */
-    private static void addRunIdToHistory(Connection c) throws SQLException {
+    /**
+     * A table of an earlier version lacks the column (the history's run_id, the rows' instance_id): the rows it has
+     * are nobody's now.
+     */
+    private static void addColumn(Connection c, String table, String column) throws SQLException {
+        String name = column.substring(0, column.indexOf(' '));
         try (Statement st = c.createStatement()) {
-            st.executeQuery("SELECT run_id FROM " + HISTORY + " WHERE 1 = 0").close();
+            st.executeQuery("SELECT " + name + " FROM " + table + " WHERE 1 = 0").close();
         } catch (SQLException noColumn) {
             try (Statement st = c.createStatement()) {
-                st.execute("ALTER TABLE " + HISTORY + " ADD COLUMN run_id VARCHAR(36) NOT NULL DEFAULT ''");
+                st.execute("ALTER TABLE " + table + " ADD COLUMN " + column);
             }
         }
     }
@@ -321,6 +333,13 @@ public class JdbcLedger implements Ledger {
         return rows("SELECT entry FROM " + ROWS + " WHERE status IN (" + IN_FLIGHT + ")", List.of());
     }
 
+    /** The items on their way whose row this instance wrote last: what it claimed, batched or moved on. */
+    @Override
+    public List<LedgerEntry> inFlightHere() {
+        return rows("SELECT entry FROM " + ROWS + " WHERE status IN (" + IN_FLIGHT + ") AND instance_id = ?",
+                List.of(instance));
+    }
+
     @Override
     public Set<String> namesInFlight() {
         return inFlight().stream().map(LedgerEntry::name).collect(Collectors.toSet());
@@ -363,12 +382,14 @@ public class JdbcLedger implements Ledger {
 
     private int update(Connection c, LedgerEntry entry, String condition) throws SQLException {
         try (PreparedStatement update = c.prepareStatement("UPDATE " + ROWS
-                + " SET status = ?, batch_id = ?, run_id = ?, entry = ? WHERE key_hash = ?" + condition)) {
+                + " SET status = ?, batch_id = ?, run_id = ?, instance_id = ?, entry = ? WHERE key_hash = ?"
+                + condition)) {
             update.setString(1, entry.status().name());
             update.setString(2, nullToEmpty(entry.batchId()));
             update.setString(3, runId);
-            update.setString(4, LedgerCsv.format(entry));
-            update.setString(5, hash(entry.key()));
+            update.setString(4, instance);
+            update.setString(5, LedgerCsv.format(entry));
+            update.setString(6, hash(entry.key()));
             return update.executeUpdate();
         }
     }
@@ -380,12 +401,13 @@ public class JdbcLedger implements Ledger {
     private boolean insert(Connection c, LedgerEntry entry) throws SQLException {
         Savepoint before = c.setSavepoint();
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + ROWS
-                + " (key_hash, status, batch_id, run_id, entry) VALUES (?, ?, ?, ?, ?)")) {
+                + " (key_hash, status, batch_id, run_id, instance_id, entry) VALUES (?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, hash(entry.key()));
             insert.setString(2, entry.status().name());
             insert.setString(3, nullToEmpty(entry.batchId()));
             insert.setString(4, runId);
-            insert.setString(5, LedgerCsv.format(entry));
+            insert.setString(5, instance);
+            insert.setString(6, LedgerCsv.format(entry));
             insert.executeUpdate();
             return true;
         } catch (SQLException e) {

@@ -101,6 +101,13 @@ public interface Ledger extends IdempotentRepository {
     /** The entries of items still on their way (claimed, converted, uploaded). */
     List<LedgerEntry> inFlight();
 
+    /**
+     * The entries of items on their way that this instance is answerable for (it wrote their rows last): what its
+     * start recovers. All of them where one instance keeps the ledger; in a ledger several instances share, the
+     * others' items are theirs to recover.
+     */
+    List<LedgerEntry> inFlightHere();
+
     /** The names of the items still on their way. */
     Set<String> namesInFlight();
 

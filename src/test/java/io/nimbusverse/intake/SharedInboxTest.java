@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -37,16 +38,21 @@ class SharedInboxTest {
     private final List<AutoCloseable> open = new ArrayList<>();
     private Path inbox;
 
-    /** One instance: its leases (asks counted), its held versions, its intake, over its own work folder. */
+    /** One instance: its ledger, its leases (asks counted), its held versions, its intake, its own work folder. */
     private final class Instance {
         final String id;
+        final JdbcLedger ledger;
         final JdbcInboxLeases leases;
         final AtomicInteger asks = new AtomicInteger();
         final InboxVersions versions;
         final Intake intake;
+        final Batches batches;
 
         Instance(String id, Duration lease) throws Exception {
             this.id = id;
+            ledger = new JdbcLedger(database, "h2 (test)", id);
+            ledger.open();
+            open.add(ledger);
             leases = new JdbcInboxLeases(database, "h2 (test)", id, lease);
             leases.open();
             open.add(0, leases);
@@ -63,11 +69,6 @@ class SharedInboxTest {
                 }
 
                 @Override
-                public Predicate<String> mine() {
-                    return leases.mine();
-                }
-
-                @Override
                 public void releaseWhere(Predicate<String> nothingLeft) {
                     leases.releaseWhere(nothingLeft);
                 }
@@ -77,6 +78,7 @@ class SharedInboxTest {
             folders.create();
             versions = new InboxVersions(inbox, dir.resolve(id + "/work/changed"), ledger, counted, lease);
             intake = new Intake(folders, ledger, versions, new SimpleMeterRegistry());
+            batches = new Batches(ledger, folders, new ObjectMapper(), counted);
         }
 
         /** What the inbox consumer does with the file: lets it through (true) or passes it over. */
@@ -104,7 +106,8 @@ class SharedInboxTest {
                 + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;LOCK_TIMEOUT=10000");
         config.setUsername("sa");
         database = new HikariDataSource(config);
-        ledger = new JdbcLedger(database, "h2 (test)");
+        // what the test reads of the ledger, as an instance of its own would
+        ledger = new JdbcLedger(database, "h2 (test)", "observer");
         ledger.open();
         inbox = Files.createDirectories(dir.resolve("inbox"));
     }
@@ -185,11 +188,9 @@ class SharedInboxTest {
         a.versions.release(List.of(done, changed));
 
         assertThat(inbox.resolve("done.csv")).doesNotExist();
-        assertThat(a.leases.mine().test("done.csv")).isFalse();
-        assertThat(a.leases.mine().test("changed.csv")).as("its next version is a conflict a alone knows").isTrue();
         Files.writeString(inbox.resolve("done.csv"), "id\n2\n");
         assertThat(b.leases.take("done.csv")).as("a new file under a released name is anyone's").isTrue();
-        assertThat(b.leases.take("changed.csv")).isFalse();
+        assertThat(b.leases.take("changed.csv")).as("its next version is a conflict a alone knows").isFalse();
         assertThat(a.consumerTakes("changed.csv")).isTrue();
         BatchItem next = a.intake.stage(inbox.resolve("changed.csv").toString(), "changed.csv", "file");
         ledger.claim(LedgerEntry.claimed(next.getKey(), "file", "changed.csv", next.getSize()));
@@ -259,5 +260,56 @@ class SharedInboxTest {
         assertThat(b.leases.take("gone.csv")).isTrue();
         assertThat(b.leases.take("waiting.csv")).as("its file is still in the inbox").isFalse();
         assertThat(b.leases.take("held.csv")).as("held: released with its item").isFalse();
+    }
+
+    @Test
+    void aFileOnItsWayOnAnInstanceThatDiedIsLeftToItAndHeldByItOnceItIsBack() throws Exception {
+        Duration lease = Duration.ofMillis(600);
+        Instance a = new Instance("a", lease);
+        Instance b = new Instance("b", lease);
+        Files.writeString(inbox.resolve("on-its-way.csv"), "id\n1\n");
+        assertThat(a.consumerTakes("on-its-way.csv")).isTrue();
+        BatchItem item = a.takeIn("on-its-way.csv");
+        a.ledger.record(a.ledger.find(item.getKey()).orElseThrow().withBatch("20261202T120000Z-abcdef"));
+
+        // a dies with the item on its way; once its lease lapsed b's poll meets the file
+        a.leases.close();
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> b.consumerTakes("on-its-way.csv"));
+        assertThat(b.takeIn("on-its-way.csv")).as("not batched again by b").isNull();
+        assertThat(b.versions.contains(InboxVersions.seenKey("on-its-way.csv", item.getSize(),
+                item.getInboxModified()))).as("not held by b").isFalse();
+        int asks = b.asks.get();
+        assertThat(b.consumerTakes("on-its-way.csv")).as("passed over for a while").isFalse();
+        assertThat(b.asks.get()).isEqualTo(asks);
+
+        // a is back under its id: it holds its item again, and takes the file's lease, which b gave back
+        Instance restarted = new Instance("a", lease);
+        restarted.versions.holdInFlight();
+        assertThat(restarted.consumerTakes("on-its-way.csv")).isTrue();
+        assertThat(restarted.takeIn("on-its-way.csv")).isNull();
+        assertThat(restarted.versions.contains(InboxVersions.seenKey("on-its-way.csv", item.getSize(),
+                item.getInboxModified()))).isTrue();
+        assertThat(ledger.find(item.getKey()).orElseThrow().batchId()).isEqualTo("20261202T120000Z-abcdef");
+    }
+
+    @Test
+    void aClaimNeverBatchedIsRecoveredAtRestartOnlyWhereItsFileWasNotTakenOver() throws Exception {
+        Duration lease = Duration.ofMillis(600);
+        Instance a = new Instance("a", lease);
+        Instance b = new Instance("b", lease);
+        for (String name : List.of("taken-over.csv", "still-a.csv")) {
+            Files.writeString(inbox.resolve(name), name + "\n");
+            assertThat(a.consumerTakes(name)).isTrue();
+            assertThat(a.takeIn(name)).isNotNull();
+        }
+        // a dies between its claims and their batch; b's poll takes one of the files over once a's leases lapsed
+        a.leases.close();
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> b.consumerTakes("taken-over.csv"));
+
+        Instance restarted = new Instance("a", lease);
+        assertThat(restarted.batches.unbatched()).extracting(BatchItem::getName).containsExactly("still-a.csv");
+        assertThat(b.takeIn("taken-over.csv")).as("batched by b, once").isNotNull();
     }
 }

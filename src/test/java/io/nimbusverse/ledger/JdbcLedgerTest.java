@@ -38,6 +38,11 @@ class JdbcLedgerTest {
 
     /** An instance of the ledger, with a connection pool of its own, on the test's database. */
     JdbcLedger instance() {
+        return instance("test");
+    }
+
+    /** The same, for the instance of that id. */
+    JdbcLedger instance(String id) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl("jdbc:h2:file:" + dir.resolve("ledger").toAbsolutePath() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE"
                 + ";LOCK_TIMEOUT=10000");
@@ -45,7 +50,7 @@ class JdbcLedgerTest {
         config.setMaximumPoolSize(8);
         HikariDataSource pool = new HikariDataSource(config);
         pools.add(pool);
-        JdbcLedger ledger = new JdbcLedger(pool, "h2 (test)");
+        JdbcLedger ledger = new JdbcLedger(pool, "h2 (test)", id);
         ledger.open();
         return ledger;
     }
@@ -146,7 +151,7 @@ class JdbcLedgerTest {
         HikariDataSource readOnly = new HikariDataSource(config);
         pools.add(readOnly);
 
-        assertThatThrownBy(() -> new JdbcLedger(readOnly, "h2:readonly").open())
+        assertThatThrownBy(() -> new JdbcLedger(readOnly, "h2:readonly", "test").open())
                 .isInstanceOf(Settings.InvalidSettingException.class)
                 .hasMessageStartingWith("Ledger in h2:readonly (nimbus.ledger.jdbc-url, environment variable "
                         + "NIMBUS_LEDGER_JDBC_URL; user nimbus.ledger.jdbc-user): cannot make its tables (");
@@ -198,6 +203,42 @@ class JdbcLedgerTest {
         List<LedgerEntry> history = new ArrayList<>();
         ledger.history(history::add);
         assertThat(history).containsExactly(old, now);
+    }
+
+    @Test
+    void theItemsOnTheirWayHereAreThoseThisInstanceWroteLast() {
+        JdbcLedger a = instance("a");
+        JdbcLedger b = instance("b");
+        a.claim(LedgerEntry.claimed("of-a", "file", "a.csv", 1));
+        b.claim(LedgerEntry.claimed("of-b", "file", "b.csv", 1));
+        a.claim(LedgerEntry.claimed("moved-on", "file", "c.csv", 1));
+        // b takes over a's claim (a died before batching it) and batches it
+        b.record(a.find("moved-on").orElseThrow().withBatch("20261202T120000Z-abcdef"));
+        a.claim(LedgerEntry.claimed("done", "file", "d.csv", 1));
+        a.record(a.find("done").orElseThrow().withStatus(ItemStatus.DONE, ""));
+
+        assertThat(a.inFlightHere()).extracting(LedgerEntry::key).containsExactly("of-a");
+        assertThat(b.inFlightHere()).extracting(LedgerEntry::key).containsExactlyInAnyOrder("of-b", "moved-on");
+        assertThat(instance("a").inFlightHere()).as("after a restart under its id").extracting(LedgerEntry::key)
+                .containsExactly("of-a");
+        assertThat(a.inFlight()).hasSize(3);
+    }
+
+    @Test
+    void rowsOfTheEarlierLayoutGainTheInstanceColumnAndAreNobodys() throws Exception {
+        String url = "jdbc:h2:file:" + dir.resolve("ledger").toAbsolutePath() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE";
+        LedgerEntry old = LedgerEntry.claimed("old", "file", "old.csv", 1);
+        try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+            c.createStatement().execute("CREATE TABLE nimbus_ledger (key_hash CHAR(64) NOT NULL PRIMARY KEY, "
+                    + "position BIGINT NOT NULL AUTO_INCREMENT UNIQUE, status VARCHAR(16) NOT NULL, batch_id "
+                    + "VARCHAR(64) NOT NULL, run_id VARCHAR(36) NOT NULL, entry MEDIUMTEXT NOT NULL)");
+            c.createStatement().execute("INSERT INTO nimbus_ledger (key_hash, status, batch_id, run_id, entry) "
+                    + "VALUES ('x', 'CLAIMED', '', '', '" + LedgerCsv.format(old).replace("'", "''") + "')");
+        }
+        JdbcLedger ledger = instance("a");
+        ledger.claim(LedgerEntry.claimed("now", "file", "now.csv", 1));
+        assertThat(ledger.inFlight()).extracting(LedgerEntry::key).containsExactlyInAnyOrder("old", "now");
+        assertThat(ledger.inFlightHere()).extracting(LedgerEntry::key).containsExactly("now");
     }
 
     @Test

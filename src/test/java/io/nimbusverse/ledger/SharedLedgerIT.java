@@ -62,7 +62,7 @@ class SharedLedgerIT {
     }
 
     private JdbcLedger instance(String url) {
-        JdbcLedger ledger = new JdbcLedger(pool(url), url);
+        JdbcLedger ledger = new JdbcLedger(pool(url), url, "test");
         ledger.open();
         return ledger;
     }

@@ -1,0 +1,152 @@
+package io.nimbusverse.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.nimbusverse.contract.MariaDb;
+import io.nimbusverse.ledger.ItemStatus;
+import io.nimbusverse.ledger.JdbcLedger;
+import io.nimbusverse.ledger.LedgerEntry;
+
+/**
+ * Small files through 1, 2 and 3 instances on one shared inbox ({@code nimbus.intake.shared-inbox}, the ledger and the
+ * loader's target in a MariaDB server of this machine), each instance a JVM of its own with its embedded stack,
+ * run once over the files. The baseline, in the same run: one instance with its defaults (the CSV ledger, no leases)
+ * over the same files. Each is timed from the first claim to the last DONE; the files each instance took are counted
+ * from its S3 store.
+ *
+ * <p>Properties: {@code bench.files} (default 1500), {@code bench.instances} (the largest count, default 3).
+ */
+public final class SharedInboxBench {
+
+    private SharedInboxBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int files = Integer.getInteger("bench.files", 1500);
+        int most = Integer.getInteger("bench.instances", 3);
+        Path root = Files.createTempDirectory(Files.createDirectories(Path.of("bench/out")), "shared-inbox-");
+        Path rules = root.resolve("datasets.yaml");
+        Files.writeString(rules, """
+                rules:
+                  - id: orders-csv
+                    match: {folder: "orders", file: "*.csv"}
+                    dataset: orders
+                  - id: orders-json
+                    match: {folder: "orders", file: "*.ndjson"}
+                    dataset: orders
+                    format: json
+                """);
+
+        Path alone = root.resolve("alone");
+        SmallFilesBench.writeFiles(Files.createDirectories(alone.resolve("data/inbox/orders")), files);
+        runOnce(List.of(PipelineProcess.start(alone.resolve("data"), rules, true)), List.of(alone.resolve("data")));
+        Map<String, List<Instant>> times = PipelineProcess.ledgerTimes(alone.resolve("data"));
+        double baseline = filesPerSecond(files, times.get("CLAIMED"), times.get("DONE"));
+        System.out.printf("baseline, one instance alone (CSV ledger, no leases): %.1f files/s, first claim to last "
+                + "DONE%n", baseline);
+
+        try (MariaDb server = MariaDb.start(root.resolve("mariadb"))) {
+            for (int count = 1; count <= most; count++) {
+                String ledgerUrl = server.createDatabase("ledger" + count);
+                String targetUrl = server.createDatabase("target" + count);
+                Path run = root.resolve(count + "-instances");
+                Path inbox = Files.createDirectories(run.resolve("inbox"));
+                SmallFilesBench.writeFiles(Files.createDirectories(inbox.resolve("orders")), files);
+                List<Process> instances = new ArrayList<>();
+                List<Path> data = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    Path folder = run.resolve("instance-" + i + "/data");
+                    Files.createDirectories(folder);
+                    data.add(folder);
+                    instances.add(PipelineProcess.start(folder, rules, true,
+                            "-Dnimbus.inbox.dir=" + inbox,
+                            "-Dnimbus.intake.shared-inbox=true",
+                            "-Dnimbus.ledger.store=jdbc",
+                            "-Dnimbus.ledger.jdbc-url=" + ledgerUrl,
+                            "-Dnimbus.ledger.jdbc-user=root",
+                            "-Dnimbus.loader.jdbc-url=" + targetUrl,
+                            "-Dnimbus.loader.jdbc-user=root"));
+                }
+                runOnce(instances, data);
+                List<Instant> claimed = new ArrayList<>();
+                List<Instant> done = new ArrayList<>();
+                readLedger(ledgerUrl, claimed, done);
+                double ours = filesPerSecond(files, claimed, done);
+                List<Long> taken = new ArrayList<>();
+                for (Path folder : data) {
+                    taken.add(rawObjects(folder.resolve("s3/nimbus-data/raw")));
+                }
+                System.out.printf("%d instance(s) on one shared inbox: %.1f files/s (%.2fx the baseline); files "
+                        + "taken by each: %s%n", count, ours, ours / baseline, taken);
+            }
+        }
+        BenchFiles.deleteTree(root);
+    }
+
+    /** Waits for every instance's run to end with exit code 0. */
+    private static void runOnce(List<Process> instances, List<Path> data) throws Exception {
+        for (int i = 0; i < instances.size(); i++) {
+            Process instance = instances.get(i);
+            if (!instance.waitFor(30, TimeUnit.MINUTES)) {
+                instances.forEach(Process::destroyForcibly);
+                throw new IllegalStateException("instance " + i + " did not end in 30 minutes");
+            }
+            if (instance.exitValue() != 0) {
+                instances.forEach(Process::destroyForcibly);
+                throw new IllegalStateException("instance " + i + " ended with exit code " + instance.exitValue()
+                        + ":\n" + PipelineProcess.tail(data.get(i), 60));
+            }
+        }
+    }
+
+    private static double filesPerSecond(int files, List<Instant> claimed, List<Instant> done) {
+        if (done == null || done.size() != files) {
+            throw new IllegalStateException((done == null ? 0 : done.size()) + " items DONE, not " + files);
+        }
+        Instant first = claimed.stream().min(Instant::compareTo).orElseThrow();
+        Instant last = done.stream().max(Instant::compareTo).orElseThrow();
+        return files / (Duration.between(first, last).toNanos() / 1e9);
+    }
+
+    /** The times of the shared ledger's CLAIMED rows and of its items' DONE rows. */
+    private static void readLedger(String url, List<Instant> claimed, List<Instant> done) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername("root");
+        try (HikariDataSource pool = new HikariDataSource(config)) {
+            JdbcLedger ledger = new JdbcLedger(pool, url, "bench");
+            ledger.open();
+            ledger.history(row -> {
+                if (row.status() == ItemStatus.CLAIMED) {
+                    claimed.add(row.updatedAt());
+                }
+            });
+            for (LedgerEntry entry : ledger.entries()) {
+                if (entry.status() == ItemStatus.DONE) {
+                    done.add(entry.updatedAt());
+                }
+            }
+            ledger.close();
+        }
+    }
+
+    private static long rawObjects(Path raw) throws IOException {
+        if (!Files.isDirectory(raw)) {
+            return 0;
+        }
+        try (Stream<Path> objects = Files.walk(raw)) {
+            return objects.filter(Files::isRegularFile).count();
+        }
+    }
+}
