@@ -36,17 +36,7 @@ public final class SharedInboxBench {
         int files = Integer.getInteger("bench.files", 1500);
         int most = Integer.getInteger("bench.instances", 3);
         Path root = Files.createTempDirectory(Files.createDirectories(Path.of("bench/out")), "shared-inbox-");
-        Path rules = root.resolve("datasets.yaml");
-        Files.writeString(rules, """
-                rules:
-                  - id: orders-csv
-                    match: {folder: "orders", file: "*.csv"}
-                    dataset: orders
-                  - id: orders-json
-                    match: {folder: "orders", file: "*.ndjson"}
-                    dataset: orders
-                    format: json
-                """);
+        Path rules = SmallFilesBench.writeRules(root);
 
         Path alone = root.resolve("alone");
         SmallFilesBench.writeFiles(Files.createDirectories(alone.resolve("data/inbox/orders")), files);

@@ -1,5 +1,6 @@
 package io.nimbusverse.bench;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,17 +40,7 @@ public final class SmallFilesBench {
         Path inbox = root.resolve("data/inbox/orders");
         Files.createDirectories(inbox);
         long bytes = writeFiles(inbox, files);
-        Path rules = root.resolve("datasets.yaml");
-        Files.writeString(rules, """
-                rules:
-                  - id: orders-csv
-                    match: {folder: "orders", file: "*.csv"}
-                    dataset: orders
-                  - id: orders-json
-                    match: {folder: "orders", file: "*.ndjson"}
-                    dataset: orders
-                    format: json
-                """);
+        Path rules = writeRules(root);
         System.out.printf("%d files (%d KB) of one dataset in %s%n", files, bytes / 1024, inbox);
 
         double baseline = putOneByOne(root.resolve("baseline-s3"), inbox);
@@ -91,6 +82,20 @@ public final class SmallFilesBench {
                 + "the baseline, %.2fx the target%n", seconds, ours, TARGET_FILES_PER_SECOND, ours / baseline,
                 ours / TARGET_FILES_PER_SECOND);
         BenchFiles.deleteTree(root);
+    }
+
+    /** The rules that put the files of {@code orders/} into one dataset, whatever their format. */
+    static Path writeRules(Path dir) throws IOException {
+        return Files.writeString(dir.resolve("datasets.yaml"), """
+                rules:
+                  - id: orders-csv
+                    match: {folder: "orders", file: "*.csv"}
+                    dataset: orders
+                  - id: orders-json
+                    match: {folder: "orders", file: "*.ndjson"}
+                    dataset: orders
+                    format: json
+                """);
     }
 
     /** Two CSV for one NDJSON, each of 10 distinct rows of the same columns. */
