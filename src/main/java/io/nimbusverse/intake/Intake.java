@@ -137,8 +137,8 @@ public class Intake {
             } else {
                 // its copy is in another instance's work folder (a shared inbox): that instance releases it
                 versions.passOver(item);
-                LOG.info("{} is on its way on another instance (batch {}): left to it",
-                        FileNames.printable(item.getName()), entry.get().batchId());
+                LOG.info("{} is on its way in batch {}, and its copy is not in this instance's work folder: left to "
+                        + "the instance that holds it", FileNames.printable(item.getName()), entry.get().batchId());
             }
             return null;
         }

@@ -103,7 +103,13 @@ public class JdbcLedger implements Ledger {
                     + "entry MEDIUMTEXT NOT NULL, "
                     + "INDEX nimbus_ledger_history_batch (batch_id))");
             addColumn(c, HISTORY, "run_id VARCHAR(36) NOT NULL DEFAULT ''");
-            addColumn(c, ROWS, "instance_id VARCHAR(255) NOT NULL DEFAULT ''");
+            if (addColumn(c, ROWS, "instance_id VARCHAR(255) NOT NULL DEFAULT ''")) {
+                // one instance kept a ledger of that layout: the one that opens it now takes its rows on
+                try (PreparedStatement adopt = c.prepareStatement("UPDATE " + ROWS + " SET instance_id = ?")) {
+                    adopt.setString(1, instance);
+                    adopt.executeUpdate();
+                }
+            }
         } catch (SQLException e) {
             // the start ends with one message naming the settings, as for any database the start cannot use
             throw new Settings.InvalidSettingException("Ledger in " + where + " (nimbus.ledger.jdbc-url, environment "
@@ -114,18 +120,17 @@ public class JdbcLedger implements Ledger {
                 inFlight().size());
     }
 
-    /**
-     * A table of an earlier version lacks the column (the history's run_id, the rows' instance_id): the rows it has
-     * are nobody's now.
-     */
-    private static void addColumn(Connection c, String table, String column) throws SQLException {
+    /** A table of an earlier version lacks the column (the history's run_id, the rows' instance_id): true if added. */
+    private static boolean addColumn(Connection c, String table, String column) throws SQLException {
         String name = column.substring(0, column.indexOf(' '));
         try (Statement st = c.createStatement()) {
             st.executeQuery("SELECT " + name + " FROM " + table + " WHERE 1 = 0").close();
+            return false;
         } catch (SQLException noColumn) {
             try (Statement st = c.createStatement()) {
                 st.execute("ALTER TABLE " + table + " ADD COLUMN " + column);
             }
+            return true;
         }
     }
 
