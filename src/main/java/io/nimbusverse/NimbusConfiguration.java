@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
@@ -62,7 +63,7 @@ import io.nimbusverse.observe.StageHealth;
 import io.nimbusverse.observe.StageHealthCheck;
 import io.nimbusverse.run.BatchSummaries;
 import io.nimbusverse.run.FatalErrors;
-import io.nimbusverse.run.KafkaMembership;
+import io.nimbusverse.run.InstanceId;
 import io.nimbusverse.run.Leadership;
 import io.nimbusverse.run.RunOnce;
 import io.nimbusverse.run.RunOutcome;
@@ -331,7 +332,7 @@ public class NimbusConfiguration implements CamelConfiguration {
 
         StartupProbes probes = new StartupProbes(Duration.ofMillis(startupWaitMs));
         // the same after a restart: the cluster lock, the inbox leases, the ledger's rows and Kafka know it by it
-        String instanceId = KafkaMembership.instanceId(kafkaInstanceId, Path.of(dataDir));
+        String instanceId = InstanceId.of(kafkaInstanceId, Path.of(dataDir));
         Ledger ledger = ledger(registry, probes, instanceId);
         registry.bind("ledger", Ledger.class, ledger, "open", "close");
 
@@ -357,20 +358,21 @@ public class NimbusConfiguration implements CamelConfiguration {
         registry.bind("s3Client", S3Client.class, s3, null, "close");
         LandingObjects landing = new LandingObjects(Path.of(inboxDir), s3, landingBucket, landingPrefix);
         registry.bind("landingObjects", landing);
+        // the stages that run on one instance at a time are watched where they run; load and completion both wait
+        // on uploaded batches
+        BooleanSupplier uploadedBatchesHere = () -> leadership.leads()
+                && ledger.anyBatchWith(Set.of(ItemStatus.UPLOADED));
         StageHealth stages = new StageHealth(Duration.ofMillis(stallTimeoutMs), Clock.systemUTC())
                 .watch(Stage.INTAKE, () -> InboxMetrics.untakenFileIn(Path.of(inboxDir), ledger,
                         inboxFilter::ignores), metrics)
                 .watch(Stage.CONVERT, () -> ledger.anyBatchWith(Set.of(ItemStatus.CLAIMED)), metrics)
                 .watch(Stage.UPLOAD, () -> ledger.anyBatchWith(Set.of(ItemStatus.CONVERTED)), metrics)
-                // a stage that runs on one instance at a time is watched where it runs
-                .watch(Stage.COMPLETION, () -> leadership.leads()
-                        && ledger.anyBatchWith(Set.of(ItemStatus.UPLOADED)), metrics);
+                .watch(Stage.COMPLETION, uploadedBatchesHere, metrics);
         if (landingEnabled) {
             stages.watch(Stage.LANDING, () -> leadership.leads() && landing.waiting(), metrics);
         }
         if (loaderTrigger.equals("local")) {
-            stages.watch(Stage.LOAD, () -> leadership.leads()
-                    && ledger.anyBatchWith(Set.of(ItemStatus.UPLOADED)), metrics);
+            stages.watch(Stage.LOAD, uploadedBatchesHere, metrics);
         }
         registry.bind("stageHealth", stages);
         HealthCheckRegistry healthChecks = HealthCheckRegistry.get(context);

@@ -7,21 +7,21 @@ import java.nio.file.Path;
 import io.nimbusverse.names.FileNames;
 
 /**
- * This instance's name in the stages' consumer groups (Kafka's static membership, {@code group.instance.id}): a
- * process that restarts, even after a kill, is the same member and takes its stages' signals back at once. Without
- * it, a process killed while its group was rebalancing holds the group until the broker gives up on it, which is the
- * rebalance timeout (max.poll.interval.ms: 30 minutes here), not the session timeout.
+ * This instance's name, the same after a restart (even after a kill) and distinct for two instances: Kafka's static
+ * membership ({@code group.instance.id}: a restarted process is the same member and takes its stages' signals back at
+ * once, instead of holding its group for the rebalance timeout), the cluster lock, the leases of a shared inbox and
+ * the rows it writes in a shared ledger all know it by it.
  */
-public final class KafkaMembership {
+public final class InstanceId {
 
-    private KafkaMembership() {
+    private InstanceId() {
     }
 
     /**
      * The configured id, or one made of the host's name and the data folder's path: the same instance on restart,
      * distinct for two instances on one host with their own data folders.
      */
-    public static String instanceId(String configured, Path dataDir) {
+    public static String of(String configured, Path dataDir) {
         if (!configured.isBlank()) {
             return configured;
         }
