@@ -17,6 +17,7 @@ import io.nimbusverse.contract.MariaDb;
 import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.JdbcLedger;
 import io.nimbusverse.ledger.LedgerEntry;
+import io.nimbusverse.local.EmbeddedStack;
 
 /**
  * Small files through 1, 2 and 3 instances on one shared inbox ({@code nimbus.intake.shared-inbox}, the ledger and the
@@ -24,6 +25,9 @@ import io.nimbusverse.ledger.LedgerEntry;
  * run once over the files. The baseline, in the same run: one instance with its defaults (the CSV ledger, no leases)
  * over the same files. Each is timed from the first claim to the last DONE; the files each instance took are counted
  * from its S3 store.
+ *
+ * Then the same with the instances sharing everything ({@code nimbus.work.shared}: one Kafka and one S3 server of
+ * the benchmark's JVM, one lock folder), any instance taking any batch.
  *
  * <p>Properties: {@code bench.files} (default 1500), {@code bench.instances} (the largest count, default 3).
  */
@@ -60,13 +64,7 @@ public final class SharedInboxBench {
                     Files.createDirectories(folder);
                     data.add(folder);
                     instances.add(PipelineProcess.start(folder, rules, true,
-                            "-Dnimbus.inbox.dir=" + inbox,
-                            "-Dnimbus.intake.shared-inbox=true",
-                            "-Dnimbus.ledger.store=jdbc",
-                            "-Dnimbus.ledger.jdbc-url=" + ledgerUrl,
-                            "-Dnimbus.ledger.jdbc-user=root",
-                            "-Dnimbus.loader.jdbc-url=" + targetUrl,
-                            "-Dnimbus.loader.jdbc-user=root"));
+                            sharedInbox(inbox, ledgerUrl, targetUrl).toArray(String[]::new)));
                 }
                 runOnce(instances, data);
                 List<Instant> claimed = new ArrayList<>();
@@ -80,8 +78,66 @@ public final class SharedInboxBench {
                 System.out.printf("%d instance(s) on one shared inbox: %.1f files/s (%.2fx the baseline); files "
                         + "taken by each: %s%n", count, ours, ours / baseline, taken);
             }
+            for (int count = 1; count <= most; count++) {
+                double ours = sharedEverything(server, root, rules, files, count);
+                System.out.printf("%d instance(s) sharing everything (nimbus.work.shared: one Kafka, one S3, one "
+                        + "lock folder): %.1f files/s (%.2fx the baseline)%n", count, ours, ours / baseline);
+            }
         }
         BenchFiles.deleteTree(root);
+    }
+
+    /**
+     * The instances without embedded servers, on one Kafka and one S3 server of this JVM (a topic of 6 partitions),
+     * one inbox, one lock folder and one MariaDB: any of them takes any batch.
+     */
+    private static double sharedEverything(MariaDb server, Path root, Path rules, int files, int count)
+            throws Exception {
+        String ledgerUrl = server.createDatabase("everything_ledger" + count);
+        String targetUrl = server.createDatabase("everything_target" + count);
+        Path run = root.resolve(count + "-sharing-everything");
+        int kafkaPort = PipelineProcess.freePort();
+        int s3Port = PipelineProcess.freePort();
+        int smtpPort = PipelineProcess.freePort();
+        EmbeddedStack stack = new EmbeddedStack(run.resolve("stack"), kafkaPort, PipelineProcess.freePort(), s3Port,
+                "nimbus-data", smtpPort, PipelineProcess.freePort(), "bench@nimbus.local");
+        stack.start();
+        try {
+            Path inbox = Files.createDirectories(run.resolve("inbox"));
+            SmallFilesBench.writeFiles(Files.createDirectories(inbox.resolve("orders")), files);
+            List<Process> instances = new ArrayList<>();
+            List<Path> data = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                Path folder = Files.createDirectories(run.resolve("instance-" + i + "/data"));
+                data.add(folder);
+                List<String> properties = new ArrayList<>(List.of(
+                        "-Dnimbus.embedded.enabled=false",
+                        "-Dnimbus.kafka.brokers=127.0.0.1:" + kafkaPort,
+                        "-Dnimbus.s3.endpoint=http://127.0.0.1:" + s3Port,
+                        "-Dnimbus.mail.port=" + smtpPort,
+                        "-Dnimbus.signals.partitions=6",
+                        "-Dnimbus.work.shared=true",
+                        "-Dnimbus.cluster.dir=" + run.resolve("cluster"),
+                        "-Dnimbus.sql.positions-dir=" + run.resolve("cluster-sql"),
+                        "-Dnimbus.completion.retry-dir=" + run.resolve("cluster-retry")));
+                properties.addAll(sharedInbox(inbox, ledgerUrl, targetUrl));
+                instances.add(PipelineProcess.start(folder, rules, true, properties.toArray(String[]::new)));
+            }
+            runOnce(instances, data);
+        } finally {
+            stack.stop();
+        }
+        List<Instant> claimed = new ArrayList<>();
+        List<Instant> done = new ArrayList<>();
+        readLedger(ledgerUrl, claimed, done);
+        return filesPerSecond(files, claimed, done);
+    }
+
+    /** One inbox, the ledger and the loader's target in the MariaDB databases at these URLs. */
+    private static List<String> sharedInbox(Path inbox, String ledgerUrl, String targetUrl) {
+        return List.of("-Dnimbus.inbox.dir=" + inbox, "-Dnimbus.intake.shared-inbox=true",
+                "-Dnimbus.ledger.store=jdbc", "-Dnimbus.ledger.jdbc-url=" + ledgerUrl, "-Dnimbus.ledger.jdbc-user=root",
+                "-Dnimbus.loader.jdbc-url=" + targetUrl, "-Dnimbus.loader.jdbc-user=root");
     }
 
     /** Waits for every instance's run to end with exit code 0. */

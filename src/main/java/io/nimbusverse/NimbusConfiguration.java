@@ -23,6 +23,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nimbusverse.classify.MediaTypes;
 import io.nimbusverse.cloud.AwsClients;
 import io.nimbusverse.cloud.BatchSignals;
+import io.nimbusverse.cloud.S3SharedWork;
 import io.nimbusverse.cloud.Uploads;
 import io.nimbusverse.console.BatchBoard;
 import io.nimbusverse.console.ConsoleActions;
@@ -43,6 +44,7 @@ import io.nimbusverse.intake.JdbcInboxLeases;
 import io.nimbusverse.intake.Intake;
 import io.nimbusverse.intake.LandingObjects;
 import io.nimbusverse.intake.Quarantine;
+import io.nimbusverse.intake.SharedWork;
 import io.nimbusverse.intake.WorkFolders;
 import io.nimbusverse.ledger.CsvLedger;
 import io.nimbusverse.ledger.ItemStatus;
@@ -114,6 +116,8 @@ public class NimbusConfiguration implements CamelConfiguration {
     String landingPrefix;
     @PropertyInject("nimbus.work.dir")
     String workDir;
+    @PropertyInject("nimbus.work.shared")
+    boolean sharedWork;
     @PropertyInject("nimbus.quarantine.dir")
     String quarantineDir;
     @PropertyInject("nimbus.duplicates.dir")
@@ -389,7 +393,8 @@ public class NimbusConfiguration implements CamelConfiguration {
                 inboxLeases, Duration.ofMillis(inboxLeaseMs));
         registry.bind("inboxVersions", InboxVersions.class, inboxVersions, "holdInFlight", null);
         registry.bind("intake", new Intake(folders, ledger, inboxVersions, metrics));
-        Batches batches = new Batches(ledger, folders, json, inboxLeases);
+        Batches batches = new Batches(ledger, folders, json, inboxLeases,
+                sharedWork ? new S3SharedWork(s3, bucket) : SharedWork.LOCAL);
         registry.bind("batches", batches);
         registry.bind("batchProgress", new BatchProgress(ledger, batches));
         registry.bind("quarantine", new Quarantine(folders, ledger, inboxVersions));

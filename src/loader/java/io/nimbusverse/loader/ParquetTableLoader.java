@@ -280,6 +280,16 @@ public class ParquetTableLoader {
                 insert.setTimestamp(2, Timestamp.from(complete.finishedAt()));
                 insert.setString(3, json.writeValueAsString(complete));
                 insert.executeUpdate();
+            } catch (SQLException e) {
+                if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
+                    throw e;
+                }
+                // another loader (another instance, the Glue job) committed the batch while this one loaded it: the
+                // database kept this one waiting on the batch's row, so its rows go, and the answer is the other's
+                rollback(connection);
+                LOG.info("Batch {} was loaded by another loader meanwhile: its rows and its answer are that loader's",
+                        batchId);
+                return null;
             }
             connection.commit();
             LOG.info("Batch {} loaded: {}{}", batchId, answered.stream().map(t -> t.table() + " " + t.rows()).toList(),

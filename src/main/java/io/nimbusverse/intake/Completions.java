@@ -126,7 +126,8 @@ public class Completions {
             Complete.NotLoaded why = refused.get(item.getKey());
             if (why != null && !item.isQuarantined()) {
                 item.setQuarantineReason("not loaded into table " + why.dataset() + ": " + why.reason());
-                items.add(item);
+                // its copy goes to the quarantine folder of the instance that completes the batch
+                items.add(batches.withFiles(item));
             }
         }
         return items;

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.nimbusverse.ledger.ItemStatus;
 import io.nimbusverse.ledger.Ledger;
 import io.nimbusverse.ledger.LedgerEntry;
 import io.nimbusverse.names.FileNames;
@@ -104,6 +105,11 @@ public class InboxVersions implements IdempotentRepository {
      */
     public synchronized String conflictOf(BatchItem item) throws IOException {
         Version earlier = held.get(item.getName());
+        if (earlier != null && !earlier.key().equals(item.getKey()) && finished(earlier)) {
+            // another instance of a cluster finished it and released its original
+            held.remove(item.getName(), earlier);
+            earlier = null;
+        }
         if (earlier != null && !earlier.key().equals(item.getKey())) {
             return item.getName() + " was replaced while its earlier version (" + describe(earlier.key())
                     + ") was on its way";
@@ -238,7 +244,27 @@ public class InboxVersions implements IdempotentRepository {
      * before it was released, moved or deleted takes its lease, and nothing else would give it up.
      */
     public void releaseLeasesOfFilesGone() {
+        forgetReleasedElsewhere();
         leases.releaseWhere(name -> !held.containsKey(name) && !Files.exists(inbox.resolve(name)));
+    }
+
+    /**
+     * Forgets the versions held here whose original another instance of a cluster released: it uploaded their batch
+     * and removed them from the inbox, which this instance does not see happen.
+     */
+    private void forgetReleasedElsewhere() {
+        held.forEach((name, version) -> {
+            boolean uploaded = ledger.find(version.key()).map(e -> e.status() == ItemStatus.UPLOADED
+                    || e.status().isFinal()).orElse(true);
+            if (uploaded && !Files.exists(inbox.resolve(name))) {
+                held.remove(name, version);
+            }
+        });
+    }
+
+    /** Whether the version's item is finished (loaded, set aside, or no longer in the ledger). */
+    private boolean finished(Version version) {
+        return ledger.find(version.key()).map(e -> e.status().isFinal()).orElse(true);
     }
 
     // ---- IdempotentRepository of the inbox consumer ----

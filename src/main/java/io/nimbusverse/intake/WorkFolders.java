@@ -1,16 +1,21 @@
 package io.nimbusverse.intake;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.nimbusverse.names.FileNames;
 import io.nimbusverse.signal.BatchItem;
+import io.nimbusverse.signal.ParquetPart;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,6 +100,55 @@ public class WorkFolders {
             target = dir.resolve(name + "." + n);
         }
         return target;
+    }
+
+    /** The item folders in the work folder. */
+    public List<Path> itemDirs() throws IOException {
+        try (Stream<Path> dirs = Files.list(work.resolve("items"))) {
+            return dirs.filter(Files::isDirectory).toList();
+        }
+    }
+
+    /** The files of the item's folder that the item names: its staged copy, its metadata, its Parquet. */
+    public List<Path> filesOf(BatchItem item) {
+        List<String> paths = new ArrayList<>();
+        paths.add(item.getStagedPath());
+        paths.add(item.getMetadataPath());
+        ParquetPart parquet = item.getParquet();
+        if (parquet != null) {
+            paths.add(parquet.path());
+            if (parquet.pieces() != null) {
+                parquet.pieces().forEach(piece -> paths.add(piece.path()));
+            }
+        }
+        return paths.stream().filter(Objects::nonNull).map(Path::of).toList();
+    }
+
+    /**
+     * The item as another instance saved it, its paths this instance's: the files of its folder in this work folder,
+     * its original in this instance's inbox (a shared folder may be mounted elsewhere on each machine).
+     */
+    public BatchItem relocated(BatchItem item) {
+        String dirName = itemDir(item.getKey()).getFileName().toString();
+        UnaryOperator<String> here = path -> {
+            if (path == null) {
+                return null;
+            }
+            String marker = File.separator + dirName + File.separator;
+            int at = path.indexOf(marker);
+            return at < 0 ? path : itemDir(item.getKey()).resolve(path.substring(at + marker.length())).toString();
+        };
+        item.setStagedPath(here.apply(item.getStagedPath()));
+        item.setMetadataPath(here.apply(item.getMetadataPath()));
+        if (item.getInboxPath() != null) {
+            item.setInboxPath(inboxFile(item.getName()).toString());
+        }
+        ParquetPart parquet = item.getParquet();
+        if (parquet != null) {
+            item.setParquet(parquet.withPath(here.apply(parquet.path())).withPieces(parquet.pieces() == null ? null
+                    : parquet.pieces().stream().map(p -> p.withPath(here.apply(p.path()))).toList()));
+        }
+        return item;
     }
 
     /** Deletes the work folders of the batch's items, quarantined ones included. */

@@ -3,6 +3,7 @@ package io.nimbusverse.observe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.util.Arrays;
 import java.nio.file.Path;
 import java.util.Set;
@@ -43,6 +44,12 @@ public final class InboxMetrics {
         Set<String> inFlight = ledger.namesInFlight();
         try (Stream<String> files = filesUnder(inbox, passedOver)) {
             return files.anyMatch(name -> !inFlight.contains(name));
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof NoSuchFileException) {
+                // a file left the inbox while it was listed: files are coming and going, one is there to take
+                return true;
+            }
+            throw e;
         }
     }
 

@@ -71,7 +71,7 @@ public final class Settings {
         oneOf("nimbus.ledger.store", Set.of("csv", "jdbc"));
         for (String flag : List.of("nimbus.samples.feed", "nimbus.sql.enabled", "nimbus.run-once", "nimbus.run-once.strict",
                 "nimbus.embedded.enabled", "nimbus.s3.path-style", "nimbus.console.enabled", "nimbus.landing.enabled",
-                "nimbus.intake.shared-inbox")) {
+                "nimbus.intake.shared-inbox", "nimbus.work.shared")) {
             oneOf(flag, BOOLEANS);
         }
         for (String list : List.of("nimbus.mail.milestones", "nimbus.mail.digest-milestones")) {
@@ -146,6 +146,18 @@ public final class Settings {
             value("nimbus.ledger.store").filter(v -> !v.equals("jdbc")).ifPresent(v -> problem("nimbus.ledger.store",
                     v, "jdbc while nimbus.intake.shared-inbox is true: the instances that read one inbox take its "
                             + "files under leases in the ledger's database, which they share"));
+        }
+        // instances that take each other's batches share the ledger that says what a batch holds, and the lock
+        // that lets one of them at a time complete a batch
+        if (value("nimbus.work.shared").filter("true"::equals).isPresent()) {
+            value("nimbus.ledger.store").filter(v -> !v.equals("jdbc")).ifPresent(v -> problem("nimbus.ledger.store",
+                    v, "jdbc while nimbus.work.shared is true: the instances that take each other's batches learn "
+                            + "what each batch holds from the ledger, which they share"));
+            value("nimbus.data.dir").map(v -> Path.of(v).toAbsolutePath().normalize()).ifPresent(data -> value(
+                    "nimbus.cluster.dir").filter(v -> Path.of(v).toAbsolutePath().normalize().startsWith(data))
+                    .ifPresent(v -> problem("nimbus.cluster.dir", v, "a folder the instances share while "
+                            + "nimbus.work.shared is true, not inside this instance's data folder (" + data + "): "
+                            + "otherwise every instance completes and loads every batch")));
         }
         value(DatasetRules.SETTING).filter(v -> !v.isBlank()).ifPresent(v -> {
             try {

@@ -31,10 +31,18 @@ public record ParquetPart(String dataset, String table, String partition, String
         public Piece withKey(String newKey) {
             return new Piece(partition, path, newKey, rows);
         }
+
+        public Piece withPath(String newPath) {
+            return new Piece(partition, newPath, key, rows);
+        }
     }
 
     public ParquetPart withKey(String newKey) {
         return new ParquetPart(dataset, table, partition, path, newKey, rows, schema, pieces);
+    }
+
+    public ParquetPart withPath(String newPath) {
+        return new ParquetPart(dataset, table, partition, newPath, key, rows, schema, pieces);
     }
 
     public ParquetPart withPieces(List<Piece> newPieces) {

@@ -51,7 +51,7 @@ class CompletionsTest {
         ledger.open();
         WorkFolders folders = new WorkFolders(dir.resolve("inbox"), dir.resolve("work"), dir.resolve("q"),
                 dir.resolve("d"));
-        batches = new Batches(ledger, folders, JSON, InboxLeases.ALONE);
+        batches = new Batches(ledger, folders, JSON, InboxLeases.ALONE, SharedWork.LOCAL);
         progress = new BatchProgress(ledger, batches);
         s3 = new InMemoryS3(BUCKET);
         signals = new BatchSignals(s3.client(), BUCKET, "archive/");

@@ -45,7 +45,7 @@ class IntakeTest {
         versions = new InboxVersions(dir.resolve("inbox"), dir.resolve("work/changed"), ledger, InboxLeases.ALONE,
                 Duration.ofSeconds(30));
         intake = new Intake(folders, ledger, versions, metrics);
-        batches = new Batches(ledger, folders, new ObjectMapper(), InboxLeases.ALONE);
+        batches = new Batches(ledger, folders, new ObjectMapper(), InboxLeases.ALONE, SharedWork.LOCAL);
     }
 
     @AfterEach
@@ -331,7 +331,7 @@ class IntakeTest {
         ledger.close();
         ledger = new CsvLedger(dir.resolve("ledger.csv"), 1000);
         ledger.open();
-        batches = new Batches(ledger, folders, new ObjectMapper(), InboxLeases.ALONE);
+        batches = new Batches(ledger, folders, new ObjectMapper(), InboxLeases.ALONE, SharedWork.LOCAL);
 
         assertThat(ledger.find(item.getKey()).orElseThrow().name()).isEqualTo(name);
         assertThat(batches.unbatched()).singleElement().satisfies(i -> {

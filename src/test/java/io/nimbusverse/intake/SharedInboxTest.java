@@ -78,7 +78,7 @@ class SharedInboxTest {
             folders.create();
             versions = new InboxVersions(inbox, dir.resolve(id + "/work/changed"), ledger, counted, lease);
             intake = new Intake(folders, ledger, versions, new SimpleMeterRegistry());
-            batches = new Batches(ledger, folders, new ObjectMapper(), counted);
+            batches = new Batches(ledger, folders, new ObjectMapper(), counted, SharedWork.LOCAL);
         }
 
         /** What the inbox consumer does with the file: lets it through (true) or passes it over. */
@@ -86,6 +86,13 @@ class SharedInboxTest {
             Path file = inbox.resolve(name);
             return versions.add(InboxVersions.seenKey(name, Files.size(file),
                     Files.getLastModifiedTime(file).toMillis()));
+        }
+
+        /** A file dropped into the inbox, let through by this instance's consumer and taken in. */
+        BatchItem drops(String name, String content) throws Exception {
+            Files.writeString(inbox.resolve(name), content);
+            assertThat(consumerTakes(name)).as("%s let through on %s", name, id).isTrue();
+            return takeIn(name);
         }
 
         /** The route's steps for a file let through: staged, claimed (or found known), kept. Null: not batched. */
@@ -171,15 +178,35 @@ class SharedInboxTest {
     }
 
     @Test
+    void aFileAnotherInstanceUploadedAndReleasedIsForgottenHereAndItsNameIsFreeAgain() throws Exception {
+        Instance a = new Instance("a", Duration.ofSeconds(30));
+        Instance b = new Instance("b", Duration.ofSeconds(30));
+        BatchItem orders = a.drops("orders.csv", "id\n1\n");
+        BatchItem later = a.drops("later.csv", "id\n1\n2\n");
+        a.batches.seal(List.of(orders, later));
+        // b uploads both (the batches are anyone's), releases the originals: a does not see that happen
+        for (BatchItem item : List.of(orders, later)) {
+            ledger.record(ledger.find(item.getKey()).orElseThrow().withStatus(ItemStatus.UPLOADED, ""));
+        }
+        b.versions.release(List.of(orders, later));
+        assertThat(inbox.resolve("orders.csv")).doesNotExist();
+        ledger.record(ledger.find(orders.getKey()).orElseThrow().withStatus(ItemStatus.DONE, ""));
+
+        // a new version under a finished name is no conflict, even before a's sweep
+        BatchItem next = a.drops("orders.csv", "id\n7\n");
+        assertThat(a.versions.conflictOf(next)).isNull();
+        // a's sweep forgets the version b released (uploaded, not yet done) and gives its lease up
+        assertThat(b.leases.take("later.csv")).as("a holds the name until its sweep").isFalse();
+        a.versions.releaseLeasesOfFilesGone();
+        assertThat(b.leases.take("later.csv")).isTrue();
+    }
+
+    @Test
     void theLeaseGoesWhenTheOriginalLeavesTheInboxAndStaysWhileItsNameHasAConflictToTell() throws Exception {
         Instance a = new Instance("a", Duration.ofSeconds(30));
         Instance b = new Instance("b", Duration.ofSeconds(30));
-        Files.writeString(inbox.resolve("done.csv"), "id\n1\n");
-        Files.writeString(inbox.resolve("changed.csv"), "id\n1\n2\n");
-        assertThat(a.consumerTakes("done.csv")).isTrue();
-        assertThat(a.consumerTakes("changed.csv")).isTrue();
-        BatchItem done = a.takeIn("done.csv");
-        BatchItem changed = a.takeIn("changed.csv");
+        BatchItem done = a.drops("done.csv", "id\n1\n");
+        BatchItem changed = a.drops("changed.csv", "id\n1\n2\n");
         // a newer version of changed.csv is dropped while the first is on its way
         Files.writeString(inbox.resolve("changed.csv"), "id\n9\n");
         Files.setLastModifiedTime(inbox.resolve("changed.csv"), java.nio.file.attribute.FileTime.fromMillis(

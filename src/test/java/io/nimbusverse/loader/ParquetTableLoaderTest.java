@@ -138,6 +138,39 @@ class ParquetTableLoaderTest {
                 .containsExactly("3");
     }
 
+    /**
+     * Two loaders with one batch at once (the instance that uploaded it and the leader's poll, or an on-prem loader
+     * and the Glue job): the one that commits second waits on the batch's row and then leaves it to the first.
+     */
+    @Test
+    void aBatchAnotherLoaderCommitsMeanwhileIsLeftToItAndNoRowIsLoadedTwice() throws Exception {
+        db.setURL(db.getURL() + ";LOCK_TIMEOUT=20000");
+        loader.load(batch("20261125T090000Z-000000", "warmup", "id\n1\n"));
+        String manifest = batch("20261125T100000Z-e1e1e1", "orders", "id\n1\n2\n");
+        try (Connection other = db.getConnection()) {
+            other.setAutoCommit(false);
+            other.createStatement().execute("INSERT INTO nimbus_loads (batch_id, loaded_at, answer) VALUES "
+                    + "('20261125T100000Z-e1e1e1', CURRENT_TIMESTAMP, '{\"batchId\":\"20261125T100000Z-e1e1e1\"}')");
+            java.util.concurrent.CompletableFuture<Complete> second = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> {
+                        try {
+                            return loader.load(manifest);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            // the second loader waits on the batch's row, uncommitted
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(() ->
+                    !rows("SELECT session_id FROM information_schema.sessions WHERE executing_statement LIKE "
+                            + "'INSERT INTO \"nimbus_loads\"%'").isEmpty());
+            other.commit();
+            assertThat(second.get(15, java.util.concurrent.TimeUnit.SECONDS)).as("no answer of its own").isNull();
+        }
+        assertThat(rows("SELECT count(*) FROM orders")).as("the first loader's rows alone (none here)")
+                .containsExactly("0");
+        assertThat(rows("SELECT batch_id FROM nimbus_loads WHERE batch_id LIKE '%e1e1e1'")).hasSize(1);
+    }
+
     @Test
     void anItemLoadedAgainInALaterBatchReplacesTheRowsItLoadedBefore() throws Exception {
         loader.load(batch("20261125T100000Z-a1a1a1", new Tabular("orders", "file", "id,note\n1,old\n2,old\n3,old\n",

@@ -162,6 +162,27 @@ class SettingsTest {
                 + "NIMBUS_INTAKE_SHARED_INBOX) is \"yes\"");
     }
 
+    @Test
+    void sharedWorkNeedsTheLedgerInADatabaseAndALockFolderTheInstancesShare() throws Exception {
+        Map<String, String> values = defaults();
+        values.put("nimbus.work.shared", "true");
+        assertThat(problemsOf(values)).contains(
+                "Setting nimbus.ledger.store (environment variable NIMBUS_LEDGER_STORE) is \"csv\": it must be jdbc "
+                        + "while nimbus.work.shared is true",
+                "Setting nimbus.cluster.dir (environment variable NIMBUS_CLUSTER_DIR) is \""
+                        + values.get("nimbus.cluster.dir") + "\": it must be a folder the instances share while "
+                        + "nimbus.work.shared is true");
+
+        values.put("nimbus.ledger.store", "jdbc");
+        values.put("nimbus.cluster.dir", "/shared/nimbus/cluster");
+        values.put("nimbus.sql.positions-dir", "/shared/nimbus/sql");
+        values.put("nimbus.completion.retry-dir", "/shared/nimbus/retry");
+        assertThat(problemsOf(values)).isEmpty();
+        values.put("nimbus.work.shared", "on");
+        assertThat(problemsOf(values)).contains("Setting nimbus.work.shared (environment variable "
+                + "NIMBUS_WORK_SHARED) is \"on\"");
+    }
+
     /** What the check says of the values: empty when they pass. */
     private static String problemsOf(Map<String, String> values) {
         try {
