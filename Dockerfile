@@ -11,7 +11,8 @@ RUN mvn -B -q -Pimage -Dmaven.test.skip=true package dependency:copy-dependencie
       -DincludeScope=runtime -DoutputDirectory=target/lib
 
 FROM eclipse-temurin:17.0.15_6-jre
-RUN groupadd --system nimbus && useradd --system --gid nimbus --home-dir /app --no-create-home nimbus
+# a fixed uid and gid, so that Kubernetes can check runAsNonRoot (deploy/kubernetes)
+RUN groupadd --system --gid 10001 nimbus && useradd --system --uid 10001 --gid nimbus --home-dir /app --no-create-home nimbus
 WORKDIR /app
 COPY --from=build /build/target/lib/ lib/
 COPY --from=build /build/target/nimbusverse.jar nimbusverse.jar

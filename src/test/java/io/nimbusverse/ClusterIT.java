@@ -86,7 +86,8 @@ class ClusterIT {
                     + "    match: {fileRegex: \"(shared|again)_.*\\\\.csv\"}\n    dataset: orders\n"
                     + "    table: shared_orders\n");
             for (String name : INSTANCES) {
-                ProcessBuilder process = NimbusApp.runningInItsOwnJvm("-Xmx384m");
+                // C1 alone: three short-lived JVMs on two cores spend most of a run compiling (README, small files)
+                ProcessBuilder process = NimbusApp.runningInItsOwnJvm("-Xmx384m", "-XX:TieredStopAtLevel=1");
                 process.environment().putAll(Map.ofEntries(
                         Map.entry("NIMBUS_DATA_DIR", dir.resolve(name).toString()),
                         Map.entry("NIMBUS_KAFKA_INSTANCE_ID", name),
@@ -114,7 +115,7 @@ class ClusterIT {
                         Map.entry("NIMBUS_SQL_SEED_SCRIPT", ""),
                         Map.entry("CAMEL_MAIN_ROUTESINCLUDEPATTERN", "file:" + routes + "/*.yaml"),
                         Map.entry("NIMBUS_DATASETS_RULES_FILE", rules.toString()),
-                        Map.entry("NIMBUS_INTAKE_BATCH_SIZE", "40"),
+                        Map.entry("NIMBUS_INTAKE_BATCH_SIZE", "60"),
                         Map.entry("NIMBUS_INTAKE_BATCH_IDLE_MS", "800"),
                         Map.entry("NIMBUS_LOADER_POLL_DELAY_MS", "300"),
                         Map.entry("NIMBUS_COMPLETION_POLL_DELAY_MS", "300")));

@@ -51,6 +51,40 @@ class ComposeTest {
         assertThat(process.exitValue()).as(output).isZero();
     }
 
+    /**
+     * The cluster override: two replicas that share the work, with settings the start accepts (the ledger in the
+     * database the compose file runs, the lock and what it guards on a volume both mount, each its own data folder).
+     */
+    @Test
+    void theClusterOverrideStartsTwoReplicasThatShareTheWork() throws Exception {
+        Process process = new ProcessBuilder("docker-compose", "-f", "docker-compose.yml", "-f",
+                "docker-compose.cluster.yml", "--env-file", ".env.example", "config").redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        JsonNode app = YAML.readTree(output).path("services").path("app");
+
+        assertThat(app.path("deploy").path("replicas").asInt()).isEqualTo(2);
+        Map<String, String> env = new java.util.HashMap<>();
+        app.path("environment").properties().forEach(v -> env.put(v.getKey(), v.getValue().asText()));
+        assertThat(env).containsEntry("NIMBUS_WORK_SHARED", "true").containsEntry("NIMBUS_INTAKE_SHARED_INBOX", "true")
+                .containsEntry("NIMBUS_LEDGER_STORE", "jdbc").containsEntry("NIMBUS_LEDGER_JDBC_URL",
+                        services.path("app").path("environment").path("NIMBUS_LOADER_JDBC_URL").asText());
+        List<String> volumes = new ArrayList<>();
+        app.path("volumes").forEach(v -> volumes.add(v.asText()));
+        assertThat(volumes).contains("/data").anyMatch(v -> v.startsWith("cluster:/cluster"))
+                .anyMatch(v -> v.startsWith("inbox:/inbox")).noneMatch(v -> v.startsWith("data:"));
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("nimbus.data.dir", "/data",
+                "nimbus.inbox.dir", "/inbox", "nimbus.ledger.store", env.get("NIMBUS_LEDGER_STORE"),
+                "nimbus.work.shared", env.get("NIMBUS_WORK_SHARED"),
+                "nimbus.intake.shared-inbox", env.get("NIMBUS_INTAKE_SHARED_INBOX"),
+                "nimbus.cluster.dir", env.get("NIMBUS_CLUSTER_DIR"),
+                "nimbus.sql.positions-dir", env.get("NIMBUS_SQL_POSITIONS_DIR"),
+                "nimbus.completion.retry-dir", env.get("NIMBUS_COMPLETION_RETRY_DIR"),
+                "nimbus.signals.partitions", env.get("NIMBUS_SIGNALS_PARTITIONS")));
+        io.nimbusverse.run.Settings.check(key -> java.util.Optional.ofNullable(settings.get(key)));
+    }
+
     @Test
     void everyVariableTheDockerProfileReadsIsSetForTheApp() throws IOException {
         Set<String> read = new LinkedHashSet<>();
@@ -82,7 +116,8 @@ class ComposeTest {
         try (Reader in = Files.newBufferedReader(Path.of(".env.example"))) {
             example.load(in);
         }
-        Matcher variables = COMPOSE_VARIABLE.matcher(Files.readString(Path.of("docker-compose.yml")));
+        Matcher variables = COMPOSE_VARIABLE.matcher(Files.readString(Path.of("docker-compose.yml"))
+                + Files.readString(Path.of("docker-compose.cluster.yml")));
         Set<String> used = new LinkedHashSet<>();
         while (variables.find()) {
             used.add(variables.group(1));
@@ -128,10 +163,13 @@ class ComposeTest {
         String port = appPort();
         JsonNode scrape = YAML.readTree(Path.of("docker/prometheus.yml").toFile()).path("scrape_configs").get(0);
 
-        assertThat(services.path("app").path("ports").get(0).asText()).endsWith(":" + port + ":" + port);
+        assertThat(services.path("app").path("ports").get(0).asText()).endsWith(":${NIMBUS_APP_PORTS:-" + port
+                + "}:" + port);
         assertThat(dockerfile()).contains("EXPOSE " + port, "http://127.0.0.1:" + port + "/observe/health");
         assertThat(scrape.path("metrics_path").asText()).isEqualTo("/observe/metrics");
-        assertThat(scrape.path("static_configs").get(0).path("targets").get(0).asText()).isEqualTo("app:" + port);
+        JsonNode replicas = scrape.path("dns_sd_configs").get(0);
+        assertThat(replicas.path("names").get(0).asText() + ":" + replicas.path("port").asText())
+                .isEqualTo("app:" + port);
         assertThat(YAML.readTree(Path.of("docker/alertmanager.yml").toFile()).path("global").path("smtp_smarthost")
                 .asText()).isEqualTo("mailpit:" + services.path("app").path("environment").path("NIMBUS_MAIL_PORT")
                 .asText());
