@@ -11,6 +11,11 @@ final class BenchFiles {
     private BenchFiles() {
     }
 
+    /** A new folder for one run under bench/out, made too on a fresh clone (git keeps no empty folder). */
+    static Path runFolder(String prefix) throws IOException {
+        return Files.createTempDirectory(Files.createDirectories(Path.of("bench/out")), prefix);
+    }
+
     static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;

@@ -32,6 +32,7 @@ public final class CsvGenerator {
         long rows = 0;
         long bytes;
         StringBuilder line = new StringBuilder(256);
+        Files.createDirectories(file.toAbsolutePath().getParent());
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             out.write(HEADER);
             out.write('\n');

@@ -30,7 +30,7 @@ public final class LatencyBench {
     }
 
     public static void main(String[] args) throws Exception {
-        Path root = Files.createTempDirectory(Path.of("bench/out"), "latency-");
+        Path root = BenchFiles.runFolder("latency-");
         Path rules = root.resolve("datasets.yaml");
         Files.writeString(rules, "rules: []\n");
         double[] ours = drops(root.resolve("defaults"), rules);

@@ -44,7 +44,7 @@ public final class LoadBench {
         if (!Files.exists(parquet)) {
             new CsvToParquet(20_000, Set.of(), "SNAPPY", 64L << 20, 1 << 20, Limits.DEFAULTS).convert(csv, parquet);
         }
-        Path dir = Files.createTempDirectory(Path.of("bench/out"), "load-").toAbsolutePath();
+        Path dir = BenchFiles.runFolder("load-").toAbsolutePath();
 
         JdbcDataSource ours = new JdbcDataSource();
         ours.setURL("jdbc:h2:file:" + dir.resolve("ours") + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE");

@@ -25,7 +25,7 @@ public final class MemoryBench {
         if (!Files.exists(csv)) {
             CsvGenerator.generate(csv, megabytes * 1_000_000L);
         }
-        Path root = Files.createTempDirectory(Path.of("bench/out"), "memory-");
+        Path root = BenchFiles.runFolder("memory-");
         Path rules = root.resolve("datasets.yaml");
         Files.writeString(rules, "rules: []\n");
 

@@ -39,7 +39,7 @@ public final class SharedInboxBench {
     public static void main(String[] args) throws Exception {
         int files = Integer.getInteger("bench.files", 1500);
         int most = Integer.getInteger("bench.instances", 3);
-        Path root = Files.createTempDirectory(Files.createDirectories(Path.of("bench/out")), "shared-inbox-");
+        Path root = BenchFiles.runFolder("shared-inbox-");
         Path rules = SmallFilesBench.writeRules(root);
 
         Path alone = root.resolve("alone");

@@ -36,7 +36,7 @@ public final class SmallFilesBench {
 
     public static void main(String[] args) throws Exception {
         int files = Integer.getInteger("bench.files", 3000);
-        Path root = Files.createTempDirectory(Path.of("bench/out"), "small-files-");
+        Path root = BenchFiles.runFolder("small-files-");
         Path inbox = root.resolve("data/inbox/orders");
         Files.createDirectories(inbox);
         long bytes = writeFiles(inbox, files);

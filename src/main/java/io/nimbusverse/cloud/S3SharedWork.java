@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import io.nimbusverse.intake.Batches;
@@ -73,12 +74,13 @@ public class S3SharedWork implements SharedWork {
 
     /**
      * Deletes the objects by their keys, never by a listing: a deleted object's key is no error, and a listing can
-     * fail on an upload its client abandoned (S3Proxy's file store keeps the part it was writing).
+     * fail on an upload its client abandoned (S3Proxy's file store keeps the part it was writing). One request per
+     * object: S3Proxy refuses the checksum header the SDK sends with DeleteObjects (501).
      */
     @Override
-    public void delete(Path itemDir, List<String> relatives) {
-        relatives.stream().map(relative -> key(itemDir, relative)).distinct()
-                .forEach(key -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
+    public void delete(Map<Path, List<String>> filesByItemDir) {
+        filesByItemDir.forEach((itemDir, relatives) -> relatives.stream().map(relative -> key(itemDir, relative))
+                .distinct().forEach(key -> s3.deleteObject(b -> b.bucket(bucket).key(key))));
     }
 
     /** The object of a file of the item's folder: the staged copy under one name, whatever the file's. */

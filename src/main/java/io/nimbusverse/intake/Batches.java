@@ -158,6 +158,7 @@ public class Batches {
         Path dir = folders.itemDir(entry.key());
         BatchItem item = itemOf(entry);
         try {
+            // asked for whatever the ledger says: CLOUD_UPLOAD is sent before the batch's items are CONVERTED
             if (!convertedHere(item) && share.fetch(dir, ITEM_FILE)) {
                 item = folders.relocated(json.readValue(dir.resolve(ITEM_FILE).toFile(), BatchItem.class));
                 write(dir, item);
@@ -196,13 +197,14 @@ public class Batches {
 
     /** Deletes the work folders of a finished batch's items, here and where other instances find them. */
     public void cleanUp(List<BatchItem> items) {
+        Map<Path, List<String>> shared = new LinkedHashMap<>();
         for (BatchItem item : items) {
             Path dir = folders.itemDir(item.getKey());
-            List<String> files = new ArrayList<>(List.of(ITEM_FILE));
+            List<String> files = shared.computeIfAbsent(dir, d -> new ArrayList<>(List.of(ITEM_FILE)));
             folders.filesOf(item).stream().filter(file -> file.startsWith(dir)).map(file -> relative(dir, file))
                     .forEach(files::add);
-            share.delete(dir, files);
         }
+        share.delete(shared);
         folders.cleanUp(items);
     }
 

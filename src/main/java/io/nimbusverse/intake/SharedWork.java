@@ -3,6 +3,7 @@ package io.nimbusverse.intake;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The items' work folders as every instance of a cluster sees them: what one instance took and what a stage made of
@@ -29,7 +30,7 @@ public interface SharedWork {
         }
 
         @Override
-        public void delete(Path itemDir, List<String> relatives) {
+        public void delete(Map<Path, List<String>> filesByItemDir) {
             // nothing was put
         }
     };
@@ -46,6 +47,7 @@ public interface SharedWork {
     /** Copies one file of an item's folder ({@code relative} to it) here; false when nobody put it. */
     boolean fetch(Path itemDir, String relative) throws IOException;
 
-    /** Deletes what was put of these files of an item's folder ({@code relative} to it): its batch is finished. */
-    void delete(Path itemDir, List<String> relatives);
+    /** Deletes what was put of these files of items' folders (each {@code relative} to its folder): their batch is
+     * finished. */
+    void delete(Map<Path, List<String>> filesByItemDir);
 }
