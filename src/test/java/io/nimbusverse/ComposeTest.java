@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,7 @@ class ComposeTest {
         JsonNode app = YAML.readTree(output).path("services").path("app");
 
         assertThat(app.path("deploy").path("replicas").asInt()).isEqualTo(2);
-        Map<String, String> env = new java.util.HashMap<>();
+        Map<String, String> env = new HashMap<>();
         app.path("environment").properties().forEach(v -> env.put(v.getKey(), v.getValue().asText()));
         assertThat(env).containsEntry("NIMBUS_WORK_SHARED", "true").containsEntry("NIMBUS_INTAKE_SHARED_INBOX", "true")
                 .containsEntry("NIMBUS_LEDGER_STORE", "jdbc").containsEntry("NIMBUS_LEDGER_JDBC_URL",
@@ -74,15 +75,7 @@ class ComposeTest {
         app.path("volumes").forEach(v -> volumes.add(v.asText()));
         assertThat(volumes).contains("/data").anyMatch(v -> v.startsWith("cluster:/cluster"))
                 .anyMatch(v -> v.startsWith("inbox:/inbox")).noneMatch(v -> v.startsWith("data:"));
-        Map<String, String> settings = new java.util.HashMap<>(Map.of("nimbus.data.dir", "/data",
-                "nimbus.inbox.dir", "/inbox", "nimbus.ledger.store", env.get("NIMBUS_LEDGER_STORE"),
-                "nimbus.work.shared", env.get("NIMBUS_WORK_SHARED"),
-                "nimbus.intake.shared-inbox", env.get("NIMBUS_INTAKE_SHARED_INBOX"),
-                "nimbus.cluster.dir", env.get("NIMBUS_CLUSTER_DIR"),
-                "nimbus.sql.positions-dir", env.get("NIMBUS_SQL_POSITIONS_DIR"),
-                "nimbus.completion.retry-dir", env.get("NIMBUS_COMPLETION_RETRY_DIR"),
-                "nimbus.signals.partitions", env.get("NIMBUS_SIGNALS_PARTITIONS")));
-        io.nimbusverse.run.Settings.check(key -> java.util.Optional.ofNullable(settings.get(key)));
+        ReplicaSettings.check(env);
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -19,7 +18,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
-import io.nimbusverse.run.Settings;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,16 +80,7 @@ class KubernetesManifestsTest {
         assertThat(Integer.parseInt(env.get("NIMBUS_SIGNALS_PARTITIONS")))
                 .isGreaterThanOrEqualTo(statefulSet().path("spec").path("replicas").asInt());
         assertThat(container.path("env").findValuesAsText("fieldPath")).contains("metadata.name");
-        Map<String, String> settings = new HashMap<>(Map.of("nimbus.data.dir", "/data",
-                "nimbus.inbox.dir", env.get("NIMBUS_INBOX_DIR"), "nimbus.ledger.store", env.get("NIMBUS_LEDGER_STORE"),
-                "nimbus.work.shared", env.get("NIMBUS_WORK_SHARED"),
-                "nimbus.intake.shared-inbox", env.get("NIMBUS_INTAKE_SHARED_INBOX"),
-                "nimbus.cluster.dir", env.get("NIMBUS_CLUSTER_DIR"),
-                "nimbus.sql.positions-dir", env.get("NIMBUS_SQL_POSITIONS_DIR"),
-                "nimbus.completion.retry-dir", env.get("NIMBUS_COMPLETION_RETRY_DIR"),
-                "nimbus.signals.partitions", env.get("NIMBUS_SIGNALS_PARTITIONS"),
-                "nimbus.signals.replication-factor", env.get("NIMBUS_SIGNALS_REPLICATION_FACTOR")));
-        Settings.check(key -> Optional.ofNullable(settings.get(key)));
+        ReplicaSettings.check(env);
         // what the one-instance routes read lives on the volume every replica mounts
         List<String> mounts = container.path("volumeMounts").findValuesAsText("mountPath");
         assertThat(mounts).contains("/data", "/app/routes", "/shared");

@@ -2,6 +2,7 @@ package io.nimbusverse.loader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,10 +10,13 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -151,20 +155,19 @@ class ParquetTableLoaderTest {
             other.setAutoCommit(false);
             other.createStatement().execute("INSERT INTO nimbus_loads (batch_id, loaded_at, answer) VALUES "
                     + "('20261125T100000Z-e1e1e1', CURRENT_TIMESTAMP, '{\"batchId\":\"20261125T100000Z-e1e1e1\"}')");
-            java.util.concurrent.CompletableFuture<Complete> second = java.util.concurrent.CompletableFuture
-                    .supplyAsync(() -> {
-                        try {
-                            return loader.load(manifest);
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                    });
+            CompletableFuture<Complete> second = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return loader.load(manifest);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
             // the second loader waits on the batch's row, uncommitted
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).until(() ->
+            await().atMost(Duration.ofSeconds(15)).until(() ->
                     !rows("SELECT session_id FROM information_schema.sessions WHERE executing_statement LIKE "
                             + "'INSERT INTO \"nimbus_loads\"%'").isEmpty());
             other.commit();
-            assertThat(second.get(15, java.util.concurrent.TimeUnit.SECONDS)).as("no answer of its own").isNull();
+            assertThat(second.get(15, TimeUnit.SECONDS)).as("no answer of its own").isNull();
         }
         assertThat(rows("SELECT count(*) FROM orders")).as("the first loader's rows alone (none here)")
                 .containsExactly("0");
