@@ -75,12 +75,15 @@ public class S3SharedWork implements SharedWork {
     /**
      * Deletes the objects by their keys, never by a listing: a deleted object's key is no error, and a listing can
      * fail on an upload its client abandoned (S3Proxy's file store keeps the part it was writing). One request per
-     * object: S3Proxy refuses the checksum header the SDK sends with DeleteObjects (501).
+     * object: S3Proxy refuses the checksum header the SDK sends with DeleteObjects (501). The item file goes last, as
+     * it was put last: a deletion cut short (the instance killed) leaves the file that names the rest, and the
+     * instance that completes the batch again finds every key to delete.
      */
     @Override
     public void delete(Map<Path, List<String>> filesByItemDir) {
-        filesByItemDir.forEach((itemDir, relatives) -> relatives.stream().map(relative -> key(itemDir, relative))
-                .distinct().forEach(key -> s3.deleteObject(b -> b.bucket(bucket).key(key))));
+        filesByItemDir.forEach((itemDir, relatives) -> Stream.concat(relatives.stream(), Stream.of(Batches.ITEM_FILE))
+                .map(relative -> key(itemDir, relative)).distinct()
+                .forEach(key -> s3.deleteObject(b -> b.bucket(bucket).key(key))));
     }
 
     /** The object of a file of the item's folder: the staged copy under one name, whatever the file's. */

@@ -200,7 +200,7 @@ public class Batches {
         Map<Path, List<String>> shared = new LinkedHashMap<>();
         for (BatchItem item : items) {
             Path dir = folders.itemDir(item.getKey());
-            List<String> files = shared.computeIfAbsent(dir, d -> new ArrayList<>(List.of(ITEM_FILE)));
+            List<String> files = shared.computeIfAbsent(dir, d -> new ArrayList<>());
             folders.filesOf(item).stream().filter(file -> file.startsWith(dir)).map(file -> relative(dir, file))
                     .forEach(files::add);
         }

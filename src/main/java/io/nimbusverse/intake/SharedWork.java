@@ -47,7 +47,9 @@ public interface SharedWork {
     /** Copies one file of an item's folder ({@code relative} to it) here; false when nobody put it. */
     boolean fetch(Path itemDir, String relative) throws IOException;
 
-    /** Deletes what was put of these files of items' folders (each {@code relative} to its folder): their batch is
-     * finished. */
+    /**
+     * Deletes what was put of these files of items' folders (each {@code relative} to its folder), and of each
+     * folder's {@value Batches#ITEM_FILE}, last: their batch is finished.
+     */
     void delete(Map<Path, List<String>> filesByItemDir);
 }

@@ -1,7 +1,10 @@
 package io.nimbusverse.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
@@ -33,6 +37,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -92,6 +97,11 @@ class SharedWorkTest {
             return item;
         }
 
+        /** The batch of these items, sealed here: their folders put in the bucket. */
+        String seal(BatchItem... items) throws Exception {
+            return batches.seal(List.of(items)).getBatchId();
+        }
+
         /** The convert stage: each live item converted and saved. */
         List<BatchItem> convert(String batchId) throws Exception {
             List<BatchItem> converted = new ArrayList<>();
@@ -129,7 +139,7 @@ class SharedWorkTest {
         String csv = "id,amount\n1,10\n2,20\n";
         BatchItem orders = a.take("orders\nof monday \"final\".csv", csv);
         BatchItem event = a.take("event.json", "{\"event\": 1}");
-        String batchId = a.batches.seal(List.of(orders, event)).getBatchId();
+        String batchId = a.seal(orders, event);
         assertThat(keys()).as("each staged copy is in the bucket before START_UPLOAD").containsExactlyInAnyOrder(
                 "work/" + orders.getKey() + "/content", "work/" + event.getKey() + "/content");
 
@@ -182,7 +192,7 @@ class SharedWorkTest {
         Instance a = new Instance("a");
         Instance b = new Instance("b");
         BatchItem orders = a.take("orders.csv", "id\n1\n2\n3\n");
-        String batchId = a.batches.seal(List.of(orders)).getBatchId();
+        String batchId = a.seal(orders);
         BatchItem convertedOnA = a.convert(batchId).get(0);
         String metadataOnA = Files.readString(Path.of(convertedOnA.getMetadataPath()));
         // a dies before CLOUD_UPLOAD: b takes START_UPLOAD again, and finds the item converted
@@ -191,6 +201,45 @@ class SharedWorkTest {
                 metadataOnA);
         assertThat(b.converter.convert(onB)).as("not converted again").isSameAs(onB);
         assertThat(Path.of(onB.getParquet().path())).hasSameBinaryContentAs(Path.of(convertedOnA.getParquet().path()));
+    }
+
+    @Test
+    void aCompletionCutShortIsFinishedByTheInstanceThatCompletesTheBatchAgain() throws Exception {
+        Instance a = new Instance("a");
+        Instance b = new Instance("b");
+        Instance c = new Instance("c");
+        BatchItem orders = a.take("orders.csv", "id,amount\n1,10\n");
+        String batchId = a.seal(orders);
+        b.convert(batchId);
+        assertThat(keys()).as("the staged copy, the Parquet, the metadata and the item file").hasSize(4);
+
+        // the leader a completes the batch and is killed after two of the four deletions; the ledger is written after
+        Batches killed = new Batches(a.ledger, a.folders, JSON, InboxLeases.ALONE,
+                new S3SharedWork(killedAfterDeleting(2), BUCKET));
+        assertThatThrownBy(() -> killed.cleanUp(a.batches.items(batchId))).hasMessageContaining("killed");
+        assertThat(keys()).as("the item file, which names the rest, is deleted last").hasSize(2)
+                .contains("work/" + orders.getKey() + "/" + Batches.ITEM_FILE);
+
+        // the next leader completes the batch again: nothing of it is left in the bucket
+        c.batches.cleanUp(c.batches.items(batchId));
+        assertThat(keys()).isEmpty();
+    }
+
+    /** The shared bucket as an instance killed after so many deletions sees it: the next call never returns. */
+    private S3Client killedAfterDeleting(int deletions) {
+        AtomicInteger left = new AtomicInteger(deletions);
+        S3Client bucket = s3.client();
+        return (S3Client) Proxy.newProxyInstance(S3Client.class.getClassLoader(), new Class<?>[] {S3Client.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("deleteObject") && left.getAndDecrement() <= 0) {
+                        throw new IllegalStateException("killed before this deletion");
+                    }
+                    try {
+                        return method.invoke(bucket, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test
@@ -213,7 +262,7 @@ class SharedWorkTest {
         chunk.setParquet(new ParquetPart("orders", null, null, staged.toString(), null, 100, List.of(), null));
         JSON.writeValue(folder.resolve(Batches.ITEM_FILE).toFile(), chunk);
         a.ledger.claim(LedgerEntry.claimed(key, "mysql", chunk.getName(), 7));
-        String batchId = a.batches.seal(List.of(chunk)).getBatchId();
+        String batchId = a.seal(chunk);
 
         BatchItem onB = b.batches.liveItems(batchId).get(0);
         Path here = b.folders.itemDir(key);
