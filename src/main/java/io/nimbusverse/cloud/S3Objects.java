@@ -25,4 +25,18 @@ public final class S3Objects {
             throw e;
         }
     }
+
+    /**
+     * Whether the failure is an object that is not there (NoSuchKey, not a bucket that is not there): for a poll, one
+     * it listed that another stage moved before it was read.
+     */
+    public static boolean isObjectGone(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof NoSuchKeyException || cause instanceof S3Exception s3 && s3.awsErrorDetails() != null
+                    && "NoSuchKey".equals(s3.awsErrorDetails().errorCode())) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

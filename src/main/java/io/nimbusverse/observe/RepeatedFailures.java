@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nimbusverse.cloud.S3Objects;
 import io.nimbusverse.run.PermanentFailures;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.ExceptionHandler;
@@ -97,19 +98,31 @@ public class RepeatedFailures implements ExceptionHandler {
 
     @Override
     public void handleException(Throwable exception) {
-        failed("a poll", exception);
+        pollFailed("a poll", exception);
     }
 
     /** A consumer's poll failed: Camel's message names its endpoint ("Failed polling endpoint: uri. Will try..."). */
     @Override
     public void handleException(String message, Throwable exception) {
-        failed(endpointOf(message), exception);
+        pollFailed(endpointOf(message), exception);
     }
 
     @Override
     public void handleException(String message, Exchange exchange, Throwable exception) {
         String route = exchange == null ? null : exchange.getFromRouteId();
-        failed(route != null ? route : endpointOf(message), exception);
+        pollFailed(route != null ? route : endpointOf(message), exception);
+    }
+
+    /**
+     * An object an S3 poll listed and found gone when it read it is no failure: the completion archived a SIGNAL
+     * meanwhile, say. Camel's S3 consumer drops that poll; the next one lists again.
+     */
+    private void pollFailed(String where, Throwable failure) {
+        if (S3Objects.isObjectGone(failure)) {
+            LOG.debug("{}: an object listed was gone when read; the next poll lists again", where, failure);
+        } else {
+            failed(where, failure);
+        }
     }
 
     private static String endpointOf(String message) {

@@ -13,6 +13,7 @@ import io.nimbusverse.LogCapture;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 class RepeatedFailuresTest {
@@ -76,5 +77,24 @@ class RepeatedFailuresTest {
                 .count()).isEqualTo(1);
         assertThat(failures.firstPermanent()).isEqualTo("completion-watcher: S3 the bucket does not exist "
                 + "(NoSuchBucket); look at nimbus.s3.bucket (NIMBUS_S3_BUCKET)");
+    }
+
+    @Test
+    void anObjectAPollListedAndFoundGoneIsNoFailureButABucketGoneIs() {
+        String poll = "Failed polling endpoint: aws2-s3://nimbus-data?delay=300&prefix=signals/. Will try again at "
+                + "next poll";
+        try (LogCapture log = LogCapture.attach()) {
+            failures.handleException(poll, NoSuchKeyException.builder().statusCode(404)
+                    .message("The specified key does not exist.").build());
+            failures.handleException(poll, new IllegalStateException("wrapped", S3Exception.builder().statusCode(404)
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("NoSuchKey").build()).build()));
+            assertThat(log.lines()).noneMatch(line -> line.startsWith("ERROR") || line.startsWith("WARN"));
+        }
+        assertThat(metrics.find("nimbus.failures").counters()).isEmpty();
+
+        failures.handleException(poll, S3Exception.builder().statusCode(404)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("NoSuchBucket").build()).build());
+        assertThat(metrics.counter("nimbus.failures", "where", "poll of aws2-s3://nimbus-data", "kind", "permanent")
+                .count()).isEqualTo(1);
     }
 }
