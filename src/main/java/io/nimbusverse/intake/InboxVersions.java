@@ -105,7 +105,7 @@ public class InboxVersions implements IdempotentRepository {
      */
     public synchronized String conflictOf(BatchItem item) throws IOException {
         Version earlier = held.get(item.getName());
-        if (earlier != null && !earlier.key().equals(item.getKey()) && finished(earlier)) {
+        if (earlier != null && !earlier.key().equals(item.getKey()) && reached(earlier, ItemStatus.DONE)) {
             // another instance of a cluster finished it and released its original
             held.remove(item.getName(), earlier);
             earlier = null;
@@ -254,17 +254,16 @@ public class InboxVersions implements IdempotentRepository {
      */
     private void forgetReleasedElsewhere() {
         held.forEach((name, version) -> {
-            boolean uploaded = ledger.find(version.key()).map(e -> e.status() == ItemStatus.UPLOADED
-                    || e.status().isFinal()).orElse(true);
-            if (uploaded && !Files.exists(inbox.resolve(name))) {
+            // the file first: the ledger is asked only of the few versions whose original is gone
+            if (!Files.exists(inbox.resolve(name)) && reached(version, ItemStatus.UPLOADED)) {
                 held.remove(name, version);
             }
         });
     }
 
-    /** Whether the version's item is finished (loaded, set aside, or no longer in the ledger). */
-    private boolean finished(Version version) {
-        return ledger.find(version.key()).map(e -> e.status().isFinal()).orElse(true);
+    /** Whether the version's item went through the status, or ended, or is no longer in the ledger. */
+    private boolean reached(Version version, ItemStatus status) {
+        return ledger.find(version.key()).map(e -> e.status().reached(status)).orElse(true);
     }
 
     // ---- IdempotentRepository of the inbox consumer ----
