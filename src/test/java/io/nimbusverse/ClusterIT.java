@@ -86,8 +86,7 @@ class ClusterIT {
                     + "    match: {fileRegex: \"(shared|again)_.*\\\\.csv\"}\n    dataset: orders\n"
                     + "    table: shared_orders\n");
             for (String name : INSTANCES) {
-                // C1 alone: three short-lived JVMs on two cores spend most of a run compiling (README, small files)
-                ProcessBuilder process = NimbusApp.runningInItsOwnJvm("-Xmx384m", "-XX:TieredStopAtLevel=1");
+                ProcessBuilder process = NimbusApp.runningInItsOwnJvm("-Xmx384m");
                 process.environment().putAll(Map.ofEntries(
                         Map.entry("NIMBUS_DATA_DIR", dir.resolve(name).toString()),
                         Map.entry("NIMBUS_KAFKA_INSTANCE_ID", name),

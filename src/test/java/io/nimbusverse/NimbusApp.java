@@ -228,8 +228,10 @@ public final class NimbusApp implements AutoCloseable {
     }
 
     private static ProcessBuilder inItsOwnJvm(List<String> arguments, String... jvmOptions) {
+        // C1 alone: short-lived JVMs on two cores spend much of a run compiling (README, small files; ClusterIT 218 s
+        // on C2, 125 s on C1)
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), JVM_OPTIONS));
+                .toString(), JVM_OPTIONS, "-XX:TieredStopAtLevel=1"));
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-Dlog4j2.configurationFile=log4j2.properties", "-cp",
                 System.getProperty("java.class.path"), NimbusMain.class.getName()));
