@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,18 +35,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Crash consistency: the application, in a JVM of its own, is killed with SIGKILL (kill -9) at a random moment of
- * each start (0-3 s after it wrote its first ledger row) while it takes several hundred files, and started again; a
- * last run-once start finishes the work. Every file
- * is loaded once: each table holds its file's rows exactly, the ledger has every item DONE and nothing else, the
+ * each start while it takes several hundred files, and started again; a last run-once start finishes the work. The
+ * moment is drawn after a ledger row of a stage chosen kill by kill (its first row: 0-3 s after; a CONVERTED,
+ * UPLOADED or DONE row: 0-1.5 s after), so that kills land in intake, conversion, upload, load and completion. Every
+ * file is loaded once: each table holds its file's rows exactly, the ledger has every item DONE and nothing else, the
  * inbox is empty. Once with the ledger in its CSV file, once in a MariaDB database (nimbus.ledger.store=jdbc).
  */
 class CrashIT {
 
     private static final int FILES = 300;
     private static final int ROWS = 3;
-    /** kills with the CSV ledger; the database's run, which shares the kill points with it, takes fewer */
-    private static final int KILLS = 5;
-    private static final int KILLS_WITH_THE_DATABASE = 3;
+    /**
+     * Kill by kill, the row a start writes before its random moment comes (null: its first row, whatever it is). The
+     * database's run, which shares the code paths of the stages with the CSV ledger's, takes fewer.
+     */
+    private static final List<ItemStatus> KILLS = Arrays.asList(null, ItemStatus.CONVERTED, ItemStatus.UPLOADED,
+            ItemStatus.DONE, null);
+    private static final List<ItemStatus> KILLS_WITH_THE_DATABASE = Arrays.asList(null, ItemStatus.UPLOADED,
+            ItemStatus.DONE);
 
     @TempDir
     Path dir;
@@ -54,8 +61,8 @@ class CrashIT {
     private interface LedgerStore {
         Map<String, String> settings();
 
-        /** Rows written so far: grows as soon as a start is at work. */
-        long rowsWritten() throws Exception;
+        /** Rows written so far with the status (any status: null): grows as soon as a start is at work. */
+        long rowsWritten(ItemStatus status) throws Exception;
 
         Ledger open() throws Exception;
     }
@@ -70,12 +77,13 @@ class CrashIT {
             }
 
             @Override
-            public long rowsWritten() throws IOException {
+            public long rowsWritten(ItemStatus status) throws IOException {
                 if (!Files.exists(file)) {
                     return 0;
                 }
+                // the files' names, media type and keys hold no comma: the status is the only such field
                 try (Stream<String> lines = Files.lines(file)) {
-                    return lines.count();
+                    return lines.filter(line -> status == null || line.contains("," + status + ",")).count();
                 }
             }
 
@@ -105,14 +113,15 @@ class CrashIT {
                     }
 
                     @Override
-                    public long rowsWritten() throws Exception {
+                    public long rowsWritten(ItemStatus status) throws Exception {
                         try (Connection db = pool.getConnection(); Statement st = db.createStatement();
                                 ResultSet tables = db.getMetaData().getTables(null, null, "nimbus_ledger_history",
                                         null)) {
                             if (!tables.next()) {
                                 return 0;
                             }
-                            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM nimbus_ledger_history")) {
+                            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM nimbus_ledger_history"
+                                    + (status == null ? "" : " WHERE entry LIKE '%," + status + ",%'"))) {
                                 rs.next();
                                 return rs.getLong(1);
                             }
@@ -130,7 +139,7 @@ class CrashIT {
         }
     }
 
-    private void killAndCheck(int kills, LedgerStore store) throws Exception {
+    private void killAndCheck(List<ItemStatus> kills, LedgerStore store) throws Exception {
         Path data = dir.resolve("state");
         Path inbox = dir.resolve("inbox");
         Files.createDirectories(inbox);
@@ -159,9 +168,12 @@ class CrashIT {
         long seed = Long.getLong("crash.seed", System.nanoTime());
         Random random = new Random(seed);
         List<Long> killedAfter = new ArrayList<>();
+        List<String> killedWhen = new ArrayList<>();
         List<Long> done = new ArrayList<>();
-        for (int kill = 0; kill < kills && doneSoFar(store) < FILES; kill++) {
-            long rowsBefore = store.rowsWritten();
+        for (int kill = 0; kill < kills.size() && doneSoFar(store) < FILES; kill++) {
+            ItemStatus stage = kills.get(kill);
+            long rowsBefore = store.rowsWritten(null);
+            long stageRowsBefore = stage == null ? 0 : store.rowsWritten(stage);
             ProcessBuilder running = NimbusApp.runningInItsOwnJvm("-Xmx512m");
             running.environment().putAll(env);
             running.redirectOutput(dir.resolve("start-" + kill + ".log").toFile()).redirectErrorStream(true);
@@ -171,22 +183,34 @@ class CrashIT {
             Path log = dir.resolve("start-" + kill + ".log");
             try {
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
-                        .until(() -> store.rowsWritten() > rowsBefore || !process.isAlive());
+                        .until(() -> store.rowsWritten(null) > rowsBefore || !process.isAlive());
             } catch (ConditionTimeoutException e) {
                 process.destroyForcibly().waitFor();
                 throw new AssertionError("start " + kill + " (after kills at " + killedAfter + " ms) wrote no ledger row "
                         + "in 90 s:\n" + tail(log, 200), e);
             }
+            String when = "first row";
+            if (stage != null) {
+                // and once it wrote a row of the stage; a start left nothing of that stage to do is killed at a minute
+                try {
+                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                            .until(() -> store.rowsWritten(stage) > stageRowsBefore || !process.isAlive());
+                    when = stage.name();
+                } catch (ConditionTimeoutException e) {
+                    when = "no " + stage + " row in 60 s";
+                }
+            }
             assertThat(process.isAlive()).as("start %d ended by itself:\n%s", kill, tail(log, 200)).isTrue();
-            Thread.sleep(random.nextInt(3_000));
+            Thread.sleep(random.nextInt(stage == null ? 3_000 : 1_500));
             process.destroyForcibly().waitFor();
             killedAfter.add((System.nanoTime() - started) / 1_000_000);
+            killedWhen.add(when);
             done.add(doneSoFar(store));
         }
-        System.out.printf("CrashIT: killed after %s ms, items DONE after each kill %s (-Dcrash.seed=%d)%n", killedAfter,
-                done, seed);
+        System.out.printf("CrashIT: killed after %s ms, after a row of %s, items DONE after each kill %s "
+                + "(-Dcrash.seed=%d)%n", killedAfter, killedWhen, done, seed);
         assertThat(killedAfter).as("kills before the work was done (DONE after each: %s)", done)
-                .hasSizeGreaterThanOrEqualTo(Math.max(2, kills - 2));
+                .hasSizeGreaterThanOrEqualTo(Math.max(2, kills.size() - 2));
 
         ProcessBuilder last = NimbusApp.runOnceInItsOwnJvm("-Xmx512m");
         last.environment().putAll(env);
@@ -218,7 +242,7 @@ class CrashIT {
     }
 
     private static long doneSoFar(LedgerStore store) throws Exception {
-        if (store.rowsWritten() == 0) {
+        if (store.rowsWritten(null) == 0) {
             return 0;
         }
         Ledger ledger = store.open();
