@@ -60,6 +60,7 @@ import io.nimbusverse.observe.BatchMetrics;
 import io.nimbusverse.observe.InboxMetrics;
 import io.nimbusverse.observe.ItemProgress;
 import io.nimbusverse.observe.RepeatedFailures;
+import io.nimbusverse.observe.SignalsBacklog;
 import io.nimbusverse.observe.StageHealth.Stage;
 import io.nimbusverse.observe.StageHealth;
 import io.nimbusverse.observe.StageHealthCheck;
@@ -366,11 +367,19 @@ public class NimbusConfiguration implements CamelConfiguration {
         // on uploaded batches
         BooleanSupplier uploadedBatchesHere = () -> leadership.leads()
                 && ledger.anyBatchWith(Set.of(ItemStatus.UPLOADED));
+        // with one ledger for a cluster, the batches it shows on their way are the cluster's
+        SignalsBacklog backlog = ledgerStore.equals("csv") ? null
+                : new SignalsBacklog(kafkaBrokers, signalsTopic, instanceId);
+        if (backlog != null) {
+            registry.bind("signalsBacklog", SignalsBacklog.class, backlog, null, "close");
+        }
         StageHealth stages = new StageHealth(Duration.ofMillis(stallTimeoutMs), Clock.systemUTC())
                 .watch(Stage.INTAKE, () -> InboxMetrics.untakenFileIn(Path.of(inboxDir), ledger,
                         inboxFilter::ignores), metrics)
-                .watch(Stage.CONVERT, () -> ledger.anyBatchWith(Set.of(ItemStatus.CLAIMED)), metrics)
-                .watch(Stage.UPLOAD, () -> ledger.anyBatchWith(Set.of(ItemStatus.CONVERTED)), metrics)
+                .watch(Stage.CONVERT, batchesWaitingHere(ledger, backlog, ItemStatus.CLAIMED,
+                        SignalsBacklog.CONVERT_GROUP), metrics)
+                .watch(Stage.UPLOAD, batchesWaitingHere(ledger, backlog, ItemStatus.CONVERTED,
+                        SignalsBacklog.UPLOAD_GROUP), metrics)
                 .watch(Stage.COMPLETION, uploadedBatchesHere, metrics);
         if (landingEnabled) {
             stages.watch(Stage.LANDING, () -> leadership.leads() && landing.waiting(), metrics);
@@ -509,6 +518,20 @@ public class NimbusConfiguration implements CamelConfiguration {
                 console.mount(server.getRouter());
             }
         });
+    }
+
+    /**
+     * Whether batches wait for a stage of this instance: the ledger has batches with items in the status, and, with
+     * one ledger for a cluster ({@code backlog} not null), the stage's signals wait in the partitions this instance
+     * holds (when Kafka does not answer, the ledger alone decides): an instance whose partitions are empty is not
+     * stalled by another's backlog.
+     */
+    private static BooleanSupplier batchesWaitingHere(Ledger ledger, SignalsBacklog backlog, ItemStatus status,
+            String groupId) {
+        if (backlog == null) {
+            return () -> ledger.anyBatchWith(Set.of(status));
+        }
+        return () -> ledger.anyBatchWith(Set.of(status)) && backlog.waitingHere(groupId).orElse(true);
     }
 
     /** The ledger in the store nimbus.ledger.store names; a database store is asked whether it answers first. */
