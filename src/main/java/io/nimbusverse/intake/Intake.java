@@ -119,8 +119,10 @@ public class Intake {
             LOG.info("{} was claimed and never batched: batching it now", FileNames.printable(item.getName()));
             return item;
         }
-        if (entry.isPresent() && entry.get().status() == ItemStatus.QUARANTINED) {
-            // a quarantined file dropped again (fixed, or its limit raised) is tried again
+        // a quarantined file dropped again (fixed, or its limit raised) is tried again; not the version quarantined
+        // while it was read once more (a start reads the files on their way again): it left the inbox meanwhile
+        if (entry.isPresent() && entry.get().status() == ItemStatus.QUARANTINED
+                && Files.exists(Path.of(item.getInboxPath()))) {
             ledger.remove(item.getKey());
             ledger.claim(LedgerEntry.claimed(item.getKey(), item.getSource(), item.getName(), item.getSize()));
             WorkFolders.deleteTree(folders.itemDir(item.getKey()));

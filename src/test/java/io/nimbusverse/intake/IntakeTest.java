@@ -134,6 +134,24 @@ class IntakeTest {
     }
 
     @Test
+    void aFileOnItsWayReadAgainAtStartWhileItsBatchQuarantinesItIsNotTakenAgain() throws Exception {
+        Quarantine quarantine = new Quarantine(folders, ledger, versions);
+        BatchItem first = intake.keep(arrive("huge-line.csv", "id,text\n1,0123456789\n"));
+        ledger.claim(LedgerEntry.claimed(first.getKey(), "file", "huge-line.csv", first.getSize()));
+        batches.seal(List.of(first));
+        // a start reads the file on its way once more; meanwhile its batch, announced again, sets it aside
+        BatchItem readAgain = intake.stage(folders.inbox().resolve("huge-line.csv").toString(), "huge-line.csv",
+                "file");
+        quarantine.isolate(first, "converting it ended the process 3 times");
+
+        assertThat(intake.known(readAgain)).isNull();
+        assertThat(ledger.find(first.getKey()).orElseThrow().status()).isEqualTo(ItemStatus.QUARANTINED);
+        assertThat(Path.of(readAgain.getStagedPath())).doesNotExist();
+        assertThat(dir.resolve("quarantine/huge-line.csv")).hasContent("id,text\n1,0123456789\n");
+        assertThat(ledger.count(e -> e.status() == ItemStatus.DUPLICATE)).isZero();
+    }
+
+    @Test
     void sealingGivesEveryItemTheBatchOnceAndTheIdSortsByTime() throws Exception {
         BatchItem a = intake.keep(arrive("a.csv", "1"));
         BatchItem b = intake.keep(arrive("b.csv", "2"));
