@@ -305,7 +305,7 @@ public class NimbusConfiguration implements CamelConfiguration {
                 : ledgerWhere() + " (export: " + httpUrl + consolePath + "/api/ledger.csv)";
         StateFolder.makePrivate(Path.of(dataDir));
         if (!embedded) {
-            registry.bind("welcome", Welcome.external(inbox, "s3://" + bucket
+            context.addStartupListener(Welcome.external(inbox, "s3://" + bucket
                     + (s3Endpoint.isBlank() ? "" : " at " + s3Endpoint), ledgerPlace, httpUrl, consoleUrl));
             bindBeans(context);
             return;
@@ -314,7 +314,7 @@ public class NimbusConfiguration implements CamelConfiguration {
                 smtpPort, imapPort, mailTo);
         stack.start();
         context.addService(stack, true, true);
-        registry.bind("welcome", Welcome.local(inbox, Path.of(dataDir, "s3", bucket).toAbsolutePath().toString(),
+        context.addStartupListener(Welcome.local(inbox, Path.of(dataDir, "s3", bucket).toAbsolutePath().toString(),
                 ledgerPlace, imapPort, mailTo, httpUrl, consoleUrl, durable(jdbcUrl)));
         try {
             bindBeans(context);

@@ -1,10 +1,15 @@
 package io.nimbusverse.local;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Tells the user where to look once the pipeline runs. */
-public class Welcome {
+/**
+ * Tells the user where to look once the pipeline runs: when Camel has fully started, after its own start lines (a
+ * route's first exchange can come before them).
+ */
+public class Welcome implements StartupListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(Welcome.class);
 
@@ -43,7 +48,13 @@ public class Welcome {
                 """.formatted(inbox, consoleUrl, s3, ledger, httpUrl, httpUrl));
     }
 
-    public void log() {
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        // its routes are started, its start lines not yet written
+    }
+
+    @Override
+    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
         LOG.info(text);
     }
 }
