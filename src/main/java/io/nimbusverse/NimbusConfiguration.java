@@ -528,10 +528,9 @@ public class NimbusConfiguration implements CamelConfiguration {
      */
     private static BooleanSupplier batchesWaitingHere(Ledger ledger, SignalsBacklog backlog, ItemStatus status,
             String groupId) {
-        if (backlog == null) {
-            return () -> ledger.anyBatchWith(Set.of(status));
-        }
-        return () -> ledger.anyBatchWith(Set.of(status)) && backlog.waitingHere(groupId).orElse(true);
+        BooleanSupplier inTheLedger = () -> ledger.anyBatchWith(Set.of(status));
+        return backlog == null ? inTheLedger
+                : () -> inTheLedger.getAsBoolean() && backlog.waitingHere(groupId).orElse(true);
     }
 
     /** The ledger in the store nimbus.ledger.store names; a database store is asked whether it answers first. */

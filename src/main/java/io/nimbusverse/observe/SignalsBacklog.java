@@ -63,11 +63,14 @@ public class SignalsBacklog implements AutoCloseable {
             }
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
                     .partitionsToOffsetAndMetadata().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            Map<TopicPartition, Long> earliest = offsets(held, OffsetSpec.earliest());
             Map<TopicPartition, Long> latest = offsets(held, OffsetSpec.latest());
-            return Optional.of(held.stream().anyMatch(partition -> latest.get(partition) > Optional
-                    .ofNullable(committed.get(partition)).map(OffsetAndMetadata::offset)
-                    .orElse(earliest.get(partition))));
+            // a partition the group never committed in is read from its start: asked only then
+            Set<TopicPartition> neverCommitted = held.stream().filter(partition -> committed.get(partition) == null)
+                    .collect(Collectors.toSet());
+            Map<TopicPartition, Long> earliest = neverCommitted.isEmpty() ? Map.of()
+                    : offsets(neverCommitted, OffsetSpec.earliest());
+            return Optional.of(held.stream().anyMatch(partition -> latest.get(partition) > (committed.get(partition)
+                    == null ? earliest.get(partition) : committed.get(partition).offset())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
